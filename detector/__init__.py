@@ -1,0 +1,3 @@
+"""detect: tell whether a language model's benchmark scores are real."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,19 @@
+"""How commands report failure: one clear line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print `error: message` to stderr and exit with `code`."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def not_implemented(command: str) -> NoReturn:
+    fail(f"`detect {command}` is not implemented yet", EXIT_BAD_INPUT)
