@@ -1,0 +1,153 @@
+"""How report values read to people: numbers, intervals, p-values and verdict words.
+
+Shared by the Markdown, HTML and leaderboard renderers so the three say the same thing.
+Missing values (null in report.json) render as an em dash, never as a made-up number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+MISSING = "\u2014"
+
+VERDICT_LABELS: dict[str, str] = {
+    "clean": "clean",
+    "suspicious": "suspicious",
+    "likely_overfit": "likely overfit",
+}
+
+VERDICT_NOTES: dict[str, str] = {
+    "clean": "no evidence that the scores depend on memorised benchmark items",
+    "suspicious": "some evidence of overfitting; worth a closer look",
+    "likely_overfit": "strong evidence that the scores rely on memorised benchmark items",
+}
+
+
+def as_number(value: Any) -> float | None:
+    """`value` as a finite float, or None when it is null, not a number, NaN or infinite."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def format_points(value: Any, *, signed: bool = False, digits: int = 1) -> str:
+    """Accuracy points (0-100 scale) with `digits` decimals; optional explicit sign."""
+    number = as_number(value)
+    if number is None:
+        return MISSING
+    text = f"{number:+.{digits}f}" if signed else f"{number:.{digits}f}"
+    return "0.0" if text in ("-0.0", "+0.0") else text
+
+
+def format_interval(low: Any, high: Any, *, digits: int = 1) -> str:
+    """`[low, high]` in accuracy points, or an em dash when either bound is missing."""
+    lo, hi = as_number(low), as_number(high)
+    if lo is None or hi is None:
+        return MISSING
+    return f"[{format_points(lo, digits=digits)}, {format_points(hi, digits=digits)}]"
+
+
+def format_estimate(block: Mapping[str, Any] | None, *, signed: bool = True) -> str:
+    """`estimate [ci_low, ci_high]` from a {estimate, ci_low, ci_high} block."""
+    if not isinstance(block, Mapping):
+        return MISSING
+    estimate = format_points(block.get("estimate"), signed=signed)
+    if estimate == MISSING:
+        return MISSING
+    interval = format_interval(block.get("ci_low"), block.get("ci_high"))
+    return estimate if interval == MISSING else f"{estimate} {interval}"
+
+
+def format_rate(value: Any) -> str:
+    """A proportion in [0, 1] as a percentage with one decimal."""
+    number = as_number(value)
+    return MISSING if number is None else f"{100.0 * number:.1f}%"
+
+
+def format_rate_interval(low: Any, high: Any) -> str:
+    """A proportion interval as percentages."""
+    lo, hi = as_number(low), as_number(high)
+    if lo is None or hi is None:
+        return MISSING
+    return f"[{100.0 * lo:.1f}%, {100.0 * hi:.1f}%]"
+
+
+def format_p(value: Any) -> str:
+    """A p- or q-value: `<0.001` below a thousandth, else three decimals."""
+    number = as_number(value)
+    if number is None:
+        return MISSING
+    return "<0.001" if number < 0.001 else f"{number:.3f}"
+
+
+def format_count(value: Any) -> str:
+    """An integer count, or an em dash."""
+    number = as_number(value)
+    return MISSING if number is None else str(int(number))
+
+
+def format_value(value: Any) -> str:
+    """Any scalar from report.json as plain text (numbers rounded to 4 significant digits)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    number = as_number(value)
+    if number is not None:
+        return str(int(number)) if isinstance(value, int) else f"{number:.4g}"
+    if isinstance(value, float):
+        return MISSING
+    return str(value)
+
+
+def verdict_label(verdict: Any) -> str:
+    """Human words for a verdict code; unknown codes are shown as they are."""
+    if not isinstance(verdict, str) or not verdict:
+        return "no verdict"
+    return VERDICT_LABELS.get(verdict, verdict)
+
+
+def verdict_note(verdict: Any) -> str:
+    """One line explaining the verdict, or an empty string for unknown codes."""
+    return VERDICT_NOTES.get(verdict, "") if isinstance(verdict, str) else ""
+
+
+def calibration_note(calibrated: Any) -> str:
+    """Say whether the verdict was calibrated against reference models."""
+    if calibrated is True:
+        return "calibrated against reference models (excess drop over what references show)"
+    return "not calibrated: no reference models were given, so part of the drop may be variant difficulty"
+
+
+def flatten_mapping(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested mappings as (dotted key, scalar) pairs in key order, for free-form blocks."""
+    pairs: list[tuple[str, Any]] = []
+    for key in sorted(mapping, key=str):
+        value = mapping[key]
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            pairs.extend(flatten_mapping(value, f"{name}."))
+        elif isinstance(value, list | tuple):
+            pairs.append((name, ", ".join(format_value(v) for v in value)))
+        else:
+            pairs.append((name, value))
+    return pairs
+
+
+def get_block(report: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    """report[k1][k2]... as a mapping; an empty mapping wherever the path is missing or null."""
+    current: Any = report
+    for key in keys:
+        if not isinstance(current, Mapping):
+            return {}
+        current = current.get(key)
+    return current if isinstance(current, Mapping) else {}
+
+
+def get_list(report: Mapping[str, Any], key: str) -> list[Any]:
+    """report[key] as a list; empty when missing or null."""
+    value = report.get(key)
+    return list(value) if isinstance(value, list | tuple) else []

@@ -1,0 +1,240 @@
+"""report.md: the audit of one run as Markdown, rendered from the report dict (report.json).
+
+Benchmark and model text is untrusted: inline text is escaped (Markdown syntax, HTML and table
+pipes) and long text goes into fenced code blocks whose fence is longer than any backtick run
+inside, so nothing from a dataset or a model can turn into markup or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from detector.report.display import (
+    MISSING,
+    calibration_note,
+    flatten_mapping,
+    format_count,
+    format_estimate,
+    format_interval,
+    format_p,
+    format_points,
+    format_rate,
+    format_rate_interval,
+    format_value,
+    get_block,
+    get_list,
+    verdict_label,
+    verdict_note,
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_BACKTICKS = re.compile(r"`+")
+MAX_EXAMPLE_CHARS = 2000
+
+
+def escape_inline(text: Any) -> str:
+    """Untrusted text as one line of inert Markdown (safe in paragraphs and table cells)."""
+    value = MISSING if text is None else str(text)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return " ".join(value.split())
+
+
+def fenced(text: Any) -> str:
+    """Untrusted text as a fenced code block that its own backticks cannot close."""
+    value = "" if text is None else str(text)
+    if len(value) > MAX_EXAMPLE_CHARS:
+        value = value[:MAX_EXAMPLE_CHARS] + " [...]"
+    longest = max((len(run) for run in _BACKTICKS.findall(value)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{value}\n{fence}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+def _headline(report: Mapping[str, Any]) -> list[str]:
+    model = escape_inline(report.get("model"))
+    verdict = report.get("verdict")
+    note = verdict_note(verdict)
+    lines = [f"# Overfitting audit: {model}", ""]
+    lines.append(f"**Verdict: {escape_inline(verdict_label(verdict))}**" + (f" — {note}." if note else ""))
+    lines.append("")
+    score = format_estimate(report.get("overfitting_score"))
+    lines.append(f"- **Overfitting score:** {score} accuracy points (estimate [interval])")
+    excess = report.get("excess_drop")
+    if isinstance(excess, Mapping):
+        lines.append(f"- **Excess drop over reference models:** {format_estimate(excess)} accuracy points")
+    lines.append(f"- **Calibration:** {calibration_note(report.get('calibrated'))}")
+    benchmarks = [escape_inline(b) for b in get_list(report, "benchmarks")]
+    lines.append(f"- **Benchmarks:** {', '.join(benchmarks) if benchmarks else MISSING}")
+    return lines
+
+
+def _evidence(report: Mapping[str, Any]) -> list[str]:
+    evidence = [escape_inline(e) for e in get_list(report, "evidence")]
+    lines = ["## Evidence", ""]
+    lines.extend(f"- {e}" for e in evidence) if evidence else lines.append("No evidence was recorded.")
+    return lines
+
+
+def _accuracy(report: Mapping[str, Any]) -> list[str]:
+    overall = get_block(report, "overall")
+    lines = ["## Accuracy on originals and variants", ""]
+    lines.append("Accuracy in points (0-100); drop = original minus variant, with its interval.")
+    lines.append("")
+    header = ["family", "benchmark", "items", "variants", "original", "variant", "drop", "interval", "p", "q"]
+    rows = [
+        [
+            "**all**",
+            "",
+            format_count(overall.get("n_items")),
+            format_count(overall.get("n_variants")),
+            format_points(overall.get("acc_original")),
+            format_points(overall.get("acc_variant")),
+            format_points(overall.get("drop"), signed=True),
+            format_interval(overall.get("ci_low"), overall.get("ci_high")),
+            format_p(overall.get("p_value")),
+            "",
+        ]
+    ]
+    for family in get_list(report, "families"):
+        if not isinstance(family, Mapping):
+            continue
+        rows.append(
+            [
+                escape_inline(family.get("name")),
+                escape_inline(family.get("benchmark")),
+                format_count(family.get("n_items")),
+                format_count(family.get("n_variants")),
+                format_points(family.get("acc_original")),
+                format_points(family.get("acc_variant")),
+                format_points(family.get("drop"), signed=True),
+                format_interval(family.get("ci_low"), family.get("ci_high")),
+                format_p(family.get("p_value")),
+                format_p(family.get("q_value")),
+            ]
+        )
+    lines.extend(_table(header, rows))
+    return lines
+
+
+def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    """(signal, value, interval, n, note) rows for the memorization signals, as plain text."""
+    rows: list[list[str]] = []
+    stale = get_block(report, "signals", "stale_answer_rate")
+    if stale:
+        chance = stale.get("chance_rate")
+        rows.append(
+            [
+                "stale answer rate",
+                format_rate(stale.get("rate")),
+                format_rate_interval(stale.get("ci_low"), stale.get("ci_high")),
+                format_count(stale.get("n")),
+                f"old answer to a changed question; chance {format_rate(chance)}",
+            ]
+        )
+    echo = get_block(report, "signals", "solution_echo")
+    if echo:
+        rows.append(
+            [
+                "solution echo",
+                format_value(echo.get("difference")),
+                format_interval(echo.get("ci_low"), echo.get("ci_high"), digits=3),
+                format_count(echo.get("n")),
+                "similarity to the original solution minus to the variant's own: "
+                f"{format_value(echo.get('parent'))} vs {format_value(echo.get('own'))}",
+            ]
+        )
+    verbatim = get_block(report, "signals", "verbatim_rate")
+    if verbatim:
+        rows.append(
+            [
+                "verbatim continuation",
+                format_rate(verbatim.get("rate")),
+                format_rate_interval(verbatim.get("ci_low"), verbatim.get("ci_high")),
+                format_count(verbatim.get("n")),
+                "continues a truncated item with its original text",
+            ]
+        )
+    membership = get_block(report, "signals", "membership")
+    for key, value in flatten_mapping(membership):
+        rows.append([f"membership: {key}", format_value(value), MISSING, MISSING, "likelihood signal"])
+    return rows
+
+
+def _signals(report: Mapping[str, Any]) -> list[str]:
+    lines = ["## Memorization signals", ""]
+    rows = signal_rows(report)
+    if not rows:
+        lines.append("No memorization signals were computed for this run.")
+        return lines
+    escaped = [[escape_inline(cell) if i in (0, 4) else cell for i, cell in enumerate(row)] for row in rows]
+    lines.extend(_table(["signal", "value", "interval", "n", "what it means"], escaped))
+    return lines
+
+
+def _examples(report: Mapping[str, Any]) -> list[str]:
+    examples = [e for e in get_list(report, "examples") if isinstance(e, Mapping)]
+    lines = ["## Examples: right on the original, wrong on the variant", ""]
+    if not examples:
+        lines.append("No item was answered right on the original and wrong on its variant.")
+        return lines
+    for example in examples:
+        lines.append(
+            f"### {escape_inline(example.get('family'))}: {escape_inline(example.get('parent_id'))}"
+            f" → {escape_inline(example.get('variant_id'))}"
+        )
+        lines.append("")
+        for side in ("original", "variant"):
+            lines.append(f"**{side.capitalize()}** (gold: {escape_inline(example.get(f'{side}_gold'))})")
+            lines.append("")
+            lines.append(fenced(example.get(f"{side}_question")))
+            lines.append("")
+            lines.append("Model answered:")
+            lines.append("")
+            lines.append(fenced(example.get(f"{side}_response")))
+            lines.append("")
+    return lines[:-1]
+
+
+def _provenance(report: Mapping[str, Any]) -> list[str]:
+    errors = get_block(report, "errors")
+    rows = [
+        ["model", escape_inline(report.get("model"))],
+        ["seed", escape_inline(format_value(report.get("seed")))],
+        ["variant set sha256", f"`{escape_inline(report.get('variant_set_sha256'))}`"],
+        ["benchmarks", escape_inline(", ".join(str(b) for b in get_list(report, "benchmarks")) or None)],
+        ["calibrated", format_value(report.get("calibrated"))],
+        ["requests", format_count(errors.get("n_requests"))],
+        ["failed requests", format_count(errors.get("n_failed"))],
+        ["schema version", escape_inline(format_value(report.get("schema_version")))],
+        ["created by", escape_inline(report.get("created_by"))],
+    ]
+    for key, value in flatten_mapping(get_block(report, "versions")):
+        rows.append([f"version: {escape_inline(key)}", escape_inline(format_value(value))])
+    return ["## Provenance", "", *_table(["field", "value"], rows)]
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The report of one run as Markdown; null or missing fields render as an em dash.
+
+    Raises:
+        TypeError: when `report` is not a mapping.
+    """
+    if not isinstance(report, Mapping):
+        raise TypeError(f"report must be a mapping (the parsed report.json), not {type(report).__name__}")
+    sections = [
+        _headline(report),
+        _evidence(report),
+        _accuracy(report),
+        _signals(report),
+        _examples(report),
+        _provenance(report),
+    ]
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"
