@@ -13,7 +13,7 @@ def test_full_report_has_every_section_and_the_numbers():
                     "## Examples: right on the original, wrong on the variant", "## Provenance"):
         assert heading in text
     assert "**Verdict: likely overfit**" in text
-    assert "+18.4 [12.1, 24.9] accuracy points" in text
+    assert "**Overfitting score:** +18.4 accuracy points, interval [12.1, 24.9]" in text
     row = "| numeric | gsm8k\\_test | 20 | 40 | 95.0 | 60.0 | +35.0 | [22.5, 47.5] | <0.001 | <0.001 |"
     assert row in text
     assert "| stale answer rate | 41.0% | [30.0%, 52.0%] | 40 |" in text
@@ -25,7 +25,7 @@ def test_full_report_has_every_section_and_the_numbers():
 def test_nulls_render_as_dashes_without_crashing():
     text = render_markdown(null_report())
     assert "**Verdict: no verdict**" in text
-    assert "- **Overfitting score:** \u2014 accuracy points" in text
+    assert "- **Overfitting score:** \u2014 (could not be computed)" in text
     assert "No memorization signals were computed" in text
     assert "No item was answered right on the original and wrong on its variant." in text
     assert re.search(r"\b(None|nan|NaN|null)\b", text) is None
@@ -48,7 +48,7 @@ def test_calibrated_report_shows_excess_drop():
     report["calibrated"] = True
     report["excess_drop"] = {"estimate": 9.0, "ci_low": 3.0, "ci_high": 15.0}
     text = render_markdown(report)
-    assert "Excess drop over reference models:** +9.0 [3.0, 15.0]" in text
+    assert "Excess drop over reference models:** +9.0 accuracy points, interval [3.0, 15.0]" in text
     assert "calibrated against reference models" in text
 
 

@@ -19,9 +19,9 @@ VERDICT_LABELS: dict[str, str] = {
 }
 
 VERDICT_NOTES: dict[str, str] = {
-    "clean": "no evidence that the scores depend on memorised benchmark items",
+    "clean": "no evidence that the scores depend on memorized benchmark items",
     "suspicious": "some evidence of overfitting; worth a closer look",
-    "likely_overfit": "strong evidence that the scores rely on memorised benchmark items",
+    "likely_overfit": "strong evidence that the scores rely on memorized benchmark items",
 }
 
 

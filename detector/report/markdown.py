@@ -16,7 +16,6 @@ from detector.report.display import (
     calibration_note,
     flatten_mapping,
     format_count,
-    format_estimate,
     format_interval,
     format_p,
     format_points,
@@ -29,7 +28,7 @@ from detector.report.display import (
     verdict_note,
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _BACKTICKS = re.compile(r"`+")
 MAX_EXAMPLE_CHARS = 2000
 
@@ -58,6 +57,15 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _points_with_interval(block: Any) -> str:
+    block = block if isinstance(block, Mapping) else {}
+    estimate = format_points(block.get("estimate"), signed=True)
+    interval = format_interval(block.get("ci_low"), block.get("ci_high"))
+    if estimate == MISSING:
+        return f"{MISSING} (could not be computed)"
+    return f"{estimate} accuracy points" + ("" if interval == MISSING else f", interval {interval}")
+
+
 def _headline(report: Mapping[str, Any]) -> list[str]:
     model = escape_inline(report.get("model"))
     verdict = report.get("verdict")
@@ -65,11 +73,10 @@ def _headline(report: Mapping[str, Any]) -> list[str]:
     lines = [f"# Overfitting audit: {model}", ""]
     lines.append(f"**Verdict: {escape_inline(verdict_label(verdict))}**" + (f" — {note}." if note else ""))
     lines.append("")
-    score = format_estimate(report.get("overfitting_score"))
-    lines.append(f"- **Overfitting score:** {score} accuracy points (estimate [interval])")
+    lines.append(f"- **Overfitting score:** {_points_with_interval(report.get('overfitting_score'))}")
     excess = report.get("excess_drop")
     if isinstance(excess, Mapping):
-        lines.append(f"- **Excess drop over reference models:** {format_estimate(excess)} accuracy points")
+        lines.append(f"- **Excess drop over reference models:** {_points_with_interval(excess)}")
     lines.append(f"- **Calibration:** {calibration_note(report.get('calibrated'))}")
     benchmarks = [escape_inline(b) for b in get_list(report, "benchmarks")]
     lines.append(f"- **Benchmarks:** {', '.join(benchmarks) if benchmarks else MISSING}")
