@@ -1,0 +1,25 @@
+"""Answer extraction and correctness: numbers, option labels, cloze text, continuations."""
+
+from detector.scoring.choices import extract_choice
+from detector.scoring.correctness import (
+    VERBATIM_THRESHOLD,
+    Score,
+    continuation_similarity,
+    item_kind,
+    same_answer,
+    score_response,
+)
+from detector.scoring.numbers import extract_number, normalize_number, numbers_equal
+
+__all__ = [
+    "VERBATIM_THRESHOLD",
+    "Score",
+    "continuation_similarity",
+    "extract_choice",
+    "extract_number",
+    "item_kind",
+    "normalize_number",
+    "numbers_equal",
+    "same_answer",
+    "score_response",
+]

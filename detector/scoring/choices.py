@@ -1,0 +1,99 @@
+"""Extract the chosen option label from a free-text multiple-choice answer.
+
+The label is read in the scheme the prompt used (`labels`, e.g. A-D, 1-4 or a relabelled
+scheme). Robust to "The answer is (B).", "**B**", "Answer: b", "B) some text", a bare
+label, and to an echo of exactly one option's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_DECOR = r"[\s\*\(\[\{\"'`_]*"
+
+
+def _label_alternation(labels: Sequence[str]) -> str:
+    ordered = sorted(set(labels), key=len, reverse=True)
+    return "|".join(re.escape(label) for label in ordered)
+
+
+def _canonical(found: str, labels: Sequence[str]) -> str | None:
+    for label in labels:
+        if found == label:
+            return label
+    lowered = [label for label in labels if label.lower() == found.lower()]
+    return lowered[0] if len(lowered) == 1 else None
+
+
+def _normalise_text(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _match_option_text(text: str, labels: Sequence[str], choices: Sequence[str]) -> str | None:
+    """The label of the one option whose text the answer contains (or equals), else None."""
+    body = _normalise_text(text)
+    if not body:
+        return None
+    normalised = [_normalise_text(choice) for choice in choices]
+    exact = [label for label, choice in zip(labels, normalised, strict=True) if choice and choice == body]
+    if len(exact) == 1:
+        return exact[0]
+    contained = [
+        (label, choice)
+        for label, choice in zip(labels, normalised, strict=True)
+        if choice and re.search(r"(?<!\w)" + re.escape(choice) + r"(?!\w)", body)
+    ]
+    # Drop options that are contained only as part of a longer contained option ("2" in "2 cats").
+    contained = [
+        (label, choice)
+        for label, choice in contained
+        if not any(choice != other and choice in other for _, other in contained)
+    ]
+    return contained[0][0] if len(contained) == 1 else None
+
+
+def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()) -> str | None:
+    """Return the label the answer chose (as written in `labels`), or None if none is clear."""
+    if not labels or not text.strip():
+        return None
+    alt = _label_alternation(labels)
+    flags = re.IGNORECASE
+    bound_l, bound_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+    explicit = re.compile(
+        r"(?:answer|option|choice)\s*(?:is|would be|:|=|-)?\s*(?:option|choice)?" + _DECOR
+        + bound_l + "(" + alt + ")" + bound_r,
+        flags,
+    )
+    for match in reversed(list(explicit.finditer(text))):
+        found_label = match.group(1)
+        after = text[match.end() :]
+        # "the answer is a triangle": a lower-case letter followed by a word is an article.
+        if found_label not in labels and re.match(r"\s+[A-Za-z]", after):
+            continue
+        label = _canonical(found_label, labels)
+        if label is not None:
+            return label
+    stripped = text.strip()
+    # A bare or decorated label: "B", "**B**", "(B)", "B.", "b)".
+    bare = re.fullmatch(_DECOR + "(" + alt + r")" + r"[\s\*\)\]\}\"'`_\.:]*", stripped, flags)
+    if bare:
+        return _canonical(bare.group(1), labels)
+    # A label that opens the answer or a line: "B) text", "B. text", "(B) text", "**B:** text".
+    opening = re.compile(
+        r"(?:^|\n)" + r"[\s\*\(\[]*" + "(" + alt + r")" + r"\s*[\*\]]*\s*[\)\.:\]]", re.IGNORECASE
+    )
+    found = opening.findall(stripped)
+    if found:
+        label = _canonical(found[-1], labels)
+        if label is not None:
+            return label
+    if choices:
+        label = _match_option_text(stripped, labels, choices)
+        if label is not None:
+            return label
+    # Last resort: a parenthesised or bold label anywhere, the last one wins.
+    marked = re.findall(r"(?:\(|\*\*)(" + alt + r")(?:\)|\*\*)", stripped, flags)
+    if marked:
+        return _canonical(marked[-1], labels)
+    return None

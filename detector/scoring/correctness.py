@@ -1,0 +1,114 @@
+"""Score one model output against an item's gold answer.
+
+An item is scored by its kind: math (numeric answer, compared as numbers), multiple choice
+(the chosen label in the prompt's label scheme), cloze (the gold option's text), or a
+continuation (rapidfuzz similarity of the output to the real rest of the item).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from detector.scoring.choices import extract_choice
+from detector.scoring.numbers import extract_number, normalize_number, numbers_equal
+from detector.types import BenchmarkItem
+
+# A continuation at least this similar (0-1, rapidfuzz ratio) to the real rest is verbatim.
+VERBATIM_THRESHOLD = 0.9
+# A cloze answer at least this similar (0-1) to the gold option text counts as that option.
+CLOZE_THRESHOLD = 0.9
+
+_ANSWER_SPAN_RE = re.compile(r"answer\s*(?:is|:)\s*(.+)", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The answer read from an output and whether it is right.
+
+    `correct` is None when there is no output (a failed request). `similarity` is set for
+    continuation scoring only.
+    """
+
+    kind: str
+    extracted: str | None
+    correct: bool | None
+    similarity: float | None = None
+
+
+def item_kind(item: BenchmarkItem, scoring: str = "answer") -> str:
+    """One of "continuation", "multiple_choice", "math", "cloze"."""
+    if scoring == "continuation":
+        return "continuation"
+    if item.choices:
+        return "multiple_choice"
+    kind = item.metadata.get("kind", "")
+    if kind == "math":
+        return "math"
+    if kind == "multiple_choice" or kind == "cloze":
+        return "cloze"
+    return "math" if normalize_number(item.answer) is not None else "cloze"
+
+
+def _normalise_words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def continuation_similarity(output: str, expected: str) -> float:
+    """Similarity 0-1 of the output's opening to the expected continuation (rapidfuzz ratio)."""
+    want = _normalise_words(expected)
+    got = _normalise_words(output)
+    if not want:
+        return 0.0
+    return float(fuzz.ratio(got[: len(want)], want)) / 100.0
+
+
+def _cloze_span(text: str) -> str:
+    match = _ANSWER_SPAN_RE.search(text)
+    span = match.group(1) if match else text
+    return span.strip().splitlines()[0] if span.strip() else ""
+
+
+def match_cloze(text: str, gold_text: str) -> tuple[str, bool]:
+    """The answer span read from `text` and whether it names the gold option text."""
+    span = _cloze_span(text)
+    got, want = _normalise_words(span), _normalise_words(gold_text)
+    if not want or not got:
+        return span, False
+    contains = re.search(r"(?<!\w)" + re.escape(want) + r"(?!\w)", got) is not None
+    if got == want or (contains and len(got) <= 2 * len(want) + 20):
+        return span, True
+    return span, fuzz.ratio(got, want) / 100.0 >= CLOZE_THRESHOLD
+
+
+def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer") -> Score:
+    """Read the answer from `text` and compare it with `item`'s gold."""
+    kind = item_kind(item, scoring)
+    if text is None:
+        return Score(kind, None, None, None)
+    if kind == "continuation":
+        similarity = continuation_similarity(text, item.answer)
+        return Score(kind, None, similarity >= VERBATIM_THRESHOLD, similarity)
+    if kind == "multiple_choice":
+        label = extract_choice(text, item.labels, item.choices)
+        return Score(kind, label, label is not None and label == item.answer)
+    if kind == "math":
+        number = extract_number(text)
+        return Score(kind, number, numbers_equal(number, item.answer))
+    span, correct = match_cloze(text, item.answer)
+    return Score(kind, span or None, correct)
+
+
+def same_answer(kind: str, extracted: str | None, other_gold: str) -> bool:
+    """Whether an extracted answer equals another gold (e.g. the parent's old answer)."""
+    if extracted is None:
+        return False
+    if kind == "math":
+        return numbers_equal(extracted, other_gold)
+    if kind == "multiple_choice":
+        return extracted == other_gold
+    if kind == "cloze":
+        return _normalise_words(extracted) == _normalise_words(other_gold)
+    return False
