@@ -151,3 +151,47 @@ def get_list(report: Mapping[str, Any], key: str) -> list[Any]:
     """report[key] as a list; empty when missing or null."""
     value = report.get(key)
     return list(value) if isinstance(value, list | tuple) else []
+
+
+def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
+    """(signal, value, interval, n, note) rows for the memorization signals, as plain text."""
+    rows: list[list[str]] = []
+    stale = get_block(report, "signals", "stale_answer_rate")
+    if stale:
+        chance = stale.get("chance_rate")
+        rows.append(
+            [
+                "stale answer rate",
+                format_rate(stale.get("rate")),
+                format_rate_interval(stale.get("ci_low"), stale.get("ci_high")),
+                format_count(stale.get("n")),
+                f"old answer to a changed question; chance {format_rate(chance)}",
+            ]
+        )
+    echo = get_block(report, "signals", "solution_echo")
+    if echo:
+        rows.append(
+            [
+                "solution echo",
+                format_value(echo.get("difference")),
+                format_interval(echo.get("ci_low"), echo.get("ci_high"), digits=3),
+                format_count(echo.get("n")),
+                "similarity to the original solution minus to the variant's own: "
+                f"{format_value(echo.get('parent'))} vs {format_value(echo.get('own'))}",
+            ]
+        )
+    verbatim = get_block(report, "signals", "verbatim_rate")
+    if verbatim:
+        rows.append(
+            [
+                "verbatim continuation",
+                format_rate(verbatim.get("rate")),
+                format_rate_interval(verbatim.get("ci_low"), verbatim.get("ci_high")),
+                format_count(verbatim.get("n")),
+                "continues a truncated item with its original text",
+            ]
+        )
+    membership = get_block(report, "signals", "membership")
+    for key, value in flatten_mapping(membership):
+        rows.append([f"membership: {key}", format_value(value), MISSING, MISSING, "likelihood signal"])
+    return rows
