@@ -1,0 +1,261 @@
+"""report.html: the audit of one run as one self-contained page, rendered from the report dict.
+
+Inline CSS and inline SVG only: no scripts, no fonts or images from the network. A
+Content-Security-Policy meta tag forbids loading anything at view time. Every piece of text
+from a dataset, a model or a user is escaped with `html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from detector.report.charts import family_chart, family_rows, verdict_colour
+from detector.report.display import (
+    MISSING,
+    calibration_note,
+    flatten_mapping,
+    format_count,
+    format_interval,
+    format_p,
+    format_points,
+    format_value,
+    get_block,
+    get_list,
+    signal_rows,
+    verdict_label,
+    verdict_note,
+)
+
+MAX_EXAMPLE_CHARS = 4000
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+PAGE_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f4f5f7; color: #1d1f23;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 1080px; margin: 0 auto; padding: 28px 24px 48px; }
+h1 { font-size: 26px; margin: 0 0 6px; word-break: break-word; }
+h2 { font-size: 19px; margin: 0 0 12px; }
+h3 { font-size: 15px; margin: 0 0 8px; word-break: break-word; }
+section { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px; padding: 18px 22px;
+  margin: 16px 0; }
+.subtitle { color: #555; margin: 0 0 14px; }
+.verdict { display: inline-block; color: #fff; font-weight: 700; padding: 4px 12px; border-radius: 14px;
+  letter-spacing: .02em; }
+.cards { display: flex; flex-wrap: wrap; gap: 14px; margin-top: 14px; }
+.card { flex: 1 1 220px; border: 1px solid #e1e4e8; border-radius: 8px; padding: 12px 16px;
+  background: #fbfbfc; }
+.card .label { color: #555; font-size: 13px; }
+.card .value { font-size: 26px; font-weight: 700; }
+.card .interval { color: #444; }
+ul.evidence { margin: 0; padding-left: 20px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef1; vertical-align: top; }
+th { background: #f6f7f9; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.overall td { font-weight: 700; }
+.chart-wrap { overflow-x: auto; }
+svg.chart { max-width: 100%; height: auto; }
+.example { border-top: 1px solid #eceef1; padding-top: 14px; margin-top: 14px; }
+.example:first-of-type { border-top: 0; margin-top: 0; padding-top: 0; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.side { border: 1px solid #e1e4e8; border-radius: 6px; padding: 10px 12px; background: #fbfbfc;
+  min-width: 0; }
+.side h4 { margin: 0 0 6px; font-size: 14px; }
+pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0 10px; padding: 8px 10px;
+  background: #f1f2f4; border-radius: 4px;
+  font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.gold { font-weight: 600; }
+code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
+.muted { color: #666; }
+footer { color: #666; font-size: 13px; text-align: center; margin-top: 24px; }
+@media (max-width: 720px) { .pair { grid-template-columns: 1fr; } }
+"""
+
+
+def _esc(text: Any) -> str:
+    return html.escape(MISSING if text is None else str(text), quote=True)
+
+
+def _clip(text: Any) -> str:
+    value = "" if text is None else str(text)
+    return value if len(value) <= MAX_EXAMPLE_CHARS else value[:MAX_EXAMPLE_CHARS] + " [...]"
+
+
+def _score_card(label: str, block: Any) -> str:
+    block = block if isinstance(block, Mapping) else {}
+    estimate = format_points(block.get("estimate"), signed=True)
+    interval = format_interval(block.get("ci_low"), block.get("ci_high"))
+    return (
+        f'<div class="card"><div class="label">{_esc(label)}</div>'
+        f'<div class="value">{_esc(estimate)}<span class="muted" style="font-size:15px"> points</span></div>'
+        f'<div class="interval">interval {_esc(interval)}</div></div>'
+    )
+
+
+def _p_phrase(p_value: Any) -> str:
+    text = format_p(p_value)
+    return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
+def _header(report: Mapping[str, Any]) -> str:
+    verdict = report.get("verdict")
+    overall = get_block(report, "overall")
+    note = verdict_note(verdict)
+    score = report.get("overfitting_score")
+    cards = [_score_card("Overfitting score (accuracy points lost on variants)", score)]
+    if isinstance(report.get("excess_drop"), Mapping):
+        cards.append(_score_card("Excess drop over reference models", report.get("excess_drop")))
+    cards.append(
+        '<div class="card"><div class="label">Accuracy: originals → variants</div>'
+        f'<div class="value">{_esc(format_points(overall.get("acc_original")))} → '
+        f'{_esc(format_points(overall.get("acc_variant")))}</div>'
+        f'<div class="interval">{_esc(format_count(overall.get("n_items")))} items, '
+        f'{_esc(format_count(overall.get("n_variants")))} variants, {_esc(_p_phrase(overall.get("p_value")))}'
+        "</div></div>"
+    )
+    benchmarks = ", ".join(str(b) for b in get_list(report, "benchmarks")) or MISSING
+    return (
+        f'<section class="summary"><h1>Overfitting audit: {_esc(report.get("model"))}</h1>'
+        f'<p class="subtitle">Benchmarks: {_esc(benchmarks)}</p>'
+        f'<p><span class="verdict" style="background:{verdict_colour(verdict)}">'
+        f"{_esc(verdict_label(verdict))}</span> {_esc(note + '.' if note else '')}</p>"
+        f'<p class="muted">{_esc(calibration_note(report.get("calibrated")))}.</p>'
+        f'<div class="cards">{"".join(cards)}</div></section>'
+    )
+
+
+def _evidence(report: Mapping[str, Any]) -> str:
+    items = "".join(f"<li>{_esc(e)}</li>" for e in get_list(report, "evidence"))
+    body = f'<ul class="evidence">{items}</ul>' if items else '<p class="muted">No evidence was recorded.</p>'
+    return f'<section class="evidence"><h2>Evidence</h2>{body}</section>'
+
+
+def _accuracy(report: Mapping[str, Any]) -> str:
+    header = "".join(
+        f'<th class="{"num" if i > 1 else ""}">{h}</th>'
+        for i, h in enumerate(
+            ["family", "benchmark", "items", "variants", "original", "variant", "drop", "interval", "p", "q"]
+        )
+    )
+    rows = []
+    overall = get_block(report, "overall")
+    blocks: list[tuple[str, str, Mapping[str, Any], str]] = [("all", "", overall, "overall")]
+    for family in get_list(report, "families"):
+        if isinstance(family, Mapping):
+            blocks.append((str(family.get("name")), str(family.get("benchmark")), family, ""))
+    for name, benchmark, block, css in blocks:
+        cells = [
+            format_count(block.get("n_items")),
+            format_count(block.get("n_variants")),
+            format_points(block.get("acc_original")),
+            format_points(block.get("acc_variant")),
+            format_points(block.get("drop"), signed=True),
+            format_interval(block.get("ci_low"), block.get("ci_high")),
+            format_p(block.get("p_value")),
+            "" if css else format_p(block.get("q_value")),
+        ]
+        rows.append(
+            f'<tr class="{css}"><td>{_esc(name)}</td><td>{_esc(benchmark)}</td>'
+            + "".join(f'<td class="num">{_esc(c)}</td>' for c in cells)
+            + "</tr>"
+        )
+    chart = family_chart(family_rows(report))
+    return (
+        '<section class="accuracy"><h2>Accuracy on originals and variants</h2>'
+        '<p class="muted">Accuracy in points (0-100). The whisker places the interval of the paired drop '
+        "(original minus variant, item by item) around the variant accuracy.</p>"
+        f'<div class="chart-wrap">{chart}</div>'
+        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _signals(report: Mapping[str, Any]) -> str:
+    rows = signal_rows(report)
+    if not rows:
+        body = '<p class="muted">No memorization signals were computed for this run.</p>'
+    else:
+        head = "".join(f"<th>{h}</th>" for h in ["signal", "value", "interval", "n", "what it means"])
+        body_rows = "".join(
+            f"<tr><td>{_esc(r[0])}</td><td class='num'>{_esc(r[1])}</td><td class='num'>{_esc(r[2])}</td>"
+            f"<td class='num'>{_esc(r[3])}</td><td>{_esc(r[4])}</td></tr>"
+            for r in rows
+        )
+        body = f"<table><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>"
+    return f'<section class="signals"><h2>Memorization signals</h2>{body}</section>'
+
+
+def _examples(report: Mapping[str, Any]) -> str:
+    examples = [e for e in get_list(report, "examples") if isinstance(e, Mapping)]
+    title = "<h2>Examples: right on the original, wrong on the variant</h2>"
+    if not examples:
+        return (
+            f'<section class="examples">{title}<p class="muted">No item was answered right on the original '
+            "and wrong on its variant.</p></section>"
+        )
+    blocks = []
+    for example in examples:
+        sides = []
+        for side in ("original", "variant"):
+            sides.append(
+                f'<div class="side {side}"><h4>{side.capitalize()}</h4>'
+                f"<pre>{_esc(_clip(example.get(f'{side}_question')))}</pre>"
+                f'<div>Gold: <span class="gold">{_esc(example.get(f"{side}_gold"))}</span></div>'
+                f"<div>Model answered:</div><pre>{_esc(_clip(example.get(f'{side}_response')))}</pre></div>"
+            )
+        blocks.append(
+            f'<div class="example"><h3>{_esc(example.get("family"))}: {_esc(example.get("parent_id"))} → '
+            f'{_esc(example.get("variant_id"))}</h3><div class="pair">{"".join(sides)}</div></div>'
+        )
+    return f'<section class="examples">{title}{"".join(blocks)}</section>'
+
+
+def _provenance(report: Mapping[str, Any]) -> str:
+    errors = get_block(report, "errors")
+    rows: list[tuple[str, str]] = [
+        ("model", format_value(report.get("model"))),
+        ("seed", format_value(report.get("seed"))),
+        ("variant set sha256", format_value(report.get("variant_set_sha256"))),
+        ("benchmarks", ", ".join(str(b) for b in get_list(report, "benchmarks")) or MISSING),
+        ("calibrated", format_value(report.get("calibrated"))),
+        ("requests", format_count(errors.get("n_requests"))),
+        ("failed requests", format_count(errors.get("n_failed"))),
+        ("schema version", format_value(report.get("schema_version"))),
+        ("created by", format_value(report.get("created_by"))),
+    ]
+    versions = flatten_mapping(get_block(report, "versions"))
+    rows.extend((f"version: {key}", format_value(value)) for key, value in versions)
+    body = "".join(f"<tr><th>{_esc(k)}</th><td><code>{_esc(v)}</code></td></tr>" for k, v in rows)
+    return f'<section class="provenance"><h2>Provenance</h2><table><tbody>{body}</tbody></table></section>'
+
+
+def page(title: str, body: str) -> str:
+    """A complete self-contained HTML document around `body` (already escaped markup)."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{PAGE_CSS}</style></head>"
+        f"<body><main>{body}"
+        "<footer>Made with detect. Gold answers are as each benchmark defines them; variants carry "
+        "recomputed gold answers.</footer></main></body></html>\n"
+    )
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    """The report of one run as a self-contained HTML page (inline CSS and SVG, no scripts).
+
+    Raises:
+        TypeError: when `report` is not a mapping.
+    """
+    if not isinstance(report, Mapping):
+        raise TypeError(f"report must be a mapping (the parsed report.json), not {type(report).__name__}")
+    body = "".join(
+        [_header(report), _evidence(report), _accuracy(report), _signals(report), _examples(report),
+         _provenance(report)]
+    )
+    return page(f"Overfitting audit: {report.get('model') or MISSING}", body)
