@@ -1,0 +1,168 @@
+"""Backend for a local Hugging Face transformers causal LM (the `hf` extra).
+
+Batched generation with left padding, and exact per-token log-probabilities of a continuation
+given a context, with the mean and variance of log p under the model's next-token distribution
+at each position (what Min-K%++ needs). torch and transformers are imported on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from detector.models.api import ModelCallError
+from detector.types import Generation, GenParams, TokenLogprobs, stable_seed
+
+
+class HFModel:
+    """`hf/PATH_OR_ID`: a causal LM loaded with `AutoModelForCausalLM` on `device`."""
+
+    cacheable = True
+
+    def __init__(self, path: str, *, device: str = "cpu", dtype: str | None = None, batch_size: int = 8):
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.name = f"hf/{path}"
+        self.path = path
+        self.device = device
+        self.dtype = dtype
+        self.batch_size = batch_size
+        self._tokenizer: Any = None
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def cache_identity(self) -> tuple[str, str, str]:
+        local = Path(self.path)
+        where = str(local.resolve()) if local.exists() else self.path
+        return ("hf", where, f"local#{self.dtype or 'default'}")
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._model is None:
+                try:
+                    import torch
+                    from transformers import AutoModelForCausalLM, AutoTokenizer
+                except ImportError as err:
+                    raise ModelCallError(
+                        "the hf backend needs torch and transformers: pip install 'detect-overfit[hf]'",
+                        retryable=False,
+                    ) from err
+                try:
+                    tokenizer = AutoTokenizer.from_pretrained(self.path)
+                    kwargs: dict[str, Any] = {}
+                    if self.dtype:
+                        kwargs["dtype"] = getattr(torch, self.dtype)
+                    model = AutoModelForCausalLM.from_pretrained(self.path, **kwargs).to(self.device)
+                except (OSError, ValueError) as err:
+                    raise ModelCallError(f"cannot load {self.path}: {err}", retryable=False) from err
+                model.eval()
+                if tokenizer.pad_token_id is None:
+                    tokenizer.pad_token = tokenizer.eos_token
+                self._tokenizer, self._model = tokenizer, model
+            return self._tokenizer, self._model
+
+    def call(self, prompt: str, params: GenParams, timeout_s: float) -> Generation:
+        return self.call_batch([prompt], params, timeout_s)[0]
+
+    def call_batch(self, prompts: Sequence[str], params: GenParams, timeout_s: float) -> list[Generation]:
+        """Generate for `prompts` in one left-padded batch."""
+        import time
+
+        import torch
+
+        tokenizer, model = self._load()
+        start = time.perf_counter()
+        tokenizer.padding_side = "left"
+        enc = tokenizer(list(prompts), return_tensors="pt", padding=True).to(self.device)
+        kwargs: dict[str, Any] = {"max_new_tokens": params.max_tokens, "pad_token_id": tokenizer.pad_token_id}
+        if params.temperature > 0:
+            kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
+            torch.manual_seed(stable_seed(params.seed, params.sample_index, *prompts) % 2**63)
+        else:
+            kwargs["do_sample"] = False
+        with torch.no_grad():
+            out = model.generate(**enc, **kwargs)
+        new_tokens = out[:, enc["input_ids"].shape[1] :]
+        latency = round((time.perf_counter() - start) / len(prompts), 6)
+        results = []
+        for row in new_tokens.tolist():
+            ended = tokenizer.eos_token_id in row
+            if ended:
+                row = row[: row.index(tokenizer.eos_token_id)]
+            text = tokenizer.decode(row, skip_special_tokens=True)
+            text, stopped = _apply_stop(text, params.stop)
+            finish = "stop" if ended or stopped else "length"
+            results.append(Generation(text=text, finish_reason=finish, latency_s=latency))
+        return results
+
+    def generate(self, prompts: Sequence[str], params: GenParams) -> list[Generation]:
+        out: list[Generation] = []
+        for i in range(0, len(prompts), self.batch_size):
+            out.extend(self.call_batch(prompts[i : i + self.batch_size], params, 0.0))
+        return out
+
+    def supports_logprobs(self) -> bool:
+        return True
+
+    def call_logprobs(self, pairs: Sequence[tuple[str, str]], timeout_s: float) -> list[TokenLogprobs]:
+        """log p(token | context, earlier continuation tokens) for each continuation token.
+
+        Context and continuation are tokenized separately and joined, so the continuation's
+        tokens are exactly those scored. An empty context is replaced by the BOS (or EOS) token.
+        """
+        import torch
+
+        tokenizer, model = self._load()
+        rows: list[tuple[list[int], list[int]]] = []
+        for context, continuation in pairs:
+            ctx = tokenizer(context, add_special_tokens=False)["input_ids"]
+            cont = tokenizer(continuation, add_special_tokens=False)["input_ids"]
+            if not ctx:
+                bos = tokenizer.bos_token_id
+                ctx = [bos if bos is not None else tokenizer.eos_token_id]
+            rows.append((ctx, cont))
+        width = max(len(ctx) + len(cont) - 1 for ctx, cont in rows)
+        width = max(width, 1)
+        pad = tokenizer.pad_token_id
+        ids = torch.full((len(rows), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, (ctx, cont) in enumerate(rows):
+            seq = (ctx + cont)[:-1] if cont else ctx
+            ids[i, : len(seq)] = torch.tensor(seq)
+            mask[i, : len(seq)] = 1
+        with torch.no_grad():
+            logits = model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+            logp = torch.log_softmax(logits.float(), dim=-1)
+            probs = logp.exp()
+            mean = (probs * logp).sum(-1)
+            var = (probs * (logp - mean.unsqueeze(-1)) ** 2).sum(-1)
+        results = []
+        for i, (ctx, cont) in enumerate(rows):
+            if not cont:
+                results.append(TokenLogprobs(tokens=(), logprobs=(), error="empty continuation"))
+                continue
+            positions = range(len(ctx) - 1, len(ctx) + len(cont) - 1)
+            values = [float(logp[i, p, t]) for p, t in zip(positions, cont, strict=True)]
+            results.append(
+                TokenLogprobs(
+                    tokens=tuple(tokenizer.convert_ids_to_tokens(cont)),
+                    logprobs=tuple(values),
+                    mean_logprobs=tuple(float(mean[i, p]) for p in positions),
+                    var_logprobs=tuple(float(var[i, p]) for p in positions),
+                )
+            )
+        return results
+
+    def close(self) -> None:
+        return None
+
+
+def _apply_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
+    """Cut `text` at the first stop string; say whether one was found."""
+    cuts = [text.find(s) for s in stop if s and s in text]
+    if not cuts:
+        return text, False
+    return text[: min(cuts)], True

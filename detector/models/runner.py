@@ -1,0 +1,297 @@
+"""The runner: wraps any backend with the cache, bounded concurrency, retries and a rate limit.
+
+Retries use exponential backoff with jitter, honour a server's Retry-After, and stop after
+`retries` extra attempts; a request that fails for good becomes a Generation with `error`.
+Each answer is committed to the cache as it arrives, so a killed run resumes cheaply.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import TypeVar
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityError
+from detector.models.cache import ResponseCache, generation_key, logprobs_key
+from detector.types import Generation, GenParams, TokenLogprobs, stable_seed
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class RunStats:
+    """Counts over the runner's lifetime. `n_requests` counts distinct requests, cached or not."""
+
+    n_requests: int = 0
+    n_cached: int = 0
+    n_failed: int = 0
+    n_attempts: int = 0
+    n_retries: int = 0
+
+    @property
+    def failure_fraction(self) -> float:
+        return self.n_failed / self.n_requests if self.n_requests else 0.0
+
+
+class TooManyFailuresError(RuntimeError):
+    """More requests failed for good than the run allows."""
+
+
+class RateLimiter:
+    """Spaces calls evenly so that at most `rpm` start in any minute."""
+
+    def __init__(self, rpm: float):
+        if rpm <= 0:
+            raise ValueError(f"requests per minute must be positive, got {rpm}")
+        self.interval_s = 60.0 / rpm
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval_s
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class RateColumn(ProgressColumn):
+    """Requests per second so far."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("? req/s" if speed is None else f"{speed:.1f} req/s", style="progress.data.speed")
+
+
+class Runner:
+    """Queries `model` with cache, concurrency, retries, timeouts and an optional rate limit.
+
+    One output per input, in input order. Identical prompts in one call are asked once.
+    """
+
+    def __init__(
+        self,
+        model: ModelAPI,
+        cache: ResponseCache | None = None,
+        *,
+        concurrency: int = 8,
+        retries: int = 5,
+        timeout_s: float = 60.0,
+        rpm: float | None = None,
+        progress: bool = False,
+        backoff_s: float = 1.0,
+        max_backoff_s: float = 60.0,
+        description: str = "querying",
+    ):
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        if retries < 0:
+            raise ValueError(f"retries must be non-negative, got {retries}")
+        self.model = model
+        self.name = model.name
+        self.cache = cache if getattr(model, "cacheable", True) else None
+        self.concurrency = concurrency
+        self.retries = retries
+        self.timeout_s = timeout_s
+        self.limiter = RateLimiter(rpm) if rpm else None
+        self.progress = progress
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.description = description
+        self.stats = RunStats()
+        self._stats_lock = threading.Lock()
+        self._jitter = random.Random(stable_seed("runner-jitter", model.name))
+
+    # -- public API -------------------------------------------------------------------------
+
+    def generate(self, prompts: Sequence[str], params: GenParams) -> list[Generation]:
+        """Generations for `prompts`, in order; failures are Generations with `error`."""
+        identity = self.model.cache_identity
+        unique = list(dict.fromkeys(prompts))
+        keys = {p: generation_key(identity, p, params) for p in unique} if self.cache else {}
+        results: dict[str, Generation] = {}
+        if self.cache:
+            hits = self.cache.get_generations(list(keys.values()))
+            results = {p: hits[keys[p]] for p in unique if keys[p] in hits}
+        todo = [p for p in unique if p not in results]
+
+        def call(batch: list[str]) -> list[Generation]:
+            return self.model.call_batch(batch, params, self.timeout_s)
+
+        def failed(message: str) -> Generation:
+            return Generation(text=None, error=message)
+
+        def store(prompt: str, generation: Generation) -> None:
+            if self.cache and generation.error is None:
+                self.cache.put_generation(keys[prompt], generation)
+
+        results.update(self._execute(todo, call, failed, store))
+        self._count(len(unique), len(unique) - len(todo), results.values())
+        return [results[p] for p in prompts]
+
+    def supports_logprobs(self) -> bool:
+        return self.model.supports_logprobs()
+
+    def logprobs(self, pairs: Sequence[tuple[str, str]]) -> list[TokenLogprobs]:
+        """Token log-probabilities of each continuation given its context, in order.
+
+        Raises: UnsupportedCapabilityError if the model cannot give log-probabilities.
+        """
+        if not self.model.supports_logprobs():
+            raise UnsupportedCapabilityError(f"{self.name} does not provide token log-probabilities")
+        identity = self.model.cache_identity
+        unique = list(dict.fromkeys(pairs))
+        keys = {p: logprobs_key(identity, p[0], p[1]) for p in unique} if self.cache else {}
+        results: dict[tuple[str, str], TokenLogprobs] = {}
+        if self.cache:
+            hits = self.cache.get_logprobs(list(keys.values()))
+            results = {p: hits[keys[p]] for p in unique if keys[p] in hits}
+        todo = [p for p in unique if p not in results]
+
+        def call(batch: list[tuple[str, str]]) -> list[TokenLogprobs]:
+            return self.model.call_logprobs(batch, self.timeout_s)
+
+        def failed(message: str) -> TokenLogprobs:
+            return TokenLogprobs(tokens=(), logprobs=(), error=message)
+
+        def store(pair: tuple[str, str], value: TokenLogprobs) -> None:
+            if self.cache and value.error is None:
+                self.cache.put_logprobs(keys[pair], value)
+
+        results.update(self._execute(todo, call, failed, store))
+        self._count(len(unique), len(unique) - len(todo), results.values())
+        return [results[p] for p in pairs]
+
+    def check_failures(self, max_fraction: float) -> None:
+        """Raises: TooManyFailuresError if more than `max_fraction` of requests failed."""
+        if self.stats.failure_fraction > max_fraction:
+            raise TooManyFailuresError(
+                f"{self.stats.n_failed} of {self.stats.n_requests} requests to {self.name} failed "
+                f"({self.stats.failure_fraction:.1%} > allowed {max_fraction:.1%})"
+            )
+
+    def close(self) -> None:
+        self.model.close()
+
+    # -- machinery --------------------------------------------------------------------------
+
+    def _count(self, n_unique: int, n_cached: int, values: object) -> None:
+        n_failed = sum(1 for v in values if getattr(v, "error", None) is not None)  # type: ignore[attr-defined]
+        with self._stats_lock:
+            self.stats.n_requests += n_unique
+            self.stats.n_cached += n_cached
+            self.stats.n_failed += n_failed
+
+    def _execute(
+        self,
+        todo: list[T],
+        call: Callable[[list[T]], list[R]],
+        failed: Callable[[str], R],
+        store: Callable[[T, R], None],
+    ) -> dict[T, R]:
+        """Run `call` over `todo` (in batches for batching backends, else across threads)."""
+        results: dict[T, R] = {}
+        if not todo:
+            return results
+        size = max(1, int(getattr(self.model, "batch_size", 1)))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        inline = size > 1 or getattr(self.model, "runs_inline", False) or self.concurrency == 1
+
+        def work(batch: list[T]) -> list[tuple[T, R]]:
+            outputs = self._with_retry(lambda: call(batch), lambda msg: [failed(msg)] * len(batch))
+            pairs = list(zip(batch, outputs, strict=True))
+            for item, output in pairs:
+                store(item, output)
+            return pairs
+
+        with self._progress_bar(len(todo)) as advance:
+            if inline:
+                for batch in batches:
+                    results.update(work(batch))
+                    advance(len(batch))
+            else:
+                with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches))) as pool:
+                    futures = [pool.submit(work, batch) for batch in batches]
+                    for future in as_completed(futures):
+                        pairs = future.result()
+                        results.update(pairs)
+                        advance(len(pairs))
+        return results
+
+    def _with_retry(self, attempt: Callable[[], R], give_up: Callable[[str], R]) -> R:
+        for n in range(self.retries + 1):
+            if self.limiter:
+                self.limiter.acquire()
+            with self._stats_lock:
+                self.stats.n_attempts += 1
+            try:
+                return attempt()
+            except ModelCallError as err:
+                if not err.retryable or n == self.retries:
+                    tries = f" after {n + 1} attempts" if n else ""
+                    return give_up(f"{err}{tries}")
+                with self._stats_lock:
+                    self.stats.n_retries += 1
+                time.sleep(self._backoff(n, err.retry_after_s))
+        raise AssertionError("unreachable")
+
+    def _backoff(self, n: int, retry_after_s: float | None) -> float:
+        """Exponential backoff with jitter in [delay/2, delay]; at least the server's Retry-After."""
+        delay = min(self.max_backoff_s, self.backoff_s * 2**n)
+        with self._stats_lock:
+            delay *= 0.5 + 0.5 * self._jitter.random()
+        if retry_after_s is not None:
+            delay = max(delay, min(retry_after_s, self.max_backoff_s))
+        return delay
+
+    def _progress_bar(self, total: int) -> _ProgressContext:
+        return _ProgressContext(self.description if self.progress else None, total)
+
+
+class _ProgressContext:
+    """A rich progress bar with rate and ETA, or nothing when disabled."""
+
+    def __init__(self, description: str | None, total: int):
+        self.description = description
+        self.total = total
+        self._progress: Progress | None = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if self.description is None:
+            return lambda n: None
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            transient=False,
+        )
+        self._progress.start()
+        task = self._progress.add_task(self.description, total=self.total)
+        progress = self._progress
+        return lambda n: progress.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
