@@ -1,0 +1,74 @@
+"""ARC: JSONL with `question.stem`, `question.choices[{label, text}]` and `answerKey`.
+
+Labels are kept as in the source (A-E or 1-4). The hub layout (`question` text,
+`choices{text, label}`) is read too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from detector.benchmarks.mmlu import multiple_choice_metadata
+from detector.benchmarks.records import Record
+from detector.types import BenchmarkItem
+
+
+def _choices_from_list(record: Record, raw: object) -> tuple[list[str], list[str]]:
+    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
+        raise record.error("question.choices", "expected a non-empty list of {label, text}")
+    labels, texts = [], []
+    for position, choice in enumerate(raw):
+        where = f"question.choices[{position}]"
+        if not isinstance(choice, Mapping):
+            raise record.error(where, "expected an object with 'label' and 'text'")
+        label, text = choice.get("label"), choice.get("text")
+        if not isinstance(label, str) or not label.strip():
+            raise record.error(f"{where}.label", "missing or empty label")
+        if not isinstance(text, str) or not text.strip():
+            raise record.error(f"{where}.text", "missing or empty text")
+        labels.append(label.strip())
+        texts.append(text)
+    return labels, texts
+
+
+def _choices_from_columns(record: Record, raw: Mapping[str, object]) -> tuple[list[str], list[str]]:
+    sub = Record(record.path, record.line, raw)
+    labels, texts = sub.text_list("label"), sub.text_list("text")
+    if len(labels) != len(texts):
+        raise record.error("choices", f"{len(labels)} labels but {len(texts)} texts")
+    return [label.strip() for label in labels], texts
+
+
+def parse_arc(record: Record, benchmark: str, index: int) -> BenchmarkItem:
+    """Build an item from an ARC row. Raises: BenchmarkFormatError naming the bad field."""
+    raw_question = record.get("question")
+    if isinstance(raw_question, Mapping):
+        inner = Record(record.path, record.line, raw_question)
+        stem = inner.get("stem")
+        if not isinstance(stem, str) or not stem.strip():
+            raise record.error("question.stem", "missing or empty")
+        labels, texts = _choices_from_list(record, raw_question.get("choices"))
+    elif isinstance(raw_question, str) and isinstance(record.data.get("choices"), Mapping):
+        stem = record.text("question")
+        labels, texts = _choices_from_columns(record, record.data["choices"])  # type: ignore[arg-type]
+    else:
+        raise record.error("question", "expected an object with 'stem' and 'choices'")
+    if len(set(labels)) != len(labels):
+        raise record.error("question.choices", f"duplicate labels {labels}")
+    answer = record.text("answerKey").strip()
+    if answer not in labels:
+        raise record.error(
+            "answerKey", f"unknown answer label {answer!r}; expected one of {', '.join(labels)}"
+        )
+    metadata = multiple_choice_metadata(record, None)
+    if isinstance(record.data.get("id"), str):
+        metadata["source_id"] = str(record.data["id"])
+    return BenchmarkItem(
+        benchmark=benchmark,
+        item_id=f"{benchmark}/{index}",
+        question=stem.strip(),
+        answer=answer,
+        choices=tuple(texts),
+        labels=tuple(labels),
+        metadata=metadata,
+    )
