@@ -1,0 +1,124 @@
+"""Model shape and the training loop of one twin (plain GPT-2-style causal LM, CPU)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# on_step(step, steps, tokens_per_s): called after every optimiser step.
+StepCallback = Callable[[int, int, float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelShape:
+    """A GPT-2 configuration small enough to train on a laptop CPU in minutes."""
+
+    n_layer: int = 4
+    n_embd: int = 256
+    n_head: int = 4
+    n_positions: int = 512
+    vocab_size: int = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class TrainSettings:
+    """Optimisation settings shared by both twins."""
+
+    steps: int = 600
+    batch_size: int = 8
+    block_size: int = 512
+    learning_rate: float = 2e-3
+    warmup_steps: int = 30
+    weight_decay: float = 0.0
+    bf16: bool = True
+
+    @property
+    def tokens_per_step(self) -> int:
+        return self.batch_size * self.block_size
+
+    @property
+    def total_tokens(self) -> int:
+        return self.steps * self.tokens_per_step
+
+
+def make_model(shape: ModelShape, *, eos_id: int, seed: int) -> Any:
+    """A freshly initialised `GPT2LMHeadModel`; the same weights for the same seed."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    config = GPT2Config(
+        vocab_size=shape.vocab_size,
+        n_positions=shape.n_positions,
+        n_embd=shape.n_embd,
+        n_layer=shape.n_layer,
+        n_head=shape.n_head,
+        resid_pdrop=0.0,
+        embd_pdrop=0.0,
+        attn_pdrop=0.0,
+        bos_token_id=eos_id,
+        eos_token_id=eos_id,
+        pad_token_id=eos_id,
+    )
+    torch.manual_seed(seed)
+    return GPT2LMHeadModel(config)
+
+
+def _learning_rate(step: int, settings: TrainSettings) -> float:
+    """Linear warm-up, then cosine decay to a tenth of the peak."""
+    if step < settings.warmup_steps:
+        return settings.learning_rate * (step + 1) / settings.warmup_steps
+    span = max(1, settings.steps - settings.warmup_steps)
+    progress = (step - settings.warmup_steps) / span
+    return settings.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def train_model(
+    model: Any, stream: np.ndarray, settings: TrainSettings, on_step: StepCallback | None = None
+) -> float:
+    """Train `model` in place on consecutive blocks of `stream`; return the last step's loss.
+
+    Raises:
+        ValueError: when `stream` is shorter than `settings.total_tokens`.
+    """
+    import torch
+
+    if len(stream) < settings.total_tokens:
+        raise ValueError(f"token stream has {len(stream):,} tokens; training needs {settings.total_tokens:,}")
+    blocks = torch.from_numpy(
+        np.ascontiguousarray(stream[: settings.total_tokens]).reshape(
+            settings.steps, settings.batch_size, settings.block_size
+        )
+    )
+    named = list(model.named_parameters())
+    decays = [p.dim() >= 2 and "wpe" not in n and "wte" not in n for n, p in named]
+    decay = [p for (_, p), d in zip(named, decays, strict=True) if d]
+    other = [p for (_, p), d in zip(named, decays, strict=True) if not d]
+    optimiser = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": other, "weight_decay": 0.0}],
+        lr=settings.learning_rate,
+        betas=(0.9, 0.95),
+    )
+    model.train()
+    loss_value = float("nan")
+    start = time.perf_counter()
+    for step in range(settings.steps):
+        for group in optimiser.param_groups:
+            group["lr"] = _learning_rate(step, settings)
+        batch = blocks[step]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=settings.bf16):
+            loss = model(input_ids=batch, attention_mask=torch.ones_like(batch), labels=batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        optimiser.zero_grad(set_to_none=True)
+        loss_value = float(loss.detach())
+        if on_step is not None:
+            elapsed = time.perf_counter() - start
+            on_step(step + 1, settings.steps, (step + 1) * settings.tokens_per_step / max(elapsed, 1e-9))
+    model.eval()
+    return loss_value
