@@ -1,0 +1,81 @@
+"""LSH banding over MinHash signatures, joined with numpy.
+
+`BandIndex` returns exactly the candidates that datasketch's `MinHashLSH.query` returns for
+the same threshold and num_perm (same bands and rows, exact band equality), but for a whole
+matrix of query signatures at once: band keys are hashed to 64 bits, joined with
+`searchsorted`, and every joined pair is checked for exact band equality.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) that datasketch's MinHashLSH picks for `threshold` and `num_perm`.
+
+    Raises:
+        ValueError: if the threshold is not in (0, 1).
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(len(signatures), bands) uint64 keys: a hash of each band's `rows` values."""
+    sig = np.asarray(signatures, dtype=np.uint64)[:, : bands * rows].reshape(len(signatures), bands, rows)
+    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            keys = (keys ^ sig[:, :, row]) * _MIX
+            keys ^= keys >> np.uint64(29)
+    return keys
+
+
+class BandIndex:
+    """An LSH index of item signatures, queried with many window signatures at once."""
+
+    def __init__(self, signatures: np.ndarray, threshold: float, num_perm: int) -> None:
+        if signatures.ndim != 2 or signatures.shape[1] != num_perm:
+            raise ValueError(f"signatures must be (n, {num_perm}), got {signatures.shape}")
+        self.bands, self.rows = band_params(threshold, num_perm)
+        self.signatures = np.ascontiguousarray(signatures, dtype=np.uint32)
+        keys = band_keys(self.signatures, self.bands, self.rows)
+        self._order = np.argsort(keys, axis=0, kind="stable")
+        self._sorted = np.take_along_axis(keys, self._order, axis=0)
+
+    def __len__(self) -> int:
+        return len(self.signatures)
+
+    def query(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate pairs (query row, indexed row), unique, sorted by query then indexed row."""
+        empty = np.zeros(0, dtype=np.int64)
+        if len(queries) == 0 or len(self) == 0:
+            return empty, empty
+        keys = band_keys(queries, self.bands, self.rows)
+        found_q: list[np.ndarray] = []
+        found_i: list[np.ndarray] = []
+        for band in range(self.bands):
+            column = self._sorted[:, band]
+            left = np.searchsorted(column, keys[:, band], side="left")
+            right = np.searchsorted(column, keys[:, band], side="right")
+            counts = right - left
+            if not counts.any():
+                continue
+            q_rows = np.repeat(np.arange(len(queries)), counts)
+            positions = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - left, counts)
+            i_rows = self._order[positions, band]
+            lo, hi = band * self.rows, (band + 1) * self.rows
+            exact = (queries[q_rows, lo:hi] == self.signatures[i_rows, lo:hi]).all(axis=1)
+            found_q.append(q_rows[exact])
+            found_i.append(i_rows[exact])
+        if not found_q:
+            return empty, empty
+        pairs = np.unique(np.concatenate(found_q) * len(self) + np.concatenate(found_i))
+        return pairs // len(self), pairs % len(self)

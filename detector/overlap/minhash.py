@@ -1,0 +1,83 @@
+"""Vectorised MinHash, bit-identical to datasketch's default (affine32) scheme.
+
+datasketch's `MinHash(num_perm, seed)` maps each 32-bit input hash h through the
+MurmurHash3 finaliser and then through `num_perm` affine permutations
+`a * h + b mod 2^32`, keeping the minimum per permutation. We take the permutation
+parameters from datasketch itself (so the seeds mean the same thing) and do the
+arithmetic on whole arrays of shingle hashes at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_HASH = np.uint32(0xFFFFFFFF)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+class MinHasher:
+    """Affine MinHash over uint32 shingle hashes, with datasketch's permutations.
+
+    Raises:
+        ValueError: if `num_perm` < 1.
+    """
+
+    def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
+        if num_perm < 1:
+            raise ValueError(f"num_perm must be >= 1, got {num_perm}")
+        from datasketch import MinHash
+
+        reference = MinHash(num_perm=num_perm, seed=seed)
+        if reference.scheme != "affine32":
+            raise ValueError(f"datasketch default scheme is {reference.scheme!r}, expected 'affine32'")
+        a, b = reference.permutations
+        self.num_perm = num_perm
+        self.seed = seed
+        self._a = np.asarray(a, dtype=np.uint32)
+        self._b = np.asarray(b, dtype=np.uint32)
+
+    def permuted(self, hashes: np.ndarray) -> np.ndarray:
+        """Return the (len(hashes), num_perm) matrix of permuted hash values (uint32)."""
+        mixed = _fmix32(np.asarray(hashes, dtype=np.uint32))
+        return mixed[:, None] * self._a[None, :] + self._b[None, :]
+
+    def signature(self, hashes: np.ndarray) -> np.ndarray:
+        """MinHash signature (uint32[num_perm]) of a set of shingle hashes; all-max when empty."""
+        if len(hashes) == 0:
+            return np.full(self.num_perm, MAX_HASH, dtype=np.uint32)
+        return self.permuted(np.unique(hashes)).min(axis=0)
+
+    def signatures(self, hash_sets: list[np.ndarray]) -> np.ndarray:
+        """Signatures of many sets as a (len(hash_sets), num_perm) uint32 matrix."""
+        out = np.full((len(hash_sets), self.num_perm), MAX_HASH, dtype=np.uint32)
+        for row, hashes in enumerate(hash_sets):
+            out[row] = self.signature(hashes)
+        return out
+
+    def range_signatures(self, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Signatures of the windows hashes[starts[i]:ends[i]] (each non-empty), vectorised.
+
+        Rows shared by overlapping windows are permuted once.
+        """
+        lengths = ends - starts
+        if len(starts) == 0:
+            return np.zeros((0, self.num_perm), dtype=np.uint32)
+        if np.any(lengths <= 0):
+            raise ValueError("every window must hold at least one shingle")
+        offsets = np.cumsum(lengths) - lengths
+        rows = np.arange(lengths.sum()) - np.repeat(offsets - starts, lengths)
+        needed, inverse = np.unique(rows, return_inverse=True)
+        matrix = self.permuted(hashes[needed])
+        return np.minimum.reduceat(matrix[inverse], offsets, axis=0)
+
+
+def estimate_jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity: the share of equal signature values, row by row."""
+    return (np.atleast_2d(left) == np.atleast_2d(right)).mean(axis=1)
