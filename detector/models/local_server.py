@@ -2,9 +2,10 @@
 
 It serves any backend object (usually a control model) on 127.0.0.1 at an ephemeral port:
 `/v1/chat/completions`, `/v1/completions`, `/v1/models`. Faults (429 with Retry-After, 500,
-slow replies, dropped connections, malformed JSON, missing fields) hit each prompt's first
-`times` requests. It counts requests and successful answers per prompt, so tests can check
-that nothing is lost and nothing is asked twice.
+slow replies, dropped connections, malformed JSON, missing fields, and "auth": a 401 that
+echoes the key it was sent, as some APIs do) hit each prompt's first `times` requests. It
+counts requests and successful answers per prompt, so tests can check that nothing is lost
+and nothing is asked twice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from detector.models.api import ModelAPI, ModelCallError
 from detector.types import GenParams
 
-FAULTS = ("429", "500", "slow", "drop", "malformed", "missing")
+FAULTS = ("429", "500", "slow", "drop", "malformed", "missing", "auth")
 # (text) -> [(token, character offset, logprob)]; the server then offers echoed prompt logprobs.
 PromptLogprobs = Callable[[str], list[tuple[str, int, float]]]
 
@@ -217,6 +218,9 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
         elif fault.mode == "malformed":
             self._send_raw(200, b'{"choices": [{"message": {"content": "trunc')
+        elif fault.mode == "auth":
+            sent = self.headers.get("Authorization", "")
+            self._send_json(401, {"error": {"message": f"Incorrect API key provided: {sent}"}})
         elif fault.mode == "missing":
             self._send_json(200, {"id": "local", "object": "chat.completion", "choices": [{"index": 0}]})
         return True

@@ -99,6 +99,7 @@ class Runner:
         progress: bool = False,
         backoff_s: float = 1.0,
         max_backoff_s: float = 60.0,
+        max_retry_after_s: float = 300.0,
         description: str = "querying",
     ):
         if concurrency < 1:
@@ -115,6 +116,7 @@ class Runner:
         self.progress = progress
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
+        self.max_retry_after_s = max_retry_after_s
         self.description = description
         self.stats = RunStats()
         self._stats_lock = threading.Lock()
@@ -254,12 +256,13 @@ class Runner:
         raise AssertionError("unreachable")
 
     def _backoff(self, n: int, retry_after_s: float | None) -> float:
-        """Exponential backoff with jitter in [delay/2, delay]; at least the server's Retry-After."""
+        """Exponential backoff with jitter in [delay/2, delay]; at least the server's Retry-After
+        (itself capped at `max_retry_after_s`, so a hostile header cannot stall the run)."""
         delay = min(self.max_backoff_s, self.backoff_s * 2**n)
         with self._stats_lock:
             delay *= 0.5 + 0.5 * self._jitter.random()
         if retry_after_s is not None:
-            delay = max(delay, min(retry_after_s, self.max_backoff_s))
+            delay = max(delay, min(retry_after_s, self.max_retry_after_s))
         return delay
 
     def _progress_bar(self, total: int) -> _ProgressContext:
