@@ -1,0 +1,1 @@
+"""Statistics: paired tests, cluster bootstrap, FDR, calibration, memorization signals, verdict."""

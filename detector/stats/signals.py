@@ -1,0 +1,123 @@
+"""Summaries of the memorization signals, each with a rate, a cluster-bootstrap interval and a test.
+
+Rates are fractions (0-1). Intervals resample parent items. Each summary carries a one-sided
+p-value so that the verdict can put it in the same Benjamini-Hochberg family as the drops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.stats import binom
+
+from detector.stats.paired import DEFAULT_BOOTSTRAP, binomial_greater, bootstrap_indices
+
+# A model that memorized nothing still reproduces some continuations (formulaic text, short
+# endings); verbatim rates are tested against this allowance, not against zero.
+VERBATIM_ALLOWANCE = 0.10
+
+
+def _cluster_means(cluster: ArrayLike, values: ArrayLike) -> np.ndarray:
+    codes = np.asarray(cluster)
+    v = np.asarray(values, dtype=np.float64)
+    _, inverse = np.unique(codes, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    sizes = np.bincount(inverse)
+    return np.bincount(inverse, weights=v) / sizes
+
+
+def _ratio_interval(
+    cluster: ArrayLike, numerator: ArrayLike, *, n_boot: int, seed: int
+) -> tuple[float, float, float]:
+    """Pooled rate sum(numerator)/n with a percentile interval that resamples clusters."""
+    codes = np.asarray(cluster)
+    num = np.asarray(numerator, dtype=np.float64)
+    _, inverse = np.unique(codes, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    k = int(inverse.max()) + 1
+    sums = np.bincount(inverse, weights=num, minlength=k)
+    sizes = np.bincount(inverse, minlength=k).astype(np.float64)
+    idx = bootstrap_indices(k, n_boot, seed)
+    boot = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
+    low, high = np.quantile(boot, [0.025, 0.975])
+    return float(num.mean()), float(low), float(high)
+
+
+def summarize_stale(
+    cluster: ArrayLike,
+    stale: ArrayLike,
+    placebo: ArrayLike,
+    original_wrong: ArrayLike,
+    variant_wrong: ArrayLike,
+    *,
+    n_boot: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
+) -> dict[str, Any] | None:
+    """Stale-answer rate on changed-gold variants against its chance rate.
+
+    `stale`: the variant's answer equals the parent's old gold. `placebo`: the parent's
+    answer equals the variant's new gold -- the same coincidence seen from the other side,
+    which a model that memorized nothing produces as often. The chance rate is the placebo
+    hit rate per wrong original times the variant wrong rate. The p-value is a one-sided exact
+    binomial test on the discordant (stale, placebo) pairs.
+    """
+    s = np.asarray(stale, dtype=bool)
+    if s.size == 0:
+        return None
+    pl = np.asarray(placebo, dtype=bool)
+    wrong_o = np.asarray(original_wrong, dtype=bool)
+    wrong_v = np.asarray(variant_wrong, dtype=bool)
+    rate, low, high = _ratio_interval(cluster, s, n_boot=n_boot, seed=seed)
+    hit_given_wrong = pl.sum() / wrong_o.sum() if wrong_o.any() else 0.0
+    chance = float(min(1.0, hit_given_wrong * wrong_v.mean()))
+    b = int(np.sum(s & ~pl))
+    c = int(np.sum(pl & ~s))
+    p_value = float(binom.sf(b - 1, b + c, 0.5)) if b + c > 0 else 1.0
+    return {"rate": rate, "ci_low": low, "ci_high": high, "n": int(s.size), "chance_rate": chance,
+            "n_stale": int(s.sum()), "n_placebo": int(pl.sum()), "p_value": p_value}
+
+
+def summarize_echo(
+    cluster: ArrayLike,
+    jaccard_parent: ArrayLike,
+    jaccard_own: ArrayLike,
+    *,
+    n_boot: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
+) -> dict[str, Any] | None:
+    """Mean Jaccard with the parent's solution minus with the variant's own, over parents.
+
+    The p-value is one-sided from the cluster bootstrap: the share of resampled differences
+    at or below zero.
+    """
+    jp = np.asarray(jaccard_parent, dtype=np.float64)
+    if jp.size == 0:
+        return None
+    jo = np.asarray(jaccard_own, dtype=np.float64)
+    per_cluster = _cluster_means(cluster, jp - jo)
+    idx = bootstrap_indices(per_cluster.size, n_boot, seed)
+    boot = per_cluster[idx].mean(axis=1)
+    low, high = np.quantile(boot, [0.025, 0.975])
+    p_value = float((1 + np.sum(boot <= 0.0)) / (1 + n_boot))
+    return {"parent": float(jp.mean()), "own": float(jo.mean()), "difference": float(per_cluster.mean()),
+            "ci_low": float(low), "ci_high": float(high), "n": int(jp.size), "p_value": p_value}
+
+
+def summarize_verbatim(
+    cluster: ArrayLike,
+    verbatim: ArrayLike,
+    *,
+    n_boot: int = DEFAULT_BOOTSTRAP,
+    seed: int = 0,
+    allowance: float = VERBATIM_ALLOWANCE,
+) -> dict[str, Any] | None:
+    """Share of truncation probes continued verbatim; one-sided binomial test against `allowance`."""
+    v = np.asarray(verbatim, dtype=bool)
+    if v.size == 0:
+        return None
+    rate, low, high = _ratio_interval(cluster, v, n_boot=n_boot, seed=seed)
+    p_value = binomial_greater(int(v.sum()), int(v.size), allowance)
+    return {"rate": rate, "ci_low": low, "ci_high": high, "n": int(v.size), "allowance": allowance,
+            "p_value": p_value}

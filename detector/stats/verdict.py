@@ -1,0 +1,129 @@
+"""The verdict: documented rules that combine significant drops with memorization signals.
+
+All tests of a run (one drop test per benchmark x family, and the stale-answer, solution-echo
+and verbatim tests) form one Benjamini-Hochberg family at level ALPHA. A finding also needs
+an effect size over a floor, so that a tiny but significant effect on many items is not
+called overfitting.
+
+- Drop evidence. Uncalibrated: some benchmark x family has q <= ALPHA, a drop of at least
+  DROP_FLOOR points and a 95% interval above zero. Calibrated (with references): the excess
+  drop over references is at least DROP_FLOOR points and its interval is above zero.
+- Memorization evidence (any of): stale answers with q <= ALPHA, at least STALE_FLOOR above
+  the chance rate and at least STALE_RATIO times it; solution echo with q <= ALPHA and a
+  Jaccard difference of at least ECHO_FLOOR; verbatim continuations with q <= ALPHA (tested
+  against the allowance) and a rate of at least VERBATIM_FLOOR.
+- likely_overfit: drop evidence and memorization evidence; or, calibrated, an excess drop whose
+  interval lies above STRONG_DROP points.
+- suspicious: exactly one kind of evidence. clean: none.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+ALPHA = 0.05
+DROP_FLOOR = 5.0
+STRONG_DROP = 10.0
+STALE_FLOOR = 0.05
+STALE_RATIO = 2.0
+ECHO_FLOOR = 0.10
+VERBATIM_FLOOR = 0.20
+
+VERDICTS = ("clean", "suspicious", "likely_overfit")
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _significant(block: Mapping[str, Any] | None) -> bool:
+    if not block:
+        return False
+    q = _num(block.get("q_value"))
+    return q is not None and q <= ALPHA
+
+
+def _fmt_p(q: float | None) -> str:
+    if q is None:
+        return "q n/a"
+    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+
+
+def drop_evidence(
+    families: Sequence[Mapping[str, Any]], excess_drop: Mapping[str, Any] | None, calibrated: bool
+) -> list[str]:
+    """Evidence lines for a significant drop (see module docstring)."""
+    lines: list[str] = []
+    if calibrated and excess_drop:
+        est, low = _num(excess_drop.get("estimate")), _num(excess_drop.get("ci_low"))
+        high = _num(excess_drop.get("ci_high"))
+        if est is not None and low is not None and est >= DROP_FLOOR and low > 0:
+            lines.append(f"excess drop over reference models {est:.1f} points [{low:.1f}, {high:.1f}]")
+        return lines
+    for fam in families:
+        drop, low = _num(fam.get("drop")), _num(fam.get("ci_low"))
+        if _significant(fam) and drop is not None and low is not None and drop >= DROP_FLOOR and low > 0:
+            lines.append(
+                f"{fam.get('benchmark')} / {fam.get('name')}: accuracy falls {drop:.1f} points "
+                f"[{low:.1f}, {_num(fam.get('ci_high')):.1f}] from originals to variants "
+                f"({_fmt_p(_num(fam.get('q_value')))})"
+            )
+    return lines
+
+
+def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
+    """Evidence lines for memorization signals (see module docstring)."""
+    lines: list[str] = []
+    stale = signals.get("stale_answer_rate")
+    if _significant(stale):
+        rate, chance = float(stale["rate"]), float(stale["chance_rate"])
+        if rate - chance >= STALE_FLOOR and rate >= STALE_RATIO * chance:
+            lines.append(
+                f"stale answers on {100 * rate:.1f}% of changed-answer variants (chance "
+                f"{100 * chance:.1f}%, {_fmt_p(_num(stale.get('q_value')))})"
+            )
+    echo = signals.get("solution_echo")
+    if _significant(echo) and float(echo["difference"]) >= ECHO_FLOOR:
+        lines.append(
+            f"outputs echo the original worked solution: Jaccard {float(echo['parent']):.2f} with the "
+            f"parent's vs {float(echo['own']):.2f} with the variant's own "
+            f"({_fmt_p(_num(echo.get('q_value')))})"
+        )
+    verbatim = signals.get("verbatim_rate")
+    if _significant(verbatim) and float(verbatim["rate"]) >= VERBATIM_FLOOR:
+        lines.append(
+            f"verbatim continuation of {100 * float(verbatim['rate']):.1f}% of truncated items "
+            f"({_fmt_p(_num(verbatim.get('q_value')))})"
+        )
+    return lines
+
+
+def decide_verdict(
+    families: Sequence[Mapping[str, Any]],
+    signals: Mapping[str, Any],
+    *,
+    excess_drop: Mapping[str, Any] | None = None,
+    calibrated: bool = False,
+) -> tuple[str, list[str]]:
+    """(verdict, evidence lines) from q-valued family rows and signal blocks."""
+    drops = drop_evidence(families, excess_drop, calibrated)
+    memo = memorization_evidence(signals)
+    strong = False
+    if calibrated and excess_drop:
+        low = _num(excess_drop.get("ci_low"))
+        strong = low is not None and low >= STRONG_DROP
+    if (drops and memo) or strong:
+        verdict = "likely_overfit"
+    elif drops or memo:
+        verdict = "suspicious"
+    else:
+        verdict = "clean"
+    evidence = drops + memo
+    if not calibrated:
+        evidence.append("uncalibrated: no reference runs, so part of a drop may be variant difficulty")
+    return verdict, evidence

@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+
+from detector.stats.calibration import (
+    CalibrationError,
+    ClusterOutcomes,
+    calibrate_drop,
+    check_variant_sets,
+)
+from detector.stats.signals import summarize_echo, summarize_stale, summarize_verbatim
+from detector.stats.verdict import decide_verdict
+
+
+def test_stale_summary_against_placebo():
+    n = 200
+    cluster = np.arange(n)
+    stale = np.zeros(n, bool)
+    stale[:60] = True
+    placebo = np.zeros(n, bool)
+    placebo[100:104] = True
+    wrong = np.ones(n, bool)
+    block = summarize_stale(cluster, stale, placebo, wrong, wrong, n_boot=500, seed=0)
+    assert block["rate"] == pytest.approx(0.30)
+    assert block["chance_rate"] == pytest.approx(0.02)
+    assert block["ci_low"] < 0.30 < block["ci_high"]
+    assert block["p_value"] < 1e-10
+    # Equal stale and placebo counts: nothing to see.
+    even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, n_boot=200, seed=0)
+    assert even["p_value"] > 0.5
+    assert summarize_stale([], [], [], [], []) is None
+
+
+def test_echo_and_verbatim_summaries():
+    cluster = np.arange(100)
+    echo = summarize_echo(cluster, np.full(100, 0.8), np.full(100, 0.3), n_boot=200, seed=0)
+    assert echo["difference"] == pytest.approx(0.5)
+    assert echo["p_value"] == pytest.approx(1 / 201)
+    flat = summarize_echo(cluster, np.full(100, 0.3), np.full(100, 0.3), n_boot=200, seed=0)
+    assert flat["p_value"] == 1.0
+    verbatim = summarize_verbatim(np.arange(50), np.arange(50) < 5, n_boot=200, seed=0)
+    assert verbatim["rate"] == pytest.approx(0.1)
+    assert verbatim["p_value"] > 0.3
+
+
+def _outcomes(name, acc, drop, n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    orig = (rng.random(n) < acc).astype(float)
+    var = (rng.random(n) < acc - drop).astype(float)
+    return ClusterOutcomes(name, orig, var)
+
+
+def test_calibration_needs_five_references_and_finds_excess():
+    refs = [_outcomes(f"r{i}", acc, 0.1 * acc, seed=i) for i, acc in enumerate([0.5, 0.6, 0.7, 0.8, 0.9])]
+    few = calibrate_drop(_outcomes("t", 0.7, 0.07, seed=9), refs[:3], seed=0, n_boot=50)
+    assert few["calibrated"] is False and "at least 5" in few["message"]
+    honest = calibrate_drop(_outcomes("t", 0.7, 0.07, seed=9), refs, seed=0, n_boot=200)
+    assert honest["calibrated"] is True
+    assert honest["excess_drop"]["ci_low"] < 0 < honest["excess_drop"]["ci_high"]
+    cheat = calibrate_drop(_outcomes("t", 0.7, 0.37, seed=9), refs, seed=0, n_boot=200)
+    assert cheat["excess_drop"]["estimate"] > 20 and cheat["excess_drop"]["ci_low"] > 10
+
+
+def test_variant_set_mismatch_is_refused():
+    check_variant_sets("a" * 64, [("ref1", "a" * 64)])
+    with pytest.raises(CalibrationError, match="ref2"):
+        check_variant_sets("a" * 64, [("ref1", "a" * 64), ("ref2", "b" * 64)])
+
+
+def _family(drop, low, q):
+    return {"name": "numeric", "benchmark": "gsm8k", "drop": drop, "ci_low": low, "ci_high": drop + 5,
+            "q_value": q}
+
+
+def test_verdict_rules():
+    stale = {"rate": 0.4, "chance_rate": 0.02, "q_value": 0.001}
+    chance_level = {"rate": 0.04, "chance_rate": 0.03, "q_value": 0.001}
+    assert decide_verdict([_family(1.0, -3, 0.5)], {})[0] == "clean"
+    # Significant but below the effect floor: still clean.
+    assert decide_verdict([_family(3.0, 1.0, 0.001)], {})[0] == "clean"
+    assert decide_verdict([_family(12.0, 6.0, 0.001)], {})[0] == "suspicious"
+    assert decide_verdict([_family(1.0, -3, 0.5)], {"stale_answer_rate": stale})[0] == "suspicious"
+    assert decide_verdict([_family(1.0, -3, 0.5)], {"stale_answer_rate": chance_level})[0] == "clean"
+    verdict, evidence = decide_verdict([_family(12.0, 6.0, 0.001)], {"stale_answer_rate": stale})
+    assert verdict == "likely_overfit" and any("stale" in line for line in evidence)
+    strong = {"estimate": 20.0, "ci_low": 12.0, "ci_high": 28.0}
+    assert decide_verdict([], {}, excess_drop=strong, calibrated=True)[0] == "likely_overfit"
+    small = {"estimate": 2.0, "ci_low": -3.0, "ci_high": 7.0}
+    assert decide_verdict([_family(12.0, 6.0, 0.001)], {}, excess_drop=small, calibrated=True)[0] == "clean"
