@@ -128,9 +128,9 @@ class Runner:
         """Generations for `prompts`, in order; failures are Generations with `error`."""
         identity = self.model.cache_identity
         unique = list(dict.fromkeys(prompts))
-        keys = {p: generation_key(identity, p, params) for p in unique} if self.cache else {}
+        keys = {p: generation_key(identity, p, params) for p in unique} if self.cache is not None else {}
         results: dict[str, Generation] = {}
-        if self.cache:
+        if self.cache is not None:
             hits = self.cache.get_generations(list(keys.values()))
             results = {p: hits[keys[p]] for p in unique if keys[p] in hits}
         todo = [p for p in unique if p not in results]
@@ -142,7 +142,7 @@ class Runner:
             return Generation(text=None, error=message)
 
         def store(prompt: str, generation: Generation) -> None:
-            if self.cache and generation.error is None:
+            if self.cache is not None and generation.error is None:
                 self.cache.put_generation(keys[prompt], generation)
 
         results.update(self._execute(todo, call, failed, store))
@@ -161,9 +161,9 @@ class Runner:
             raise UnsupportedCapabilityError(f"{self.name} does not provide token log-probabilities")
         identity = self.model.cache_identity
         unique = list(dict.fromkeys(pairs))
-        keys = {p: logprobs_key(identity, p[0], p[1]) for p in unique} if self.cache else {}
+        keys = {p: logprobs_key(identity, p[0], p[1]) for p in unique} if self.cache is not None else {}
         results: dict[tuple[str, str], TokenLogprobs] = {}
-        if self.cache:
+        if self.cache is not None:
             hits = self.cache.get_logprobs(list(keys.values()))
             results = {p: hits[keys[p]] for p in unique if keys[p] in hits}
         todo = [p for p in unique if p not in results]
@@ -175,7 +175,7 @@ class Runner:
             return TokenLogprobs(tokens=(), logprobs=(), error=message)
 
         def store(pair: tuple[str, str], value: TokenLogprobs) -> None:
-            if self.cache and value.error is None:
+            if self.cache is not None and value.error is None:
                 self.cache.put_logprobs(keys[pair], value)
 
         results.update(self._execute(todo, call, failed, store))
