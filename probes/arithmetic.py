@@ -1,0 +1,213 @@
+"""A small, safe arithmetic evaluator: numbers, + - * /, parentheses, unary minus. No eval.
+
+Also accepted, as written in worked solutions: `x`/`×` for times, `÷`, the minus sign `−`, a `$`
+before a number, and thousands commas (`80,000`).
+
+Expressions are parsed once into a tiny tree whose leaves are numbers (with their text span),
+so a caller can substitute new values for chosen leaves and evaluate again exactly
+(`fractions.Fraction`, no floating point).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+_TOKEN = re.compile(r"\s*\$?\s*(?:(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)|([-+*/()x×÷−]))")
+
+
+class ExpressionError(ValueError):
+    """The text is not a plain arithmetic expression (or divides by zero)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """A literal number in an expression; `index` numbers the literals left to right."""
+
+    value: Fraction
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Node
+
+
+Node = Num | BinOp | Neg
+
+
+def parse_number(text: str) -> Fraction:
+    """Parse `1,234.50`-style text into an exact Fraction.
+
+    Raises:
+        ExpressionError: if the text is not a plain decimal number.
+    """
+    cleaned = text.replace(",", "")
+    if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", cleaned):
+        raise ExpressionError(f"not a number: {text!r}")
+    return Fraction(cleaned)
+
+
+def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
+    tokens: list[tuple[str, str, int, int]] = []
+    pos = 0
+    stripped_end = len(text.rstrip())
+    while pos < stripped_end:
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            raise ExpressionError(f"unexpected character {text[pos:pos + 1]!r} at {pos} in {text!r}")
+        if match.group(1) is not None:
+            tokens.append(("num", match.group(1), match.start(1), match.end(1)))
+        else:
+            op = {"x": "*", "×": "*", "÷": "/", "−": "-"}.get(match.group(2), match.group(2))
+            tokens.append(("op", op, match.start(2), match.end(2)))
+        pos = match.end()
+    return tokens
+
+
+class _Parser:
+    """Recursive descent: expr := term (('+'|'-') term)*; term := unary (('*'|'/') unary)*."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.pos = 0
+        self.count = 0
+
+    def _peek(self) -> tuple[str, str, int, int] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise ExpressionError("empty expression")
+        node = self._expr()
+        if self.pos != len(self.tokens):
+            raise ExpressionError(f"unexpected {self.tokens[self.pos][1]!r} in {self.text!r}")
+        return node
+
+    def _expr(self) -> Node:
+        node = self._term()
+        while (tok := self._peek()) is not None and tok[0] == "op" and tok[1] in "+-":
+            self.pos += 1
+            node = BinOp(tok[1], node, self._term())
+        return node
+
+    def _term(self) -> Node:
+        node = self._unary()
+        while (tok := self._peek()) is not None and tok[0] == "op" and tok[1] in "*/":
+            self.pos += 1
+            node = BinOp(tok[1], node, self._unary())
+        return node
+
+    def _unary(self) -> Node:
+        tok = self._peek()
+        if tok is None:
+            raise ExpressionError(f"expression ends early: {self.text!r}")
+        if tok[0] == "op" and tok[1] == "-":
+            self.pos += 1
+            return Neg(self._unary())
+        if tok[0] == "op" and tok[1] == "(":
+            self.pos += 1
+            node = self._expr()
+            close = self._peek()
+            if close is None or close[1] != ")":
+                raise ExpressionError(f"missing ')' in {self.text!r}")
+            self.pos += 1
+            return node
+        if tok[0] == "num":
+            self.pos += 1
+            node = Num(parse_number(tok[1]), self.count, tok[2], tok[3])
+            self.count += 1
+            return node
+        raise ExpressionError(f"unexpected {tok[1]!r} in {self.text!r}")
+
+
+def parse_expression(text: str) -> Node:
+    """Parse arithmetic text into a tree. Anything but numbers, + - * / ( ) is rejected.
+
+    Raises:
+        ExpressionError: on any other character, a malformed expression, or empty text.
+    """
+    return _Parser(text).parse()
+
+
+def literals(node: Node) -> list[Num]:
+    """The literal numbers of a tree, left to right."""
+    if isinstance(node, Num):
+        return [node]
+    if isinstance(node, Neg):
+        return literals(node.operand)
+    return literals(node.left) + literals(node.right)
+
+
+def evaluate(node: Node, values: Sequence[Fraction] | None = None) -> Fraction:
+    """Evaluate exactly; `values[i]` replaces literal i when given.
+
+    Raises:
+        ExpressionError: on division by zero.
+    """
+    if isinstance(node, Num):
+        return node.value if values is None else values[node.index]
+    if isinstance(node, Neg):
+        return -evaluate(node.operand, values)
+    left = evaluate(node.left, values)
+    right = evaluate(node.right, values)
+    if node.op == "+":
+        return left + right
+    if node.op == "-":
+        return left - right
+    if node.op == "*":
+        return left * right
+    if right == 0:
+        raise ExpressionError("division by zero")
+    return left / right
+
+
+def evaluate_text(text: str) -> Fraction:
+    """Parse and evaluate arithmetic text exactly (the safe replacement for `eval`)."""
+    return evaluate(parse_expression(text))
+
+
+def format_number(value: Fraction, decimals: int | None = None) -> str:
+    """Format an exact value as plain decimal text (`18`, `3.5`); None if it does not terminate.
+
+    With `decimals`, round half-up to that many places and keep trailing zeros (`2.50`).
+    """
+    if decimals is not None:
+        scaled = value * 10**decimals
+        rounded = int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
+        sign = "-" if rounded < 0 else ""
+        digits = str(abs(rounded)).rjust(decimals + 1, "0")
+        if decimals == 0:
+            return sign + digits
+        return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
+    if value.denominator == 1:
+        return str(value.numerator)
+    places = decimal_places(value)
+    if places is None:
+        raise ExpressionError(f"{value} has no finite decimal form")
+    return format_number(value, places).rstrip("0").rstrip(".")
+
+
+def decimal_places(value: Fraction) -> int | None:
+    """How many decimal places `value` needs, or None if its decimal form does not terminate."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    return max(twos, fives) if den == 1 else None

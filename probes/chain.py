@@ -1,0 +1,168 @@
+"""Read a GSM8K worked solution's `<<expr=result>>` chain and check that it is self-consistent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from probes.arithmetic import ExpressionError, Node, evaluate, literals, parse_expression, parse_number
+
+ANNOTATION_RE = re.compile(r"<<([^<>=]*)=([^<>]*)>>")
+FINAL_RE = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
+
+# Constants a solution may use without the question stating them, and the words that license
+# each one (a constant is allowed only if one of its words occurs in the question).
+UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
+    Fraction(1): ("",),
+    Fraction(2): ("half", "twice", "double", "pair", "both", "couple", "twin", "each other", "round trip"),
+    Fraction(100): ("%", "percent", "cent", "dollar", "$", "century", "meter"),
+    Fraction(60): ("minute", "hour", "second"),
+    Fraction(24): ("day", "hour", "daily"),
+    Fraction(7): ("week", "day"),
+    Fraction(12): ("month", "year", "dozen", "foot", "feet", "inch", "annual"),
+    Fraction(52): ("week", "year"),
+    Fraction(365): ("year", "day", "annual"),
+    Fraction(30): ("month",),
+    Fraction(31): ("month", "january", "march", "may", "july", "august", "october", "december"),
+    Fraction(4): ("month", "quarter", "week", "gallon", "quart"),
+    Fraction(1000): ("kilo", "thousand", "liter", "litre", "ml", "km", "kg"),
+    Fraction(10): ("dime", "decade", "ten"),
+    Fraction(3): ("yard", "third", "triple", "thrice", "triangle"),
+    Fraction(16): ("ounce", "pound", "cup", "gallon"),
+    Fraction(8): ("pint", "gallon", "cup", "ounce"),
+    Fraction(1, 2): ("half", "halves"),
+    Fraction(1, 4): ("quarter",),
+    Fraction(1, 10): ("dime",),
+    Fraction(1, 100): ("cent", "penny", "pennies", "%", "percent"),
+    Fraction(5280): ("mile",),
+    Fraction(4, 100): ("quarter",),
+}
+
+
+class ChainError(ValueError):
+    """The solution cannot be re-derived safely; `reason` is a short name for summaries."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One annotation: its parsed expression, its stated result, and where it sits in the text."""
+
+    expr_text: str
+    tree: Node
+    result: Fraction
+    result_text: str
+    start: int
+    end: int
+    annotated: bool = True
+    glue: str = ""  # prose steps: the text between the expression and the result (" = $")
+
+
+# An equation written in prose, e.g. "54 − 37 = 17" or "$7.50 x 4 = $30": parts joined by "=".
+_PROSE_EQUATION_RE = re.compile(
+    r"[\d$.(][\d$.,()+\-−*/x×÷ ]*(?:=[ ]*\$?[ ]*[\d$.(][\d$.,()+\-−*/x×÷ ]*)+"
+)
+_PLAIN_NUMBER_RE = re.compile(r"\s*\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s.,]*$")
+
+
+def _prose_steps(text: str, offset: int) -> list[Step]:
+    """Unannotated computations in the prose: `expr = number` pairs that evaluate exactly."""
+    steps: list[Step] = []
+    for match in _PROSE_EQUATION_RE.finditer(text):
+        parts = match.group(0).split("=")
+        position = match.start()
+        bounds = []
+        for part in parts:
+            bounds.append((position, position + len(part)))
+            position += len(part) + 1
+        for (a_start, a_end), (b_start, b_end) in zip(bounds, bounds[1:], strict=False):
+            left, right = text[a_start:a_end], text[b_start:b_end]
+            number = _PLAIN_NUMBER_RE.match(right)
+            core = left.strip()
+            if number is None or not re.search(r"\d\s*\$?\s*[-+*/x×÷−]\s*\$?\s*[\d.(]", core):
+                continue
+            lead = a_start + (len(left) - len(left.lstrip()))
+            try:
+                tree = parse_expression(core)
+                result = parse_number(number.group(1))
+                if evaluate(tree) != result:
+                    continue
+            except ExpressionError:
+                continue
+            res_start = b_start + number.start(1)
+            steps.append(Step(core, tree, result, number.group(1), offset + lead, offset + res_start
+                              + len(number.group(1)), False, text[lead + len(core):res_start]))
+    return steps
+
+
+def parse_final_answer(solution_with_final: str) -> Fraction:
+    """The number after `####` (commas and a leading `$` removed).
+
+    Raises:
+        ChainError: `no_final_answer` or `final_not_numeric`.
+    """
+    match = FINAL_RE.search(solution_with_final)
+    if match is None:
+        raise ChainError("no_final_answer")
+    return parse_answer(match.group(1))
+
+
+def parse_answer(text: str) -> Fraction:
+    """Parse a gold answer such as `18`, `-3`, `3.5` or `1,000` exactly.
+
+    Raises:
+        ChainError: `final_not_numeric`.
+    """
+    cleaned = text.strip().lstrip("$").replace(",", "")
+    negative = cleaned.startswith("-")
+    try:
+        value = parse_number(cleaned.lstrip("-"))
+    except ExpressionError as exc:
+        raise ChainError("final_not_numeric", text) from exc
+    return -value if negative else value
+
+
+def parse_steps(solution: str) -> list[Step]:
+    """Parse every `<<expr=result>>` annotation and check its result; add prose equations.
+
+    Raises:
+        ChainError: `no_annotations`, `unparseable_annotation` or `annotation_mismatch`.
+    """
+    steps: list[Step] = []
+    prose_start = 0
+    for match in ANNOTATION_RE.finditer(solution):
+        steps.extend(_prose_steps(solution[prose_start:match.start()], prose_start))
+        prose_start = match.end()
+        expr_text, result_text = match.group(1), match.group(2).strip()
+        try:
+            tree = parse_expression(expr_text)
+            result = parse_answer(result_text)
+        except (ExpressionError, ChainError) as exc:
+            raise ChainError("unparseable_annotation", match.group(0)) from exc
+        try:
+            computed = evaluate(tree)
+        except ExpressionError as exc:
+            raise ChainError("unparseable_annotation", match.group(0)) from exc
+        if computed != result:
+            raise ChainError("annotation_mismatch", f"{expr_text} = {computed}, not {result_text}")
+        steps.append(Step(expr_text, tree, result, result_text, match.start(), match.end()))
+    steps.extend(_prose_steps(solution[prose_start:], prose_start))
+    if "<<" in ANNOTATION_RE.sub("", solution):
+        raise ChainError("unparseable_annotation", "malformed '<<' annotation")
+    if not any(step.annotated for step in steps):
+        raise ChainError("no_annotations")
+    return steps
+
+
+def allowed_constants(question: str) -> set[Fraction]:
+    """Unstated constants the question's wording licenses (12 months, 60 minutes, 100 percent...)."""
+    lowered = question.lower()
+    return {value for value, words in UNIT_CONSTANTS.items() if any(w in lowered for w in words)}
+
+
+def literal_count(steps: list[Step]) -> int:
+    return sum(len(literals(step.tree)) for step in steps)

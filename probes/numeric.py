@@ -1,0 +1,205 @@
+"""`numeric`: resample the numbers of a GSM8K-style item and recompute its gold by re-executing
+the solution's `<<expr=result>>` chain (GSM-Symbolic / GSM-Plus style, built automatically).
+
+Constraints kept from the original: integer intermediates stay integers, signs stay the same,
+decimals stay terminating and short, magnitudes stay within about x0.5-x2 and keep their
+roundness, and the order between every two stated quantities (and the unit constants the chain
+uses) is preserved. Items that cannot be re-derived safely raise ProbeSkip with a named reason.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from fractions import Fraction
+from typing import ClassVar
+
+from detector.types import BenchmarkItem, Variant
+from probes.arithmetic import ExpressionError, Num, decimal_places, format_number, literals
+from probes.base import ProbeSkip, build_variant
+from probes.chain import ChainError
+from probes.number_words import match_case, to_number_words
+from probes.numeric_template import Template, Var, alternative_choices, cached_template, execute
+
+ATTEMPTS = 60
+MAX_ABS = Fraction(10) ** 9
+
+
+def _sign(value: Fraction) -> int:
+    return (value > 0) - (value < 0)
+
+
+def _value_range(var: Var) -> tuple[int, int, int, int]:
+    """(scaled original, low, high, step) in units of 10**-decimals."""
+    scale = 10**var.decimals
+    original = int(var.value * scale)
+    low = max(2, original // 2)
+    high = max(original * 2, original + 8)
+    if var.percent and original <= 100 * scale:
+        high = min(high, 100 * scale - 1)
+    zeros = len(str(original)) - len(str(original).rstrip("0"))
+    step = 1
+    for candidate in (10**zeros, 5 * 10 ** max(zeros - 1, 0), 10 ** max(zeros - 1, 0)):
+        if (high // candidate) - ((low + candidate - 1) // candidate) + 1 >= 5:
+            step = candidate
+            break
+    return original, low, high, step
+
+
+def _draw(var: Var, rng: random.Random) -> Fraction:
+    original, low, high, step = _value_range(var)
+    first = (low + step - 1) // step
+    last = high // step
+    for _ in range(8):
+        scaled = rng.randint(first, last) * step
+        if scaled != original:
+            return Fraction(scaled, 10**var.decimals)
+    return var.value
+
+
+def _keeps_constraints(template: Template, values: list[Fraction], results: list[Fraction]) -> bool:
+    originals = [var.value for var in template.variables]
+    anchors = originals + template.constants
+    new_anchors = values + template.constants
+    for i in range(len(anchors)):
+        for j in range(i + 1, len(anchors)):
+            if _sign(anchors[i] - anchors[j]) != _sign(new_anchors[i] - new_anchors[j]):
+                return False
+    for step, new in zip(template.steps, results, strict=True):
+        old = step.result
+        if _sign(new) != _sign(old) or abs(new) > MAX_ABS:
+            return False
+        if old.denominator == 1:
+            if new.denominator != 1:
+                return False
+        else:
+            places = decimal_places(new)
+            if places is None or places > max(2, decimal_places(old) or 0):
+                return False
+    return results[-1] != template.final_value
+
+
+def sample_values(template: Template, rng: random.Random) -> tuple[list[Fraction], list[Fraction]] | None:
+    """Draw new values that keep every constraint and agree under every reading; None if none found."""
+    free = template.free
+    alternatives = alternative_choices(template)
+    for attempt in range(ATTEMPTS):
+        values = [var.value for var in template.variables]
+        chosen = free
+        if attempt >= ATTEMPTS // 3 and len(free) > 1:
+            chosen = rng.sample(free, rng.randint(1, len(free)))
+        for i in chosen:
+            values[i] = _draw(template.variables[i], rng)
+        try:
+            results, _ = execute(template, values)
+            if not _keeps_constraints(template, values, results):
+                continue
+            if any(execute(template, values, combo)[0][-1] != results[-1] for combo in alternatives):
+                continue
+        except ExpressionError:
+            continue
+        return values, results
+    return None
+
+
+def _format_mention(var: Var, new: Fraction, text: str, commas: bool, word: bool) -> str:
+    if word and new.denominator == 1:
+        return match_case(to_number_words(int(new)), text)
+    out = format_number(new, var.decimals)
+    if commas:
+        whole, _, frac = out.partition(".")
+        out = f"{int(whole):,}" + (f".{frac}" if frac else "")
+    return out
+
+
+def rewrite_question(template: Template, values: list[Fraction]) -> str:
+    """The question with every mention of a changed variable rewritten in its original style."""
+    edits = []
+    for var, new in zip(template.variables, values, strict=True):
+        if new == var.value:
+            continue
+        for m in var.mentions:
+            word = m.kind == "word" or (m.kind == "percent" and not m.text[:1].isdigit())
+            edits.append((m.start, m.end, _format_mention(var, new, m.text, m.commas, word)))
+    text = template.question
+    for start, end, new_text in sorted(edits, reverse=True):
+        text = text[:start] + new_text + text[end:]
+    return text
+
+
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
+
+
+def rewrite_solution(template: Template, values: list[Fraction], results: list[Fraction],
+                     literal_values: list[list[Fraction]]) -> str:
+    """The worked solution with new annotations and, where unambiguous, new numbers in its prose."""
+    mapping: dict[Fraction, set[Fraction]] = {}
+    for var, new in zip(template.variables, values, strict=True):
+        mapping.setdefault(var.value, set()).add(new)
+    for step, new in zip(template.steps, results, strict=True):
+        mapping.setdefault(step.result, set()).add(new)
+    for step, lits in zip(template.steps, literal_values, strict=True):
+        for lit, new in zip(literals(step.tree), lits, strict=True):
+            mapping.setdefault(lit.value, set()).add(new)
+
+    def prose(text: str) -> str:
+        def swap(match: re.Match[str]) -> str:
+            old = Fraction(match.group(0).replace(",", ""))
+            news = mapping.get(old)
+            if not news or len(news) != 1:
+                return match.group(0)
+            return format_number(next(iter(news)))
+        return _NUMBER_IN_TEXT.sub(swap, text)
+
+    out: list[str] = []
+    pos = 0
+    for step, new_result, lits in zip(template.steps, results, literal_values, strict=True):
+        out.append(prose(template.solution[pos:step.start]))
+        expr = _rewrite_expr(step.expr_text, literals(step.tree), lits)
+        out.append(f"<<{expr}={format_number(new_result)}>>")
+        pos = step.end
+    out.append(prose(template.solution[pos:]))
+    return "".join(out)
+
+
+def _rewrite_expr(expr: str, nums: list[Num], values: list[Fraction]) -> str:
+    for num, value in sorted(zip(nums, values, strict=True), key=lambda pair: pair[0].start, reverse=True):
+        if value != num.value:
+            expr = expr[:num.start] + format_number(value) + expr[num.end:]
+    return expr
+
+
+class NumericProbe:
+    """Change the numbers, recompute the gold by re-executing the solution chain."""
+
+    name: ClassVar[str] = "numeric"
+    version: ClassVar[str] = "1"
+
+    def applies_to(self, item: BenchmarkItem) -> bool:
+        return not item.is_multiple_choice and bool(item.solution)
+
+    def template(self, item: BenchmarkItem) -> Template:
+        """The item's template. Raises: ProbeSkip naming why it cannot be re-derived."""
+        built = cached_template(item.question, item.solution or "", item.answer)
+        if isinstance(built, ChainError):
+            raise ProbeSkip(built.reason, str(built))
+        return built
+
+    def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
+        template = self.template(item)
+        drawn = sample_values(template, rng)
+        if drawn is None:
+            return None
+        values, results = drawn
+        _, literal_values = execute(template, values)
+        changes = "; ".join(
+            f"{format_number(v.value)}->{format_number(n)}"
+            for v, n in zip(template.variables, values, strict=True) if n != v.value
+        )
+        return build_variant(
+            item, self.name, self.version, 0,
+            question=rewrite_question(template, values),
+            answer=format_number(results[-1]),
+            solution=rewrite_solution(template, values, results, literal_values),
+            params={"changes": changes, "n_free": len(template.free)},
+        )

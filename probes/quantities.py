@@ -1,0 +1,114 @@
+"""Find the quantities a math question states: digits, money, percentages, fractions, number words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from probes.arithmetic import parse_number
+from probes.number_words import FIXED_WORDS, WORD_NUMBER_RE, parse_number_words
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_MENTION_RE = re.compile(
+    rf"(?P<clock>\b\d{{1,2}}:\d{{2}}\b)"
+    rf"|(?P<mixed>\b\d+ \d+/\d+\b)"
+    rf"|(?P<frac>\b\d+/\d+\b)"
+    rf"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
+    rf"|(?P<num>(?<![\w.])(?:{_DIGITS}))(?P<pct>\s*(?:%|percent\b))?(?P<cents>\s*cents?\b)?",
+    re.IGNORECASE,
+)
+_FIXED_RE = re.compile(r"\b(" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One stated quantity: where it is, its value and how it is written.
+
+    kind: "number" (digits), "word" (number words), "percent", "cents", or "fixed"
+    (never resampled: fractions, clock times, ordinals, 'twice', 'dozen', 'one').
+    """
+
+    start: int
+    end: int
+    text: str
+    value: Fraction
+    kind: str
+    decimals: int = 0
+    commas: bool = False
+
+    @property
+    def resampleable(self) -> bool:
+        return self.kind != "fixed"
+
+
+def _digit_mention(match: re.Match[str]) -> Mention:
+    raw = match.group("num")
+    start, end = match.start("num"), match.end("num")
+    decimals = len(raw.split(".")[1]) if "." in raw else 0
+    value = parse_number(raw)
+    kind = "number"
+    if match.group("pct"):
+        kind = "percent"
+    elif match.group("cents"):
+        kind = "cents"
+    return Mention(start, end, raw, value, kind, decimals, "," in raw)
+
+
+def find_mentions(question: str) -> list[Mention]:
+    """Every quantity stated in `question`, left to right (fixed words included)."""
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for match in _MENTION_RE.finditer(question):
+        if match.group("num") is not None:
+            mention = _digit_mention(match)
+        else:
+            text = match.group(0)
+            value = Fraction(0)
+            if match.group("frac"):
+                num, den = text.split("/")
+                value = Fraction(int(num), int(den)) if int(den) else Fraction(0)
+            elif match.group("mixed"):
+                whole, frac = text.split(" ")
+                num, den = frac.split("/")
+                value = int(whole) + (Fraction(int(num), int(den)) if int(den) else Fraction(0))
+            mention = Mention(match.start(), match.end(), text, value, "fixed")
+        mentions.append(mention)
+        taken.append((match.start(), match.end()))
+    for match in WORD_NUMBER_RE.finditer(question):
+        text = match.group(0)
+        value = parse_number_words(text)
+        start = match.start()
+        if value is None:  # e.g. "two three-day trips": keep only the first word
+            first = re.match(r"[A-Za-z]+", text)
+            assert first is not None
+            text = first.group(0)
+            value = parse_number_words(text)
+            if value is None:
+                continue
+        kind = "fixed" if value <= 1 else "word"
+        tail = question[start + len(text):start + len(text) + 9].lower()
+        if kind == "word" and re.match(r"\s*(%|percent\b)", tail):
+            kind = "percent"
+        mentions.append(Mention(start, start + len(text), text, Fraction(value), kind))
+        taken.append((start, start + len(text)))
+    for match in _FIXED_RE.finditer(question):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        for value in FIXED_WORDS[match.group(1).lower()]:
+            mentions.append(Mention(match.start(), match.end(), match.group(1), value, "fixed"))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
+    """Numerators, denominators and values of written fractions and clock times (fixed values)."""
+    parts: list[Fraction] = []
+    for mention in mentions:
+        if mention.kind != "fixed":
+            continue
+        parts.append(mention.value)
+        for piece in re.split(r"[ /:]", mention.text):
+            if piece.isdigit():
+                parts.append(Fraction(int(piece)))
+    return parts
