@@ -1,10 +1,13 @@
-"""`detect benchmarks`."""
+"""`detect benchmarks`: list formats, bundled fixtures and named hub benchmarks; `show` loads one."""
 
 from __future__ import annotations
 
+import json
+from typing import Annotated
+
 import typer
 
-from detector.cli.errors import not_implemented
+from detector.cli.errors import fail
 
 HELP = "List benchmark formats, bundled fixtures and named benchmarks; `show SOURCE` loads one."
 
@@ -13,5 +16,54 @@ app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
 
 @app.callback()
 def list_benchmarks(ctx: typer.Context) -> None:
-    if ctx.invoked_subcommand is None:
-        not_implemented("benchmarks")
+    """List the formats we read, the bundled fixtures (with counts) and the named hub benchmarks."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from detector.benchmarks import FORMATS, HUB_BENCHMARKS
+    from detector.benchmarks.catalog import list_fixtures
+
+    try:
+        fixtures = list_fixtures()
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo("Formats (detected from content; force with --format):")
+    for spec in FORMATS.values():
+        typer.echo(f"  {spec.name:<10} {spec.description}")
+    typer.echo("\nBundled fixtures (the default benchmark; pass the name as SOURCE):")
+    for fixture in fixtures:
+        counted = f"{fixture.count:>4} items"
+        typer.echo(f"  {fixture.name:<12} {fixture.format:<10} {counted}  {fixture.description}")
+    typer.echo("\nNamed hub benchmarks (SOURCE hub:NAME; needs `pip install 'detect-overfit[hub]'`):")
+    for hub in HUB_BENCHMARKS.values():
+        config = f" ({hub.config})" if hub.config else ""
+        typer.echo(f"  hub:{hub.name:<14} {hub.dataset}{config}, split {hub.split}")
+
+
+@app.command("show")
+def show(
+    source: Annotated[str, typer.Argument(help="A file, an MMLU-style folder, a fixture name or hub:NAME.")],
+    format: Annotated[str | None, typer.Option("--format", help="Force the format.")] = None,
+    field: Annotated[
+        list[str] | None, typer.Option("--field", help="Generic mapping NAME=COLUMN, e.g. question=prompt.")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="How many items to print.")] = 3,
+) -> None:
+    """Load SOURCE and print its format, item count and first items."""
+    from detector.benchmarks import load_benchmark, parse_field_options
+    from detector.benchmarks.catalog import benchmark_summary
+
+    try:
+        fields = parse_field_options(field or []) or None
+        summary = benchmark_summary(load_benchmark(source, format=format, fields=fields), limit)
+    except ValueError as exc:
+        fail(str(exc))
+    if json_output:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{summary['name']}: {summary['count']} items, format {summary['format']} ({summary['path']})")
+    for item in summary["items"]:  # type: ignore[attr-defined]
+        typer.echo(f"\n[{item['item_id']}] {item['question']}")
+        for label, choice in zip(item["labels"], item["choices"], strict=True):
+            typer.echo(f"  {label}. {choice}")
+        typer.echo(f"  gold: {item['answer']}")
