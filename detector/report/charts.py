@@ -214,12 +214,12 @@ def scatter_chart(points: Sequence[ScatterPoint], title: str = "Original accurac
             f'<line x1="{sx(tick):.1f}" y1="{top}" x2="{sx(tick):.1f}" y2="{top + plot_h}" stroke="#e4e4e4"/>'
             f'<text x="{sx(tick):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#555">{tick}</text>'
         )
-    for tick in _ticks(y_min, y_max):
-        stroke = "#888" if tick == 0 else "#e4e4e4"
+    for y_tick in _ticks(y_min, y_max):
+        stroke = "#888" if y_tick == 0 else "#e4e4e4"
         parts.append(
-            f'<line x1="{left}" y1="{sy(tick):.1f}" x2="{left + plot_w}" y2="{sy(tick):.1f}" '
+            f'<line x1="{left}" y1="{sy(y_tick):.1f}" x2="{left + plot_w}" y2="{sy(y_tick):.1f}" '
             f'stroke="{stroke}"/>'
-            f'<text x="{left - 8}" y="{sy(tick) + 4:.1f}" text-anchor="end" fill="#555">{tick:g}</text>'
+            f'<text x="{left - 8}" y="{sy(y_tick) + 4:.1f}" text-anchor="end" fill="#555">{y_tick:g}</text>'
         )
     parts.append(
         f'<text x="{left + plot_w / 2}" y="{height - 10}" text-anchor="middle" fill="#333">'
@@ -252,9 +252,12 @@ def _scatter_point(point: ScatterPoint, sx: Any, sy: Any) -> str:
             f'stroke="{colour}" stroke-width="2"/>'
         )
     label = point.label if len(point.label) <= 28 else point.label[:27] + "…"
+    # labels of points on the right half go to the left of the point, away from the legend
+    anchor, tx = ("end", cx - 9) if point.acc_original > 50 else ("start", cx + 9)
     parts.append(
         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{colour}" stroke="#fff" stroke-width="1.5"/>'
-        f'<text x="{cx + 9:.1f}" y="{cy - 7:.1f}" fill="#222" font-size="12">{_esc(label)}</text></g>'
+        f'<text x="{tx:.1f}" y="{cy - 7:.1f}" text-anchor="{anchor}" fill="#222" font-size="12">'
+        f"{_esc(label)}</text></g>"
     )
     return "".join(parts)
 

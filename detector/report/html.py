@@ -55,7 +55,9 @@ ul.evidence { margin: 0; padding-left: 20px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef1; vertical-align: top; }
 th { background: #f6f7f9; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, td.nowrap { white-space: nowrap; }
+.table-wrap { overflow-x: auto; }
 tr.overall td { font-weight: 700; }
 .chart-wrap { overflow-x: auto; }
 svg.chart { max-width: 100%; height: auto; }
@@ -71,6 +73,7 @@ pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0 10px; padding
 .gold { font-weight: 600; }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 .muted { color: #666; }
+.warning { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 6px; padding: 8px 12px; }
 footer { color: #666; font-size: 13px; text-align: center; margin-top: 24px; }
 @media (max-width: 720px) { .pair { grid-template-columns: 1fr; } }
 """
