@@ -1,0 +1,111 @@
+"""The hf backend on a tiny randomly initialised GPT-2 built by the test (no download)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("tokenizers")
+
+from detector.models import ResponseCache, Runner, load_model  # noqa: E402
+from detector.types import GenParams  # noqa: E402
+
+TEXTS = [
+    "the cat sat on the mat", "a dog ran in the park", "numbers 1 2 3 4 5 and 42",
+    "What is 3 + 4? The answer is 7.", "the quick brown fox jumps over the lazy dog",
+]
+PAIRS = [
+    ("the cat sat", " on the mat"),
+    ("What is 3 + 4?", " The answer is 7."),
+    ("a", " dog ran in the park and the cat sat"),
+    ("", "numbers 1 2 3"),
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    torch.set_num_threads(1)
+    path = tmp_path_factory.mktemp("tiny-gpt2")
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(TEXTS * 3, vocab_size=300, min_frequency=1, special_tokens=["<|endoftext|>"])
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe._tokenizer, bos_token="<|endoftext|>",
+                                        eos_token="<|endoftext|>")
+    tokenizer.save_pretrained(path)
+    torch.manual_seed(0)
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=128, n_embd=32, n_layer=2, n_head=2,
+                        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    GPT2LMHeadModel(config).save_pretrained(path)
+    return path
+
+
+def direct_logprob(path, context: str, continuation: str) -> tuple[float, list[float], list[float]]:
+    """log p(continuation | context), and per-token p-weighted mean/variance, by one plain forward pass."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path).eval()
+    ctx = tok(context, add_special_tokens=False)["input_ids"] or [tok.bos_token_id]
+    cont = tok(continuation, add_special_tokens=False)["input_ids"]
+    ids = torch.tensor([ctx + cont])
+    with torch.no_grad():
+        logp = torch.log_softmax(model(ids).logits[0].double(), -1)
+    total, means, variances = 0.0, [], []
+    for j, token in enumerate(cont):
+        row = logp[len(ctx) - 1 + j]
+        total += float(row[token])
+        mean = float((row.exp() * row).sum())
+        means.append(mean)
+        variances.append(float((row.exp() * (row - mean) ** 2).sum()))
+    return total, means, variances
+
+
+def test_logprobs_sum_to_the_direct_forward_pass(tiny_model_dir):
+    model = load_model(f"hf/{tiny_model_dir}", batch_size=4)
+    results = Runner(model).logprobs(PAIRS)
+    for (context, continuation), lp in zip(PAIRS, results, strict=True):
+        total, means, variances = direct_logprob(tiny_model_dir, context, continuation)
+        assert lp.error is None and len(lp.tokens) == len(lp.logprobs) > 0
+        assert "".join(lp.tokens).replace("Ġ", " ") == continuation
+        assert math.fsum(lp.logprobs) == pytest.approx(total, abs=1e-4)
+        assert lp.mean_logprobs == pytest.approx(means, abs=1e-4)
+        assert lp.var_logprobs == pytest.approx(variances, abs=1e-4)
+        assert all(v >= 0 for v in lp.var_logprobs) and all(x <= 0 for x in lp.logprobs)
+
+
+def test_batched_equals_unbatched(tiny_model_dir):
+    batched = load_model(f"hf/{tiny_model_dir}", batch_size=4)
+    single = load_model(f"hf/{tiny_model_dir}", batch_size=1)
+    for a, b in zip(Runner(batched).logprobs(PAIRS), Runner(single).logprobs(PAIRS), strict=True):
+        assert a.tokens == b.tokens
+        assert a.logprobs == pytest.approx(b.logprobs, abs=1e-5)
+    prompts = ["the cat", "What is 3 + 4? The answer", "numbers 1 2", "a dog ran in the park and"]
+    params = GenParams(max_tokens=6)
+    got_batched = Runner(batched).generate(prompts, params)
+    got_single = Runner(single).generate(prompts, params)
+    assert [g.text for g in got_batched] == [g.text for g in got_single]
+    assert all(g.text is not None and g.finish_reason in ("stop", "length") for g in got_batched)
+
+
+def test_generation_is_cached_and_stop_strings_cut(tiny_model_dir, tmp_path):
+    model = load_model(f"hf/{tiny_model_dir}", batch_size=2)
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    first = Runner(model, cache).generate(["the cat", "a dog"], GenParams(max_tokens=8))
+    runner = Runner(model, cache)
+    again = runner.generate(["the cat", "a dog"], GenParams(max_tokens=8))
+    assert [g.text for g in first] == [g.text for g in again] and all(g.cached for g in again)
+    text = first[0].text or ""
+    assert len(text) > 2
+    stop = text[1:3]
+    [cut] = Runner(model).generate(["the cat"], GenParams(max_tokens=8, stop=(stop,)))
+    assert cut.text == text[: text.find(stop)] and cut.finish_reason == "stop"
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    [gen] = Runner(load_model(f"hf/{tmp_path / 'nope'}")).generate(["x"], GenParams())
+    assert gen.text is None and "cannot load" in (gen.error or "")
