@@ -43,8 +43,7 @@ def parse_arc(record: Record, benchmark: str, index: int) -> BenchmarkItem:
     """Build an item from an ARC row. Raises: BenchmarkFormatError naming the bad field."""
     raw_question = record.get("question")
     if isinstance(raw_question, Mapping):
-        inner = Record(record.path, record.line, raw_question)
-        stem = inner.get("stem")
+        stem = raw_question.get("stem")
         if not isinstance(stem, str) or not stem.strip():
             raise record.error("question.stem", "missing or empty")
         labels, texts = _choices_from_list(record, raw_question.get("choices"))
