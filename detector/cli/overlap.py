@@ -2,10 +2,62 @@
 
 from __future__ import annotations
 
-from detector.cli.errors import not_implemented
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detector.cli.errors import fail
 
 HELP = "Find benchmark items in training corpora (or in another benchmark) with MinHash, verified."
 
 
-def overlap() -> None:
-    not_implemented("overlap")
+def overlap(
+    benchmark: Annotated[
+        list[str] | None,
+        typer.Option("--benchmark", help="Benchmark SOURCE to look for (repeatable; default: fixtures)."),
+    ] = None,
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option("--corpus", help="File, folder or glob: JSONL(.gz/.zst), Parquet, text (repeatable)."),
+    ] = None,
+    between: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--between", help="Check benchmark A's items inside benchmark B's items."),
+    ] = None,
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL/Parquet text field.")] = "text",
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="LSH Jaccard threshold for candidates.")
+    ] = 0.2,
+    min_similarity: Annotated[
+        float, typer.Option("--min-similarity", help="Verified word similarity needed for a match.")
+    ] = 0.6,
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes (one file each).")] = 1,
+    method: Annotated[str, typer.Option("--method", help="minhash or ngram13 (exact).")] = "minhash",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("overlap-out"),
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
+    from detector.benchmarks import load_benchmark, load_default_benchmarks
+    from detector.overlap.index import OverlapConfig
+    from detector.overlap.report import print_summary
+    from detector.overlap.scan import run_between, run_overlap
+
+    try:
+        config = OverlapConfig(threshold=threshold, min_similarity=min_similarity, text_field=text_field)
+        if between is not None:
+            if corpus:
+                fail("use either --between A B or --corpus, not both")
+            first, second = (load_benchmark(source) for source in between)
+            result = run_between(first.items, second.items, out, config, method=method)
+        else:
+            if not corpus:
+                fail("--corpus is required (or use --between A B)")
+            loaded = [load_benchmark(s) for s in benchmark] if benchmark else load_default_benchmarks()
+            items = [item for bench in loaded for item in bench.items]
+            result = run_overlap(
+                items, corpus, out, config, method=method, workers=workers, progress=progress
+            )
+    except ValueError as exc:  # BenchmarkFormatError, CorpusFormatError, bad settings
+        fail(str(exc))
+    print_summary(result.summary, result.matches, out)

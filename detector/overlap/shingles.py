@@ -28,7 +28,8 @@ _char_inverse_powers: np.ndarray | None = None
 _shingle_powers: np.ndarray | None = None
 
 
-def _prepare(text: str) -> str:
+def prepare_text(text: str) -> str:
+    """NFKC-normalise (non-ASCII text only) and lower-case: word offsets index this text."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     return text.lower()
@@ -36,7 +37,7 @@ def _prepare(text: str) -> str:
 
 def split_words(text: str) -> list[str]:
     """Return the normalised words of `text` (lower-cased alphanumeric runs)."""
-    return _WORD_RE.findall(_prepare(text))
+    return _WORD_RE.findall(prepare_text(text))
 
 
 def normalize_text(text: str) -> str:
@@ -162,20 +163,22 @@ def _tokenize_segment(
     return Tokens(_fmix64_array(sums), starts.astype(np.int64), ends.astype(np.int64))
 
 
-def tokenize(text: str) -> Tokens:
+def tokenize(text: str, *, prepared: bool = False) -> Tokens:
     """Split `text` into words (the `split_words` rule) and hash them, vectorised.
 
-    Long texts are processed in segments cut at non-word characters, so memory stays
-    bounded. Offsets index the prepared text: exact for ASCII, approximate where NFKC or
-    lower-casing changed the length of non-ASCII text.
+    `prepared=True` says `text` already went through `prepare_text`. Long texts are
+    processed in segments cut at non-word characters, so memory stays bounded. Offsets
+    index the prepared text: exact for ASCII, approximate where NFKC or lower-casing
+    changed the length of non-ASCII text.
     """
     table, powers, inverse, _ = _tables()
-    prepared = _prepare(text)
-    if prepared.isascii():
-        codes = np.frombuffer(prepared.encode("ascii"), dtype=np.uint8)
+    if not prepared:
+        text = prepare_text(text)
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
         table = table[:128]
     else:
-        codes = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     parts: list[Tokens] = []
     begin = 0
     while begin < len(codes):

@@ -1,0 +1,102 @@
+"""Item-sized windows over documents, signed with MinHash and joined against the LSH buckets.
+
+A window can only collide with an item part in an LSH band if it holds at least one of the
+part's shingles: the affine permutations are bijections of 32-bit values, so equal minima
+mean equal shingle hashes. We therefore sign only the windows that contain an item shingle.
+This is exact: the candidates are the ones a scan of every window would return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.overlap.index import WINDOW_STEPS, OverlapIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Window/part pairs that share an LSH band, with the estimated Jaccard similarity.
+
+    Window bounds are shingle indexes into the batch; `doc` indexes the batch's documents.
+    """
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    part: np.ndarray
+    estimated_jaccard: np.ndarray
+
+
+def _empty() -> Candidates:
+    zero = np.zeros(0, dtype=np.int64)
+    return Candidates(zero, zero, zero, zero, np.zeros(0))
+
+
+def _windows_with_hits(
+    hits: np.ndarray, doc_start: np.ndarray, doc_shingles: np.ndarray, stride: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unique [start, end) shingle windows of one bucket's size that contain a hit.
+
+    `doc_start` and `doc_shingles` are given per hit. Windows start every `stride` shingles
+    from the document start, plus one window flush with the document end.
+    """
+    width = stride * WINDOW_STEPS
+    rel = hits - doc_start
+    last_k = np.maximum((doc_shingles - width) // stride, 0)
+    first = np.clip(-((width - 1 - rel) // stride), 0, None)  # ceil((rel - width + 1) / stride)
+    last = np.minimum(rel // stride, last_k)
+    counts = np.maximum(last - first + 1, 0)
+    k = np.repeat(first, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    owner = np.repeat(np.arange(len(hits)), counts)
+    starts = doc_start[owner] + k * stride
+    ends = starts + np.minimum(width, doc_shingles[owner])
+    tail = (doc_shingles > width) & (rel >= doc_shingles - width)
+    tail_starts = (doc_start + doc_shingles - width)[tail]
+    tail_ends = (doc_start + doc_shingles)[tail]
+    pairs = np.unique(
+        np.stack([np.concatenate([starts, tail_starts]), np.concatenate([ends, tail_ends])], axis=1), axis=0
+    )
+    return pairs[:, 0], pairs[:, 1]
+
+
+def find_candidates(
+    index: OverlapIndex, shingles: np.ndarray, shingle_doc: np.ndarray, doc_first: np.ndarray,
+    doc_count: np.ndarray,
+) -> Candidates:
+    """Candidate (window, part) pairs in a batch.
+
+    Args:
+        shingles: uint32 shingle hashes of the batch (invalid cross-document ones included).
+        shingle_doc: the document of each shingle, -1 where a shingle crosses documents.
+        doc_first, doc_count: per document, its first shingle index and its shingle count.
+    """
+    positions, masks = index.lookup(shingles)
+    keep = shingle_doc[positions] >= 0
+    positions, masks = positions[keep], masks[keep]
+    if len(positions) == 0:
+        return _empty()
+    docs = shingle_doc[positions]
+    out: list[Candidates] = []
+    for bit, bucket in enumerate(index.buckets):
+        selected = (masks & (np.uint64(1) << np.uint64(bit))) != 0
+        if not selected.any():
+            continue
+        hit_docs = docs[selected]
+        starts, ends = _windows_with_hits(
+            positions[selected], doc_first[hit_docs], doc_count[hit_docs], bucket.stride
+        )
+        signatures = index.hasher.range_signatures(shingles, starts, ends)
+        window_rows, bucket_rows = bucket.lsh.query(signatures)
+        if len(window_rows) == 0:
+            continue
+        part_ids = bucket.part_ids[bucket_rows]
+        estimated = (signatures[window_rows] == index.signatures[part_ids]).mean(axis=1)
+        window_starts = starts[window_rows]
+        out.append(
+            Candidates(shingle_doc[window_starts], window_starts, ends[window_rows], part_ids, estimated)
+        )
+    if not out:
+        return _empty()
+    return Candidates(*(np.concatenate([getattr(c, f) for c in out]) for f in Candidates.__slots__))
