@@ -1,0 +1,39 @@
+"""`option-shuffle`: reorder the options of a multiple-choice item; the gold moves with its text.
+
+Option order moves accuracy for every model tested (Gupta et al. 2024); a model that memorized
+"the answer is B" keeps answering B.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import ClassVar
+
+from detector.types import BenchmarkItem, Variant
+from probes.base import ProbeSkip, build_variant
+from probes.choices import gold_index, has_positional_option
+
+
+class OptionShuffleProbe:
+    name: ClassVar[str] = "option-shuffle"
+    version: ClassVar[str] = "1"
+
+    def applies_to(self, item: BenchmarkItem) -> bool:
+        return len(item.choices) >= 2
+
+    def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
+        gold = gold_index(item)
+        if gold is None:
+            raise ProbeSkip("gold_not_a_label")
+        if has_positional_option(item):
+            raise ProbeSkip("positional_option")
+        if len(set(item.choices)) != len(item.choices):
+            raise ProbeSkip("duplicate_options")
+        order = list(range(len(item.choices)))
+        while order == sorted(order):
+            rng.shuffle(order)
+        choices = tuple(item.choices[i] for i in order)
+        return build_variant(
+            item, self.name, self.version, 0, choices=choices, answer=item.labels[order.index(gold)],
+            params={"order": ",".join(str(i) for i in order)},
+        )

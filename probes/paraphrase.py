@@ -1,0 +1,79 @@
+"""`paraphrase`: offline surface rewording that keeps meaning: curated synonyms, moving a leading
+"If ..., " clause to the end of the question, and number formatting (1000 <-> 1,000).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import ClassVar
+
+from detector.types import BenchmarkItem, Variant
+from probes.base import ProbeSkip, build_variant
+
+# Curated word-for-word substitutions that keep meaning in any sentence they occur in.
+SYNONYMS: dict[str, str] = {
+    "buys": "purchases", "bought": "purchased", "purchases": "buys", "purchased": "bought",
+    "gives": "hands", "gave": "handed", "wants": "would like", "large": "big", "big": "large",
+    "begins": "starts", "began": "started", "starts": "begins", "started": "began",
+    "quickly": "rapidly", "finishes": "completes", "finished": "completed",
+    "altogether": "in all", "receives": "gets", "received": "got", "friends": "pals",
+    "Calculate": "Compute", "Determine": "Find", "What is": "What's", "What's": "What is",
+    "earns": "makes", "earned": "made", "however": "though", "However": "Still",
+}
+_SYNONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SYNONYMS), key=len, reverse=True)) + r")\b")
+_IF_CLAUSE_RE = re.compile(r"(?:(?<=[.!?]\s)|^)If ([^,?]{3,}), ([a-z][^?]*)\?\s*$")
+_BIG_NUMBER_RE = re.compile(
+    r"(?<![\d.,])(\d{4,})(?![\d,]|\.\d)|(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,]|\.\d)"
+)
+
+
+def _synonyms(text: str, rng: random.Random) -> str:
+    def one(match: re.Match[str]) -> str:
+        return SYNONYMS[match.group(0)] if rng.random() < 0.6 else match.group(0)
+    return _SYNONYM_RE.sub(one, text)
+
+
+def _move_if_clause(text: str, rng: random.Random) -> str:
+    def one(match: re.Match[str]) -> str:
+        condition, main = match.group(1), match.group(2)
+        return f"{main[0].upper()}{main[1:]} if {condition[0].lower()}{condition[1:]}?"
+    return _IF_CLAUSE_RE.sub(one, text)
+
+
+def _reformat_numbers(text: str, rng: random.Random) -> str:
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"{int(match.group(1)):,}" if not 1900 <= int(match.group(1)) <= 2100 else match.group(1)
+        return match.group(2).replace(",", "")
+    return _BIG_NUMBER_RE.sub(one, text)
+
+
+REWRITES = (("synonyms", _synonyms), ("if-clause", _move_if_clause), ("number-format", _reformat_numbers))
+
+
+class ParaphraseProbe:
+    name: ClassVar[str] = "paraphrase"
+    version: ClassVar[str] = "1"
+
+    def applies_to(self, item: BenchmarkItem) -> bool:
+        return True
+
+    def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
+        if not _SYNONYM_RE.search(item.question) and not _IF_CLAUSE_RE.search(item.question) \
+                and not _BIG_NUMBER_RE.search(item.question):
+            raise ProbeSkip("nothing_to_reword")
+        question = item.question
+        applied = []
+        for name, rewrite in REWRITES:
+            if rng.random() < 0.7:
+                new = rewrite(question, rng)
+                if new != question:
+                    applied.append(name)
+                    question = new
+        if not applied:
+            return None
+        return build_variant(
+            item, self.name, self.version, 0, question=question, params={"rewrites": ",".join(applied)},
+            gold_changed=False,
+        )
