@@ -73,6 +73,7 @@ pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0 10px; padding
 .gold { font-weight: 600; }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 .muted { color: #666; }
+section.provenance th { width: 14em; }
 .warning { background: #fff4d6; border: 1px solid #e6c36a; border-radius: 6px; padding: 8px 12px; }
 footer { color: #666; font-size: 13px; text-align: center; margin-top: 24px; }
 @media (max-width: 720px) { .pair { grid-template-columns: 1fr; } }
@@ -88,13 +89,16 @@ def _clip(text: Any) -> str:
     return value if len(value) <= MAX_EXAMPLE_CHARS else value[:MAX_EXAMPLE_CHARS] + " [...]"
 
 
+_POINTS_UNIT = '<span class="muted" style="font-size:15px"> points</span>'
+
+
 def _score_card(label: str, block: Any) -> str:
     block = block if isinstance(block, Mapping) else {}
     estimate = format_points(block.get("estimate"), signed=True)
     interval = format_interval(block.get("ci_low"), block.get("ci_high"))
     return (
         f'<div class="card"><div class="label">{_esc(label)}</div>'
-        f'<div class="value">{_esc(estimate)}<span class="muted" style="font-size:15px"> points</span></div>'
+        f'<div class="value">{_esc(estimate)}{"" if estimate == MISSING else _POINTS_UNIT}</div>'
         f'<div class="interval">interval {_esc(interval)}</div></div>'
     )
 
