@@ -156,10 +156,24 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
     for step, new_result, lits in zip(template.steps, results, literal_values, strict=True):
         out.append(prose(template.solution[pos:step.start]))
         expr = _rewrite_expr(step.expr_text, literals(step.tree), lits)
-        out.append(f"<<{expr}={format_number(new_result)}>>")
+        if step.annotated:
+            out.append(f"<<{expr}={format_number(new_result)}>>")
+        else:
+            out.append(f"{expr}{step.glue}{_format_like(new_result, step.result_text)}")
         pos = step.end
     out.append(prose(template.solution[pos:]))
     return "".join(out)
+
+
+def _format_like(value: Fraction, like: str) -> str:
+    decimals = len(like.split(".")[1]) if "." in like else None
+    places = decimal_places(value)
+    fits = decimals is not None and places is not None and places <= decimals
+    text = format_number(value, decimals) if fits else format_number(value)
+    if "," in like:
+        whole, _, frac = text.partition(".")
+        text = f"{int(whole):,}" + (f".{frac}" if frac else "")
+    return text
 
 
 def _rewrite_expr(expr: str, nums: list[Num], values: list[Fraction]) -> str:

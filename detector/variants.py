@@ -1,0 +1,278 @@
+"""Make, verify and store variant sets: the perturbation step of a run.
+
+Every variant a probe returns is checked before it is kept: its gold is consistent (and, for
+`numeric`, the rewritten solution chain re-executes to it); it differs enough from its parent
+(Jaccard similarity of word 3-shingle sets below a per-family ceiling) and, for
+meaning-preserving families, not too much (above a floor); and it is not a near-duplicate of a
+variant already kept for the same item. Similarity is the exact Jaccard of the two shingle sets
+(for two short texts that is cheaper than MinHash and has no estimation error).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from detector.types import BenchmarkItem, Variant, stable_seed
+
+SHINGLE_WORDS = 3
+# family -> (ceiling: keep only below it, floor: keep only at or above it)
+SIMILARITY_BOUNDS: Mapping[str, tuple[float, float]] = {
+    "numeric": (0.97, 0.0),
+    "entity": (0.97, 0.3),
+    "option-shuffle": (0.98, 0.0),
+    "option-relabel": (0.98, 0.0),
+    "none-of-the-above": (0.98, 0.0),
+    "distractor": (0.97, 0.4),
+    "paraphrase": (0.97, 0.3),
+    "cloze": (0.98, 0.0),
+    "truncate": (0.95, 0.0),
+}
+DRAWS_PER_VARIANT = 3
+# Families whose variants keep the parent's gold (as text) unchanged.
+GOLD_KEEPING = frozenset({"entity", "distractor", "paraphrase", "option-shuffle", "option-relabel"})
+_TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")  # case-sensitive words and punctuation marks
+
+
+def render_for_similarity(item: BenchmarkItem) -> str:
+    """The text a reader sees: question, then each option with its label."""
+    pairs = zip(item.labels, item.choices, strict=False)
+    options = " ".join(f"({label}) {choice}" for label, choice in pairs)
+    return f"{item.question}\n{options}" if options else item.question
+
+
+def shingle_set(text: str, n: int = SHINGLE_WORDS) -> frozenset[str]:
+    """Case-sensitive word n-shingles (labels `A` and `a` differ); short texts give one shingle."""
+    tokens = _TOKEN_RE.findall(text)
+    if len(tokens) < n:
+        return frozenset([" ".join(tokens)])
+    return frozenset(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+
+
+def exact_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
+def _as_number(text: str) -> Fraction | None:
+    try:
+        return Fraction(text.replace(",", "").strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def check_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
+    """Why the variant's gold is inconsistent, or None if it is consistent."""
+    item = variant.item
+    if variant.scoring == "continuation":
+        return None if item.answer.strip() else "empty_continuation"
+    if item.choices:
+        if len(item.labels) != len(item.choices) or len(set(item.labels)) != len(item.labels):
+            return "labels_do_not_match_choices"
+        if item.answer not in item.labels:
+            return "gold_not_a_label"
+        if len(set(item.choices)) != len(item.choices):
+            return "duplicate_options"
+    if variant.family in GOLD_KEEPING and item.gold_text != parent.gold_text:
+        return "gold_text_changed"
+    if variant.family == "cloze" and item.gold_text != parent.gold_text:
+        return "gold_text_changed"
+    if variant.family == "numeric":
+        return _check_numeric_gold(variant, parent)
+    return None
+
+
+def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
+    from probes.chain import ChainError, parse_steps
+
+    new, old = _as_number(variant.item.answer), _as_number(parent.answer)
+    if new is None:
+        return "gold_not_numeric"
+    if new == old or not variant.gold_changed:
+        return "gold_unchanged"
+    try:
+        steps = parse_steps(variant.item.solution or "")
+    except ChainError:
+        return "solution_does_not_re_execute"
+    return None if steps[-1].result == new else "solution_does_not_reach_gold"
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySummary:
+    """Per-family counts: items the family applies to, items with variants, and why others had none."""
+
+    family: str
+    items: int = 0
+    items_with_variants: int = 0
+    variants: int = 0
+    skipped: Mapping[str, int] = field(default_factory=dict)
+    rejected: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantSet:
+    """The verified variants of a run, in a canonical order, with per-family summaries."""
+
+    variants: tuple[Variant, ...]
+    summaries: tuple[FamilySummary, ...] = ()
+
+    @property
+    def skipped(self) -> dict[str, dict[str, int]]:
+        """family -> skip reason -> number of items."""
+        return {s.family: dict(s.skipped) for s in self.summaries}
+
+    def rows(self) -> list[dict[str, object]]:
+        from detector.variant_table import variant_row
+
+        return [variant_row(v) for v in self.variants]
+
+    @property
+    def sha256(self) -> str:
+        """sha256 of the canonical JSON lines of the rows (independent of the file format)."""
+        from detector.variant_table import canonical_jsonl
+
+        return hashlib.sha256(canonical_jsonl(self.rows()).encode("utf-8")).hexdigest()
+
+    def to_frame(self):  # -> polars.DataFrame (polars imported lazily)
+        from detector.variant_table import rows_to_frame
+
+        return rows_to_frame(self.rows())
+
+
+def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[str],
+            kept: list[frozenset[str]]) -> tuple[str | None, float, frozenset[str]]:
+    reason = check_gold(variant, parent)
+    shingles = shingle_set(render_for_similarity(variant.item))
+    similarity = exact_jaccard(shingles, parent_shingles)
+    if reason:
+        return reason, similarity, shingles
+    ceiling, floor = SIMILARITY_BOUNDS.get(variant.family, (0.97, 0.0))
+    if similarity >= ceiling:
+        return "too_similar_to_parent", similarity, shingles
+    if similarity < floor:
+        return "too_different_from_parent", similarity, shingles
+    if any(exact_jaccard(shingles, other) >= ceiling for other in kept):
+        return "near_duplicate", similarity, shingles
+    return None, similarity, shingles
+
+
+def _variants_of(item: BenchmarkItem, probe, family: str, per_item: int, seed: int,
+                 summary: dict[str, Counter[str]]) -> list[Variant]:
+    from probes import ProbeSkip
+
+    rng = random.Random(stable_seed(seed, family, item.item_id))
+    parent_shingles = shingle_set(render_for_similarity(item))
+    kept: list[Variant] = []
+    kept_shingles: list[frozenset[str]] = []
+    rejected: Counter[str] = Counter()
+    for _ in range(per_item * DRAWS_PER_VARIANT):
+        if len(kept) >= per_item:
+            break
+        try:
+            variant = probe.perturb(item, rng)
+        except ProbeSkip as skip:
+            summary["skipped"][skip.reason] += 1
+            return []
+        if variant is None:
+            rejected["no_valid_draw"] += 1
+            continue
+        reason, similarity, shingles = _verify(variant, item, parent_shingles, kept_shingles)
+        if reason:
+            rejected[reason] += 1
+            continue
+        variant_id = f"{item.item_id}~{family}~{len(kept)}"
+        kept.append(dataclasses.replace(
+            variant, item=dataclasses.replace(variant.item, item_id=variant_id), seed=seed,
+            jaccard_to_parent=round(similarity, 6),
+        ))
+        kept_shingles.append(shingles)
+    summary["rejected"].update(rejected)
+    if not kept:
+        summary["skipped"][rejected.most_common(1)[0][0] if rejected else "no_valid_draw"] += 1
+    return kept
+
+
+def make_variants(items: Sequence[BenchmarkItem], families: Sequence[str], per_item: int, seed: int,
+                  progress: bool = False) -> VariantSet:
+    """Make up to `per_item` verified variants of every item for every family.
+
+    Randomness is `random.Random(stable_seed(seed, family, item_id))`, so the same inputs and seed
+    give the same variants in any process. Raises: ValueError for an unknown family or per_item < 1.
+    """
+    from probes import get_probe
+
+    if per_item < 1:
+        raise ValueError(f"per_item must be >= 1, got {per_item}")
+    probes = [(name, get_probe(name)) for name in dict.fromkeys(families)]
+    variants: list[Variant] = []
+    summaries: list[FamilySummary] = []
+    bar = _progress(progress, len(items) * len(probes))
+    for name, probe in probes:
+        counts: dict[str, Counter[str]] = {"skipped": Counter(), "rejected": Counter()}
+        applicable = with_variants = made = 0
+        for item in items:
+            bar.advance()
+            if not probe.applies_to(item):
+                continue
+            applicable += 1
+            kept = _variants_of(item, probe, name, per_item, seed, counts)
+            with_variants += bool(kept)
+            made += len(kept)
+            variants.extend(kept)
+        summaries.append(FamilySummary(
+            name, applicable, with_variants, made,
+            dict(sorted(counts["skipped"].items())), dict(sorted(counts["rejected"].items())),
+        ))
+    bar.close()
+    return VariantSet(tuple(variants), tuple(summaries))
+
+
+class _Bar:
+    """A rich progress bar on long runs, or nothing."""
+
+    def __init__(self, total: int, show: bool) -> None:
+        self._progress = None
+        if show and total > 0:
+            from rich.progress import Progress
+
+            self._progress = Progress(transient=True)
+            self._task = self._progress.add_task("perturbing", total=total)
+            self._progress.start()
+
+    def advance(self) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _progress(show: bool, total: int) -> _Bar:
+    return _Bar(total, show)
+
+
+def write_variants(variant_set: VariantSet, path: str | Path) -> Path:
+    """Write the variant set atomically: JSON lines if the name ends in .jsonl, else Parquet."""
+    from detector.variant_table import write_rows
+
+    return write_rows(variant_set.rows(), Path(path))
+
+
+def read_variants(path: str | Path) -> VariantSet:
+    """Read a variant set written by `write_variants` (summaries are not stored in the file).
+
+    Raises:
+        BenchmarkFormatError: when the file lacks a column or a value has the wrong type.
+    """
+    from detector.variant_table import read_rows, variant_from_row
+
+    rows = read_rows(Path(path))
+    return VariantSet(tuple(variant_from_row(row, str(path), i + 1) for i, row in enumerate(rows)))
