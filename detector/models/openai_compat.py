@@ -7,15 +7,15 @@ sent in a header and kept out of every message, log and cache key.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
 from detector.models.api import ModelCallError, SingleCallBackend, UnsupportedCapabilityError
 from detector.models.cache import public_endpoint
+from detector.models.connection_pool import ConnectionPool
 from detector.types import Generation, GenParams, TokenLogprobs
 
 DEFAULT_BASE_URLS = {"vllm": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434/v1"}
@@ -34,7 +34,6 @@ class OpenAICompatModel(SingleCallBackend):
         *,
         api_key: str | None = None,
         endpoint: str = "chat",
-        max_connections: int = 256,
     ):
         if endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {endpoint!r}; valid: {', '.join(ENDPOINTS)}")
@@ -44,9 +43,11 @@ class OpenAICompatModel(SingleCallBackend):
         self.base_url = base_url.rstrip("/")
         self.endpoint = endpoint
         self._api_key = api_key or None
-        self._max_connections = max_connections
-        self._client: httpx.Client | None = None
-        self._client_lock = threading.Lock()
+        self._pool = ConnectionPool(self.base_url)
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            self._headers["Authorization"] = f"Bearer {self._api_key}"
+        self._probe_lock = threading.Lock()
         self._logprobs_supported: bool | None = None
 
     def __repr__(self) -> str:
@@ -92,13 +93,15 @@ class OpenAICompatModel(SingleCallBackend):
 
     def supports_logprobs(self) -> bool:
         """Ask the completions endpoint once for echoed prompt log-probabilities."""
-        if self._logprobs_supported is None:
-            try:
-                context, continuation = LOGPROB_PROBE_TEXT.split(" ", 1)
-                self._logprobs_supported = bool(self._logprobs_of(context, " " + continuation, 30.0).tokens)
-            except ModelCallError:
-                self._logprobs_supported = False
-        return self._logprobs_supported
+        with self._probe_lock:
+            if self._logprobs_supported is None:
+                try:
+                    context, continuation = LOGPROB_PROBE_TEXT.split(" ", 1)
+                    probe = self._logprobs_of(context, " " + continuation, 30.0)
+                    self._logprobs_supported = bool(probe.tokens)
+                except ModelCallError:
+                    self._logprobs_supported = False
+            return self._logprobs_supported
 
     def call_logprobs(self, pairs: Sequence[tuple[str, str]], timeout_s: float) -> list[TokenLogprobs]:
         if not self.supports_logprobs():
@@ -106,10 +109,7 @@ class OpenAICompatModel(SingleCallBackend):
         return [self._logprobs_of(context, continuation, timeout_s) for context, continuation in pairs]
 
     def close(self) -> None:
-        with self._client_lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+        self._pool.close()
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -140,35 +140,18 @@ class OpenAICompatModel(SingleCallBackend):
             raise ModelCallError("reply carries no log-probabilities for the continuation", retryable=False)
         return TokenLogprobs(tokens=tuple(t for t, _ in picked), logprobs=tuple(v for _, v in picked))
 
-    def _http(self) -> httpx.Client:
-        with self._client_lock:
-            if self._client is None:
-                headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-                limits = httpx.Limits(
-                    max_connections=self._max_connections, max_keepalive_connections=self._max_connections
-                )
-                self._client = httpx.Client(base_url=self.base_url, headers=headers, limits=limits)
-            return self._client
-
     def _post(self, path: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
-        try:
-            response = self._http().post(path, json=body, timeout=timeout_s)
-        except httpx.TimeoutException:
-            raise ModelCallError(f"request timed out after {timeout_s:g} s", retryable=True) from None
-        except httpx.TransportError as err:
-            raise ModelCallError(f"connection failed ({type(err).__name__})", retryable=True) from None
-        status = response.status_code
+        payload = json.dumps(body).encode("utf-8")
+        reply = self._pool.post(path, payload, self._headers, timeout_s)
+        status = reply.status
         if status == 429 or status == 408 or status >= 500:
-            raise ModelCallError(
-                f"server answered HTTP {status}",
-                retryable=True,
-                retry_after_s=_retry_after(response.headers.get("retry-after")),
-            )
+            wait = _retry_after(reply.retry_after)
+            raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
         if status >= 400:
-            raise ModelCallError(f"server answered HTTP {status}: {self._redact(response.text[:300])}",
-                                 retryable=False)
+            detail = self._redact(reply.body[:300].decode("utf-8", "replace"))
+            raise ModelCallError(f"server answered HTTP {status}: {detail}", retryable=False)
         try:
-            data = response.json()
+            data = json.loads(reply.body)
         except ValueError:
             raise ModelCallError("reply is not valid JSON", retryable=True) from None
         if not isinstance(data, dict):
