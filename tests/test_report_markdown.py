@@ -16,7 +16,7 @@ def test_full_report_has_every_section_and_the_numbers():
     assert "**Overfitting score:** +18.4 accuracy points, interval [12.1, 24.9]" in text
     row = "| numeric | gsm8k\\_test | 20 | 40 | 95.0 | 60.0 | +35.0 | [22.5, 47.5] | <0.001 | <0.001 |"
     assert row in text
-    assert "| stale answer rate | 41.0% | [30.0%, 52.0%] | 40 |" in text
+    assert "| stale answer rate | 41.0% | [30.0%, 52.0%] | 40 | \u2014 | \u2014 |" in text
     assert "not calibrated" in text
     assert "ab" * 32 in text
     assert "Tom has 5 apples" in text and "The answer is 7." in text
@@ -50,6 +50,8 @@ def test_calibrated_report_shows_excess_drop():
     text = render_markdown(report)
     assert "Excess drop over reference models:** +9.0 accuracy points, interval [3.0, 15.0]" in text
     assert "calibrated against reference models" in text
+    report["calibration"] = {"calibrated": True, "message": "calibrated against 5 reference runs"}
+    assert "**Calibration:** calibrated against 5 reference runs" in render_markdown(report)
 
 
 def test_hostile_text_cannot_become_markup():

@@ -115,8 +115,10 @@ def verdict_note(verdict: Any) -> str:
     return VERDICT_NOTES.get(verdict, "") if isinstance(verdict, str) else ""
 
 
-def calibration_note(calibrated: Any) -> str:
-    """Say whether the verdict was calibrated against reference models."""
+def calibration_note(calibrated: Any, calibration: Any = None) -> str:
+    """Say whether the verdict was calibrated against reference models (the run's own words if any)."""
+    if isinstance(calibration, Mapping) and isinstance(calibration.get("message"), str):
+        return str(calibration["message"])
     if calibrated is True:
         return "calibrated against reference models (excess drop over what references show)"
     return "not calibrated: no reference models were given, so part of the drop may be variant difficulty"
@@ -154,18 +156,22 @@ def get_list(report: Mapping[str, Any], key: str) -> list[Any]:
 
 
 def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
-    """(signal, value, interval, n, note) rows for the memorization signals, as plain text."""
+    """(signal, value, interval, n, p, q, meaning) rows for the memorization signals, as plain text."""
     rows: list[list[str]] = []
+
+    def tests(block: Mapping[str, Any]) -> list[str]:
+        return [format_p(block.get("p_value")), format_p(block.get("q_value"))]
+
     stale = get_block(report, "signals", "stale_answer_rate")
     if stale:
-        chance = stale.get("chance_rate")
         rows.append(
             [
                 "stale answer rate",
                 format_rate(stale.get("rate")),
                 format_rate_interval(stale.get("ci_low"), stale.get("ci_high")),
                 format_count(stale.get("n")),
-                f"old answer to a changed question; chance {format_rate(chance)}",
+                *tests(stale),
+                f"old answer to a changed question; chance {format_rate(stale.get('chance_rate'))}",
             ]
         )
     echo = get_block(report, "signals", "solution_echo")
@@ -176,6 +182,7 @@ def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
                 format_value(echo.get("difference")),
                 format_interval(echo.get("ci_low"), echo.get("ci_high"), digits=3),
                 format_count(echo.get("n")),
+                *tests(echo),
                 "similarity to the original solution minus to the variant's own: "
                 f"{format_value(echo.get('parent'))} vs {format_value(echo.get('own'))}",
             ]
@@ -188,10 +195,14 @@ def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
                 format_rate(verbatim.get("rate")),
                 format_rate_interval(verbatim.get("ci_low"), verbatim.get("ci_high")),
                 format_count(verbatim.get("n")),
+                *tests(verbatim),
                 "continues a truncated item with its original text",
             ]
         )
     membership = get_block(report, "signals", "membership")
     for key, value in flatten_mapping(membership):
-        rows.append([f"membership: {key}", format_value(value), MISSING, MISSING, "likelihood signal"])
+        rows.append([f"membership: {key}", format_value(value), *([MISSING] * 4), "likelihood signal"])
     return rows
+
+
+SIGNAL_COLUMNS = ("signal", "value", "interval", "n", "p", "q", "what it means")

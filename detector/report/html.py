@@ -14,6 +14,7 @@ from typing import Any
 from detector.report.charts import family_chart, family_rows, verdict_colour
 from detector.report.display import (
     MISSING,
+    SIGNAL_COLUMNS,
     calibration_note,
     flatten_mapping,
     format_count,
@@ -130,7 +131,7 @@ def _header(report: Mapping[str, Any]) -> str:
         f'<p class="subtitle">Benchmarks: {_esc(benchmarks)}</p>'
         f'<p><span class="verdict" style="background:{verdict_colour(verdict)}">'
         f"{_esc(verdict_label(verdict))}</span> {_esc(note + '.' if note else '')}</p>"
-        f'<p class="muted">{_esc(calibration_note(report.get("calibrated")))}.</p>'
+        f'<p class="muted">{_esc(calibration_note(report.get("calibrated"), report.get("calibration")))}.</p>'
         f'<div class="cards">{"".join(cards)}</div></section>'
     )
 
@@ -185,10 +186,14 @@ def _signals(report: Mapping[str, Any]) -> str:
     if not rows:
         body = '<p class="muted">No memorization signals were computed for this run.</p>'
     else:
-        head = "".join(f"<th>{h}</th>" for h in ["signal", "value", "interval", "n", "what it means"])
+        numeric = range(1, len(SIGNAL_COLUMNS) - 1)
+        head = "".join(
+            f'<th class="{"num" if i in numeric else ""}">{h}</th>' for i, h in enumerate(SIGNAL_COLUMNS)
+        )
         body_rows = "".join(
-            f"<tr><td>{_esc(r[0])}</td><td class='num'>{_esc(r[1])}</td><td class='num'>{_esc(r[2])}</td>"
-            f"<td class='num'>{_esc(r[3])}</td><td>{_esc(r[4])}</td></tr>"
+            "<tr>"
+            + "".join(f'<td class="{"num" if i in numeric else ""}">{_esc(c)}</td>' for i, c in enumerate(r))
+            + "</tr>"
             for r in rows
         )
         body = f"<table><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>"

@@ -13,6 +13,7 @@ from typing import Any
 
 from detector.report.display import (
     MISSING,
+    SIGNAL_COLUMNS,
     calibration_note,
     flatten_mapping,
     format_count,
@@ -76,7 +77,8 @@ def _headline(report: Mapping[str, Any]) -> list[str]:
     excess = report.get("excess_drop")
     if isinstance(excess, Mapping):
         lines.append(f"- **Excess drop over reference models:** {_points_with_interval(excess)}")
-    lines.append(f"- **Calibration:** {calibration_note(report.get('calibrated'))}")
+    note = calibration_note(report.get("calibrated"), report.get("calibration"))
+    lines.append(f"- **Calibration:** {escape_inline(note)}")
     benchmarks = [escape_inline(b) for b in get_list(report, "benchmarks")]
     lines.append(f"- **Benchmarks:** {', '.join(benchmarks) if benchmarks else MISSING}")
     return lines
@@ -136,8 +138,8 @@ def _signals(report: Mapping[str, Any]) -> list[str]:
     if not rows:
         lines.append("No memorization signals were computed for this run.")
         return lines
-    escaped = [[escape_inline(cell) if i in (0, 4) else cell for i, cell in enumerate(row)] for row in rows]
-    lines.extend(_table(["signal", "value", "interval", "n", "what it means"], escaped))
+    escaped = [[escape_inline(cell) if i in (0, 6) else cell for i, cell in enumerate(row)] for row in rows]
+    lines.extend(_table(list(SIGNAL_COLUMNS), escaped))
     return lines
 
 
