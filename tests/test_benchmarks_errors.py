@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -166,3 +167,37 @@ def test_hub_without_datasets_names_offline_alternative(monkeypatch: pytest.Monk
     assert result.exit_code == 2 and "detect-overfit[hub]" in result.stderr
     with pytest.raises(ValueError, match="unknown hub benchmark"):
         load_benchmark("hub:nonsense")
+
+
+def _fake_datasets(load_dataset: Callable[..., object]) -> types.ModuleType:
+    module = types.ModuleType("datasets")
+    module.load_dataset = load_dataset  # type: ignore[attr-defined]
+    return module
+
+
+def test_hub_unreachable_names_offline_alternative(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreachable(*args: object, **kwargs: object) -> object:
+        raise ConnectionError("Couldn't reach 'openai/gsm8k' on the Hub")
+
+    monkeypatch.setitem(sys.modules, "datasets", _fake_datasets(unreachable))
+    with pytest.raises(BenchmarkFormatError, match="cannot load openai/gsm8k .*offline: download"):
+        load_benchmark("hub:gsm8k")
+
+
+def test_hub_rows_go_through_the_named_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[object, ...]] = []
+    row = {
+        "id": "h1",
+        "question": "Q?",
+        "choices": {"text": ["x", "y"], "label": ["A", "B"]},
+        "answerKey": "B",
+    }
+
+    def load_dataset(*args: object, **kwargs: object) -> list[dict[str, object]]:
+        calls.append((*args, kwargs["split"]))
+        return [row]
+
+    monkeypatch.setitem(sys.modules, "datasets", _fake_datasets(load_dataset))
+    loaded = load_benchmark("hub:arc-challenge")
+    assert calls == [("allenai/ai2_arc", "ARC-Challenge", "test")]
+    assert loaded.format == "arc" and loaded.items[0].answer == "B" and loaded.path == "hub:arc-challenge"
