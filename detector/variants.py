@@ -276,3 +276,13 @@ def read_variants(path: str | Path) -> VariantSet:
 
     rows = read_rows(Path(path))
     return VariantSet(tuple(variant_from_row(row, str(path), i + 1) for i, row in enumerate(rows)))
+
+
+def format_summary(variant_set: VariantSet) -> str:
+    """A plain-text per-family table: items, items with variants, variants made, skip reasons."""
+    lines = [f"{'family':<18} {'items':>6} {'with':>6} {'variants':>9}  skipped (items, why)"]
+    for s in variant_set.summaries:
+        reasons = sorted(s.skipped.items(), key=lambda kv: (-kv[1], kv[0]))
+        why = ", ".join(f"{reason} {count}" for reason, count in reasons)
+        lines.append(f"{s.family:<18} {s.items:>6} {s.items_with_variants:>6} {s.variants:>9}  {why or '-'}")
+    return "\n".join(lines)
