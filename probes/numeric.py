@@ -18,7 +18,7 @@ from detector.types import BenchmarkItem, Variant
 from probes.arithmetic import ExpressionError, Num, decimal_places, format_number, literals
 from probes.base import ProbeSkip, build_variant
 from probes.chain import ChainError
-from probes.number_words import match_case, to_number_words
+from probes.number_words import WORD_NUMBER_RE, match_case, parse_number_words, to_number_words
 from probes.numeric_template import Template, Var, alternative_choices, cached_template, execute
 
 ATTEMPTS = 60
@@ -123,8 +123,27 @@ def rewrite_question(template: Template, values: list[Fraction]) -> str:
             edits.append((m.start, m.end, _format_mention(var, new, m.text, m.commas, word)))
     text = template.question
     for start, end, new_text in sorted(edits, reverse=True):
-        text = text[:start] + new_text + text[end:]
+        text = _fix_article(text[:start], new_text) + new_text + text[end:]
     return text
+
+
+_ARTICLE_RE = re.compile(r"\b(a|an|A|An)(\s+\$?)$")
+
+
+def _fix_article(before: str, new_text: str) -> str:
+    """`a 18%` -> `an 18%`, `an 8` -> `a 9`: the article must fit the new number's sound."""
+    match = _ARTICLE_RE.search(before)
+    if match is None:
+        return before
+    digits = new_text.replace(",", "").split(".")[0]
+    eleven_or_eighteen = digits in ("11", "18") or (len(digits) in (5, 8) and digits[:2] in ("11", "18"))
+    if new_text[:1].isalpha():
+        vowel = new_text[:1].lower() in "aeiou"
+    else:
+        vowel = digits.startswith("8") or eleven_or_eighteen
+    article = ("an" if vowel else "a")
+    article = article.capitalize() if match.group(1)[0].isupper() else article
+    return before[: match.start()] + article + match.group(2)
 
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
@@ -142,25 +161,38 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
         for lit, new in zip(literals(step.tree), lits, strict=True):
             mapping.setdefault(lit.value, set()).add(new)
 
+    def unique_new(old: Fraction) -> Fraction | None:
+        news = mapping.get(old)
+        return next(iter(news)) if news and len(news) == 1 else None
+
+    def swap_digits(match: re.Match[str]) -> str:
+        new = unique_new(Fraction(match.group(0).replace(",", "")))
+        return match.group(0) if new is None else _format_like(new, match.group(0))
+
+    def swap_words(match: re.Match[str]) -> str:
+        value = parse_number_words(match.group(0))
+        new = None if value is None else unique_new(Fraction(value))
+        if new is None or new.denominator != 1 or new == value:
+            return match.group(0)
+        return match_case(to_number_words(int(new)), match.group(0))
+
     def prose(text: str) -> str:
-        def swap(match: re.Match[str]) -> str:
-            old = Fraction(match.group(0).replace(",", ""))
-            news = mapping.get(old)
-            if not news or len(news) != 1:
-                return match.group(0)
-            return format_number(next(iter(news)))
-        return _NUMBER_IN_TEXT.sub(swap, text)
+        return WORD_NUMBER_RE.sub(swap_words, _NUMBER_IN_TEXT.sub(swap_digits, text))
 
     out: list[str] = []
     pos = 0
     for step, new_result, lits in zip(template.steps, results, literal_values, strict=True):
         out.append(prose(template.solution[pos:step.start]))
         expr = _rewrite_expr(step.expr_text, literals(step.tree), lits)
+        pos = step.end
         if step.annotated:
             out.append(f"<<{expr}={format_number(new_result)}>>")
+            shown = _NUMBER_IN_TEXT.match(template.solution, pos)  # the result as the prose repeats it
+            if shown and Fraction(shown.group(0).replace(",", "")) == step.result:
+                out.append(_format_like(new_result, shown.group(0)))
+                pos = shown.end()
         else:
             out.append(f"{expr}{step.glue}{_format_like(new_result, step.result_text)}")
-        pos = step.end
     out.append(prose(template.solution[pos:]))
     return "".join(out)
 
