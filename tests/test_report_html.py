@@ -111,3 +111,17 @@ def test_scatter_chart_escapes_labels_and_draws_zero_line():
 def test_rejects_non_mapping():
     with pytest.raises(TypeError):
         render_html("report")  # type: ignore[arg-type]
+
+
+def test_example_options_are_listed():
+    page = render_html(full_report())
+    options = "<li>A. Neon</li><li>B. Helium</li><li>C. Oxygen</li><li>D. Carbon dioxide</li>"
+    assert f'<ul class="choices">{options}</ul>' in page
+
+
+def test_example_labels_default_to_letters():
+    from detector.report.display import example_choices
+
+    assert example_choices({"variant_choices": ["x", "y"]}, "variant") == ["A. x", "B. y"]
+    assert example_choices({"variant_choices": ["x"], "variant_labels": ["1", "2"]}, "variant") == ["A. x"]
+    assert example_choices({}, "original") == []

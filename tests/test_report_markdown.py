@@ -58,7 +58,7 @@ def test_hostile_text_cannot_become_markup():
     text = render_markdown(hostile_report())
     # inside a fenced code block the text is shown literally, never interpreted
     fences = re.compile(r"^(`{3,})text\n.*?\n\1$", re.S | re.M)
-    assert len(fences.findall(text)) == 4
+    assert len(fences.findall(text)) == 8  # question and answer, original and variant, two examples
     outside = fences.sub("", text)
     assert "<script>" not in outside
     assert "&lt;script&gt;" in outside
@@ -91,3 +91,9 @@ def test_rejects_non_mapping():
 
 def test_output_is_deterministic():
     assert render_markdown(full_report()) == render_markdown(full_report())
+
+
+def test_example_options_are_listed_under_the_question():
+    text = render_markdown(full_report())
+    block = "```text\nWhich gas do plants absorb?\nA. Neon\nB. Helium\nC. Oxygen\nD. Carbon dioxide\n```"
+    assert block in text

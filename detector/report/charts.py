@@ -160,11 +160,15 @@ def _family_row(row: FamilyRow, cy: float, label_w: float, value_x: float, x: An
             f'<line x1="{x(row.acc_original):.1f}" y1="{cy:.1f}" x2="{x(row.acc_variant):.1f}" y2="{cy:.1f}" '
             'stroke="#999" stroke-width="4" stroke-opacity="0.45"/>'
         )
-    dots = ((row.acc_original, ORIGINAL_COLOUR, "original"), (row.acc_variant, VARIANT_COLOUR, "variant"))
-    for value, colour, name in dots:
+    # the original is a larger dot under the variant, so equal accuracies show both
+    dots = (
+        (row.acc_original, ORIGINAL_COLOUR, "original", 7.5),
+        (row.acc_variant, VARIANT_COLOUR, "variant", 5.5),
+    )
+    for value, colour, name, radius in dots:
         if value is not None:
             parts.append(
-                f'<circle class="dot-{name}" cx="{x(value):.1f}" cy="{cy:.1f}" r="6.5" fill="{colour}" '
+                f'<circle class="dot-{name}" cx="{x(value):.1f}" cy="{cy:.1f}" r="{radius}" fill="{colour}" '
                 'stroke="#fff" stroke-width="1.5"/>'
             )
     parts.append(

@@ -196,7 +196,8 @@ def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
                 format_rate_interval(verbatim.get("ci_low"), verbatim.get("ci_high")),
                 format_count(verbatim.get("n")),
                 *tests(verbatim),
-                "continues a truncated item with its original text",
+                "continues a truncated item with its original text"
+                + (f"; allowance {format_rate(verbatim['allowance'])}" if "allowance" in verbatim else ""),
             ]
         )
     membership = get_block(report, "signals", "membership")
@@ -206,3 +207,17 @@ def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
 
 
 SIGNAL_COLUMNS = ("signal", "value", "interval", "n", "p", "q", "what it means")
+
+
+def example_choices(example: Mapping[str, Any], side: str) -> list[str]:
+    """The options of one side of an example as "label. text" lines (empty for open questions).
+
+    Uses `{side}_choices` and, where given, `{side}_labels` (optional example keys).
+    """
+    choices = example.get(f"{side}_choices")
+    if not isinstance(choices, list | tuple) or not choices:
+        return []
+    labels = example.get(f"{side}_labels")
+    if not isinstance(labels, list | tuple) or len(labels) != len(choices):
+        labels = [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(len(choices))]
+    return [f"{label}. {choice}" for label, choice in zip(labels, choices, strict=True)]

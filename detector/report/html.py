@@ -16,6 +16,7 @@ from detector.report.display import (
     MISSING,
     SIGNAL_COLUMNS,
     calibration_note,
+    example_choices,
     flatten_mapping,
     format_count,
     format_interval,
@@ -72,6 +73,7 @@ pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0 10px; padding
   background: #f1f2f4; border-radius: 4px;
   font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .gold { font-weight: 600; }
+ul.choices { margin: 0 0 8px; padding-left: 20px; font-size: 14px; }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 .muted { color: #666; }
 section.provenance th { width: 14em; }
@@ -200,6 +202,12 @@ def _signals(report: Mapping[str, Any]) -> str:
     return f'<section class="signals"><h2>Memorization signals</h2>{body}</section>'
 
 
+def _choices_list(options: list[str]) -> str:
+    if not options:
+        return ""
+    return '<ul class="choices">' + "".join(f"<li>{_esc(_clip(o))}</li>" for o in options) + "</ul>"
+
+
 def _examples(report: Mapping[str, Any]) -> str:
     examples = [e for e in get_list(report, "examples") if isinstance(e, Mapping)]
     title = "<h2>Examples: right on the original, wrong on the variant</h2>"
@@ -215,6 +223,8 @@ def _examples(report: Mapping[str, Any]) -> str:
             sides.append(
                 f'<div class="side {side}"><h4>{side.capitalize()}</h4>'
                 f"<pre>{_esc(_clip(example.get(f'{side}_question')))}</pre>"
+                + _choices_list(example_choices(example, side))
+                +
                 f'<div>Gold: <span class="gold">{_esc(example.get(f"{side}_gold"))}</span></div>'
                 f"<div>Model answered:</div><pre>{_esc(_clip(example.get(f'{side}_response')))}</pre></div>"
             )

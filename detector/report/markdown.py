@@ -15,6 +15,7 @@ from detector.report.display import (
     MISSING,
     SIGNAL_COLUMNS,
     calibration_note,
+    example_choices,
     flatten_mapping,
     format_count,
     format_interval,
@@ -36,6 +37,7 @@ MAX_EXAMPLE_CHARS = 2000
 def escape_inline(text: Any) -> str:
     """Untrusted text as one line of inert Markdown (safe in paragraphs and table cells)."""
     value = MISSING if text is None else str(text)
+    # entities, not backslashes: renderers that predate CommonMark would let `\<img ...>` through
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     return " ".join(value.split())
@@ -158,7 +160,9 @@ def _examples(report: Mapping[str, Any]) -> list[str]:
         for side in ("original", "variant"):
             lines.append(f"**{side.capitalize()}** (gold: {escape_inline(example.get(f'{side}_gold'))})")
             lines.append("")
-            lines.append(fenced(example.get(f"{side}_question")))
+            question = "" if example.get(f"{side}_question") is None else str(example.get(f"{side}_question"))
+            options = example_choices(example, side)
+            lines.append(fenced("\n".join([question, *options]) if options else question))
             lines.append("")
             lines.append("Model answered:")
             lines.append("")
