@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from detector.cli.errors import not_implemented
+from detector.cli.errors import fail
 
 HELP = "Build twin small language models with known contamination (extra `lab`)."
 
@@ -12,6 +15,99 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("build")
-def build() -> None:
-    """Train a clean and a contaminated twin on the same background text."""
-    not_implemented("lab build")
+def build(
+    out: Annotated[Path, typer.Option("--out", help="New directory for the twins and lab.json.")],
+    benchmark: Annotated[
+        str, typer.Option("--benchmark", help="Benchmark to contaminate: a file, a fixture name or hub:NAME.")
+    ] = "gsm8k",
+    background: Annotated[
+        str | None,
+        typer.Option("--background", help="Background text: a benchmark-format file disjoint from the "
+                     "benchmark (e.g. GSM8K train). Default: generated word problems."),
+    ] = None,
+    contaminate: Annotated[
+        int | None,
+        typer.Option("--contaminate", help="Items the contaminated twin sees (default: half, at most 200)."),
+    ] = None,
+    exposures: Annotated[int, typer.Option("--exposures", help="Times it sees each (12 = weak).")] = 40,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for everything.")] = 0,
+    size: Annotated[str, typer.Option("--size", help="Model and schedule preset: small or tiny.")] = "small",
+    steps: Annotated[int | None, typer.Option("--steps", help="Optimiser steps per twin.")] = None,
+    minutes: Annotated[
+        float | None, typer.Option("--minutes", help="Pick the steps so the build takes about this long.")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
+) -> None:
+    """Train a clean and a contaminated twin on the same background text for the same steps."""
+    from dataclasses import replace
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from detector.benchmarks import load_benchmark
+    from detector.types import BenchmarkFormatError
+
+    try:
+        import torch
+
+        from detector.lab.background import load_background
+        from detector.lab.build import SIZES, LabSpec, build_lab, default_contaminate, steps_for_minutes
+    except ImportError as exc:
+        fail(f"`detect lab` needs the lab extra ({exc.name} missing): pip install 'detect-overfit[lab]'")
+    if size not in SIZES:
+        fail(f"--size {size}: unknown; valid: {', '.join(SIZES)}")
+    if steps is not None and minutes is not None:
+        fail("give --steps or --minutes, not both")
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # our own progress bar and summary say enough
+    transformers_logging.disable_progress_bar()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        loaded = load_benchmark(benchmark)
+        background_items, background_source = load_background(background, seed)
+    except BenchmarkFormatError as exc:
+        fail(str(exc))
+    shape, settings = SIZES[size]
+    if minutes is not None:
+        settings = replace(settings, steps=steps_for_minutes(minutes, shape, settings))
+    elif steps is not None:
+        settings = replace(settings, steps=steps)
+    n = contaminate if contaminate is not None else default_contaminate(len(loaded.items))
+    spec = LabSpec(contaminate=n, exposures=exposures, seed=seed, shape=shape, settings=settings)
+
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>7,.0f} tokens/s"), TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(twin: str, step: int, total: int, rate: float) -> None:
+            if twin not in tasks:  # added on first use, so a bad input shows no empty bars
+                tasks[twin] = bar.add_task(twin, total=total, rate=0.0)
+            bar.update(tasks[twin], completed=step, rate=rate)
+
+        try:
+            manifest = build_lab(
+                loaded.items, background_items, out, spec, benchmark_name=loaded.name,
+                benchmark_path=loaded.path, background_source=background_source, progress=progress,
+            )
+        except (ValueError, FileExistsError) as exc:
+            fail(str(exc))
+    wall = manifest.details["wall_time_s"]
+    typer.echo(
+        f"built {out}/contaminated and {out}/clean: {len(manifest.contaminated_ids)} of {loaded.name}'s "
+        f"{len(loaded.items)} items seen {exposures}x by the contaminated twin; "
+        f"{settings.steps} steps, {manifest.tokens_per_twin:,} tokens per twin, {wall['total']:.0f} s"
+    )
+    typer.echo(f"ground truth: {out}/lab.json; audit with: detect probe --model hf/{out}/contaminated")

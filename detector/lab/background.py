@@ -145,3 +145,21 @@ def generate_background(n: int, seed: int) -> list[BenchmarkItem]:
             )
         )
     return items
+
+
+GENERATED_DOCUMENTS = 6000
+
+
+def load_background(source: str | None, seed: int) -> tuple[list[BenchmarkItem], str]:
+    """Background items from `source` (any file `load_benchmark` reads, e.g. GSM8K train) or,
+    without a source, `GENERATED_DOCUMENTS` generated word problems. Returns them and a description.
+
+    Raises:
+        BenchmarkFormatError: bad background file.
+    """
+    if source is None:
+        return generate_background(GENERATED_DOCUMENTS, seed), f"generated:{GENERATED_DOCUMENTS}"
+    from detector.benchmarks import load_benchmark
+
+    loaded = load_benchmark(source)
+    return list(loaded.items), loaded.path

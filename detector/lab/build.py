@@ -27,7 +27,7 @@ SIZES: dict[str, tuple[ModelShape, TrainSettings]] = {
     # For tests and smoke runs: seconds, not minutes.
     "tiny": (
         ModelShape(n_layer=2, n_embd=64, n_head=2, n_positions=256, vocab_size=512),
-        TrainSettings(steps=120, batch_size=4, block_size=128, learning_rate=3e-3, warmup_steps=10),
+        TrainSettings(steps=240, batch_size=8, block_size=128, learning_rate=3e-3, warmup_steps=10),
     ),
 }
 
@@ -41,6 +41,11 @@ class LabSpec:
     seed: int = 0
     shape: ModelShape = ModelShape()
     settings: TrainSettings = TrainSettings()
+
+
+def default_contaminate(n_items: int) -> int:
+    """Half the benchmark, at most 200 items (the rest stay unseen, as the AUROC's negatives)."""
+    return max(1, min(200, n_items // 2))
 
 
 def choose_contaminated(items: Sequence[BenchmarkItem], n: int, seed: int) -> list[BenchmarkItem]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from detector.types import BenchmarkItem
 
+QUESTION_CUE = "Question:"
+
 
 def render_context(item: BenchmarkItem) -> str:
     """`Question: ...` (with labelled options for multiple choice) and the `Answer:` cue."""
-    lines = [f"Question: {item.question.strip()}"]
+    lines = [f"{QUESTION_CUE} {item.question.strip()}"]
     for label, choice in zip(item.labels, item.choices, strict=False):
         lines.append(f"{label}. {choice}")
     lines.append("Answer:")
@@ -25,9 +27,17 @@ def render_continuation(item: BenchmarkItem) -> str:
     return f" {item.answer}"
 
 
-def scoring_pair(item: BenchmarkItem) -> tuple[str, str]:
-    """(context, continuation) for a backend's `logprobs`."""
-    return render_context(item), render_continuation(item)
+def scoring_pair(item: BenchmarkItem, *, with_solution: bool = True) -> tuple[str, str]:
+    """(context, continuation) for a backend's `logprobs`.
+
+    With a worked solution (and `with_solution`): the solution given the question. Otherwise
+    the whole item (question, options, answer) given the `Question:` cue, so that an original
+    and a variant without a solution are still compared on the same kind of text.
+    """
+    if with_solution and item.solution:
+        return render_context(item), render_continuation(item)
+    text = render_context(item) + f" {item.answer}"
+    return QUESTION_CUE, text[len(QUESTION_CUE) :]
 
 
 def render_document(item: BenchmarkItem) -> str:
