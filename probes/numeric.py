@@ -237,6 +237,27 @@ class NumericProbe:
         if drawn is None:
             return None
         values, results = drawn
+        return self._variant(item, template, values, results)
+
+    def substitute(self, item: BenchmarkItem, changes: dict[str, str]) -> Variant:
+        """The variant with chosen new values (`{"16": "20"}`), re-executed; constraints are not checked.
+
+        Raises:
+            ProbeSkip: the item cannot be re-derived. ValueError: a key is not a free question number,
+            or the new answer has no finite decimal form.
+        """
+        template = self.template(item)
+        values = [var.value for var in template.variables]
+        for old, new in changes.items():
+            index = next((i for i in template.free if template.variables[i].value == Fraction(old)), None)
+            if index is None:
+                raise ValueError(f"{old} is not a free number of {item.item_id}")
+            values[index] = Fraction(new)
+        results, _ = execute(template, values)
+        return self._variant(item, template, values, results)
+
+    def _variant(self, item: BenchmarkItem, template: Template, values: list[Fraction],
+                 results: list[Fraction]) -> Variant:
         _, literal_values = execute(template, values)
         changes = "; ".join(
             f"{format_number(v.value)}->{format_number(n)}"

@@ -1,0 +1,230 @@
+"""`numeric`: hand-checked items (golds computed by hand), named skips, identity, and properties."""
+
+from __future__ import annotations
+
+import random
+import re
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detector.types import BenchmarkItem
+from probes.base import ProbeSkip
+from probes.chain import parse_steps
+from probes.numeric import NumericProbe
+from probes.numeric_template import build_template, execute
+
+PROBE = NumericProbe()
+
+
+def make_item(question: str, solution_with_final: str, item_id: str = "t/0") -> BenchmarkItem:
+    solution, final = solution_with_final.split("####")
+    return BenchmarkItem(
+        "t", item_id, question, final.strip().replace(",", ""), solution=solution, metadata={"kind": "math"}
+    )
+
+
+DUCKS = make_item(
+    "Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her "
+    "friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck "
+    "egg. How much in dollars does she make every day at the farmers' market?",
+    "Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\n"
+    "She makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market.\n#### 18",
+)
+JACKET = make_item(
+    "A jacket costs $80. It is on sale for 25% off. What is the sale price in dollars?",
+    "The discount is 80 * 25 / 100 = $<<80*25/100=20>>20.\n"
+    "The sale price is 80 - 20 = $<<80-20=60>>60.\n#### 60",
+)
+SAVINGS = make_item(
+    "Carlos saves $12.50 every week. How much has he saved after 8 weeks?",
+    "He saves 12.5 * 8 = $<<12.5*8=100>>100.\n#### 100",
+)
+PIANO = make_item(
+    "Sam practices piano for 90 minutes every day. How many hours does he practice in 6 days?",
+    "He practices 90 * 6 = <<90*6=540>>540 minutes.\nThat is 540 / 60 = <<540/60=9>>9 hours.\n#### 9",
+)
+SUGAR = make_item(
+    "A recipe needs 3/4 cup of sugar for one batch of cookies. "
+    "How many cups of sugar are needed for 6 batches?",
+    "6 batches need 6 * 3/4 = <<6*3/4=4.5>>4.5 cups of sugar.\n#### 4.5",
+)
+MUFFINS = make_item(
+    "A bakery makes two dozen muffins every morning. It sells 17 of them before noon. "
+    "How many muffins are left?",
+    "Two dozen muffins is 2 * 12 = <<2*12=24>>24 muffins.\nAfter selling 17, 24 - 17 = <<24-17=7>>7 muffins "
+    "are left.\n#### 7",
+)
+LUNCH = make_item(
+    "Jack had $50. He spent half of it on a game and then $7 on lunch. How much money does he have left?",
+    "He spent 50 / 2 = $<<50/2=25>>25 on the game.\nAfter the game he had 50 - 25 = $<<50-25=25>>25.\n"
+    "After lunch he has 25 - 7 = $<<25-7=18>>18.\n#### 18",
+)
+STICKERS = make_item(  # the last step is written in prose only
+    "Charlie had 10 stickers. He bought 21 stickers and got 23 stickers for his birthday. Then he gave 9 "
+    "of the stickers to his sister and used 28 to decorate a card. How many stickers does Charlie have left?",
+    "The total is 10 + 21 + 23 = <<10+21+23=54>>54.\nHe gave away and used 9 + 28 = <<9+28=37>>37.\n"
+    "Charlie has 54 − 37 = 17 stickers left.\n#### 17",
+)
+
+
+@pytest.mark.parametrize(
+    ("item", "changes", "gold", "in_question"),
+    [
+        (
+            DUCKS,
+            {"16": "20", "3": "5", "4": "6", "2": "3"},
+            "27",
+            ["lay 20 eggs", "eats five for", "with six.", "$3 per"],
+        ),
+        (JACKET, {"80": "120", "25": "15"}, "102", ["costs $120", "for 15% off"]),
+        (SAVINGS, {"12.5": "7.25", "8": "12"}, "87", ["saves $7.25 every", "after 12 weeks"]),
+        (PIANO, {"90": "120", "6": "3"}, "6", ["for 120 minutes", "in 3 days"]),
+        (SUGAR, {"6": "10"}, "7.5", ["3/4 cup", "for 10 batches"]),
+        (MUFFINS, {"2": "5", "17": "23"}, "37", ["makes five dozen", "sells 23 of"]),
+        (LUNCH, {"50": "80", "7": "9"}, "31", ["had $80.", "then $9 on"]),
+        (STICKERS, {"10": "12", "28": "30"}, "17", ["had 12 stickers", "used 30 to"]),
+        (STICKERS, {"21": "40"}, "36", ["bought 40 stickers"]),
+    ],
+)
+def test_hand_checked_substitutions(item, changes, gold, in_question):
+    variant = PROBE.substitute(item, changes)
+    assert variant.item.answer == gold
+    for text in in_question:
+        assert text in variant.item.question
+    steps = parse_steps(variant.item.solution or "")
+    assert steps[-1].result == Fraction(gold)  # the rewritten solution re-executes to the new gold
+
+
+def test_solution_prose_follows_the_new_numbers():
+    variant = PROBE.substitute(MUFFINS, {"2": "5", "17": "23"})
+    assert variant.item.solution.startswith("Five dozen muffins is 5 * 12 = <<5*12=60>>60 muffins.")
+    assert "After selling 23, 60 - 23 = <<60-23=37>>37 muffins" in variant.item.solution
+    variant = PROBE.substitute(STICKERS, {"21": "40"})
+    assert "Charlie has 73 − 37 = 36 stickers left." in variant.item.solution
+
+
+@pytest.mark.parametrize(
+    ("question", "solution", "reason"),
+    [
+        (
+            "Four friends ordered four pizzas for a total of 64 dollars. "
+            "If two of the pizzas cost 30 dollars, how much did each of the other two pizzas cost?",
+            "The other two cost 64-30 = <<64-30=34>>34 dollars.\n"
+            "Each costs 34/2 = <<34/2=17>>17.\n#### 17",
+            "unmapped_question_number",
+        ),
+        (
+            "Jeff and Brad divide 100 dollars. Jeff gets 4 times as much as Brad. How much does Jeff get?",
+            "Brad gets 100/5=<<100/5=20>>20 dollars.\nJeff gets 20*4=<<20*4=80>>80 dollars.\n#### 80",
+            "unexplained_literal",
+        ),
+        ("Ann has 3 bags of 4 apples. How many apples?", "3*4=<<3*4=13>>13\n#### 13", "annotation_mismatch"),
+        (
+            "Ann has 3 bags of 4 apples. How many apples?",
+            "3*4=<<3*4=12>>12\n#### 14",
+            "final_not_last_result",
+        ),
+        ("Ann has 3 bags of 4 apples. How many apples?", "She has twelve.\n#### 12", "no_annotations"),
+        (
+            "Ann has 3 bags of 4 apples. How many apples?",
+            "3*4=<<3*4=12>>12 and <<3**4=81>>\n#### 81",
+            "unparseable_annotation",
+        ),
+    ],
+)
+def test_items_that_cannot_be_rederived_are_skipped_with_a_reason(question, solution, reason):
+    with pytest.raises(ProbeSkip) as caught:
+        PROBE.perturb(make_item(question, solution), random.Random(0))
+    assert caught.value.reason == reason
+
+
+def test_ambiguous_reading_is_accepted_only_when_all_readings_agree():
+    # "30" is both the count per ounce and the result of 3*10: any kept variant must give the same
+    # answer under both readings, which the probe checks by re-executing every reading.
+    item = make_item(
+        "John buys 3 large bags weighing 10 ounces each. "
+        "If an ounce has 30 candies, how many candies does he have?",
+        "He bought 3*10=<<3*10=30>>30 ounces.\nThat means he got 30*30=<<30*30=900>>900 candies.\n#### 900",
+    )
+    rng = random.Random(1)
+    made = 0
+    for _ in range(20):
+        variant = PROBE.perturb(item, rng)
+        if variant is None:
+            continue
+        made += 1
+        numbers = [int(n) for n in re.findall(r"\d+", variant.item.question)]
+        bags, ounces, per_ounce = numbers
+        assert int(variant.item.answer) == bags * ounces * per_ounce == per_ounce * per_ounce
+    assert made >= 5
+
+
+def _fixture_items() -> list[BenchmarkItem]:
+    from detector.benchmarks import load_benchmark
+
+    return list(load_benchmark("gsm8k").items)
+
+
+def test_identity_substitution_reproduces_every_kept_fixture_gold():
+    kept = 0
+    for item in _fixture_items():
+        try:
+            template = PROBE.template(item)
+        except ProbeSkip:
+            continue
+        kept += 1
+        results, _ = execute(template, [var.value for var in template.variables])
+        assert results[-1] == Fraction(item.answer.replace(",", ""))
+    assert kept >= 30
+
+
+# Independent oracles: the gold as a formula of the numbers in the variant's question.
+ORACLES = [
+    (JACKET, lambda n: n[0] - n[0] * n[1] / 100),
+    (SAVINGS, lambda n: n[0] * n[1]),
+    (PIANO, lambda n: n[0] * n[1] / 60),
+    (STICKERS, lambda n: n[0] + n[1] + n[2] - n[3] - n[4]),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from(range(len(ORACLES))))
+def test_random_substitutions_match_an_independent_formula(seed, which):
+    item, formula = ORACLES[which]
+    variant = PROBE.perturb(item, random.Random(seed))
+    if variant is None:
+        return
+    numbers = [Fraction(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", variant.item.question)]
+    assert Fraction(variant.item.answer) == formula(numbers)
+    assert variant.item.answer != item.answer and variant.gold_changed
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32), st.integers(0, 47))
+def test_random_substitutions_keep_every_constraint(seed, index):
+    item = _fixture_items()[index]
+    try:
+        template = build_template(item.question, item.solution or "", item.answer)
+    except ValueError:
+        return
+    variant = PROBE.perturb(item, random.Random(seed))
+    if variant is None:
+        return
+    new_steps = parse_steps(variant.item.solution or "")
+    annotated_old = [s for s in template.steps if s.annotated]
+    annotated_new = [s for s in new_steps if s.annotated]
+    assert len(annotated_new) == len(annotated_old)
+    for old, new in zip(annotated_old, annotated_new, strict=True):
+        assert (new.result > 0) == (old.result > 0) and (new.result < 0) == (old.result < 0)
+        if old.result.denominator == 1:
+            assert new.result.denominator == 1
+    assert Fraction(variant.item.answer) == new_steps[-1].result
+    changes = dict(pair.split("->") for pair in str(variant.params["changes"]).split("; "))
+    values = {Fraction(k): Fraction(v) for k, v in changes.items()}
+    olds = sorted(values)
+    for a in olds:
+        for b in olds:
+            assert (a < b) == (values[a] < values[b])

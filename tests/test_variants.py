@@ -1,0 +1,177 @@
+"""make_variants: verification, ids, summaries, byte-identical files across processes, CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from detector.benchmarks import load_default_benchmarks
+from detector.cli import app
+from detector.types import BenchmarkFormatError, BenchmarkItem
+from detector.variants import make_variants, read_variants, write_variants
+from probes import PROBES
+
+REQUIRED_COLUMNS = {
+    "parent_id",
+    "variant_id",
+    "family",
+    "question",
+    "choices",
+    "answer",
+    "parent_answer",
+    "gold_changed",
+    "jaccard_to_parent",
+    "seed",
+    "family_version",
+    "labels",
+    "params",
+    "scoring",
+    "solution",
+}
+
+
+@pytest.fixture(scope="module")
+def items() -> list[BenchmarkItem]:
+    return [item for bench in load_default_benchmarks() for item in bench.items]
+
+
+@pytest.fixture(scope="module")
+def variant_set(items):
+    return make_variants(items, list(PROBES), 2, 7)
+
+
+def test_every_family_makes_verified_variants_with_ids_and_summary(variant_set, items):
+    by_family = {s.family: s for s in variant_set.summaries}
+    assert set(by_family) == set(PROBES)
+    for summary in variant_set.summaries:
+        assert summary.variants > 0, summary
+        assert summary.variants == sum(v.family == summary.family for v in variant_set.variants)
+        assert summary.items_with_variants + sum(summary.skipped.values()) == summary.items
+    ids = [v.variant_id for v in variant_set.variants]
+    assert len(ids) == len(set(ids))
+    parents = {item.item_id: item for item in items}
+    for variant in variant_set.variants:
+        parent_id, family, k = variant.variant_id.split("~")
+        assert parent_id == variant.parent_id in parents and family == variant.family and int(k) < 2
+        assert variant.parent_answer == parents[parent_id].answer and variant.seed == 7
+        assert variant.jaccard_to_parent is not None and 0.0 <= variant.jaccard_to_parent < 0.98
+
+
+def test_kept_variants_of_one_item_are_distinct(variant_set):
+    seen: dict[tuple[str, str], set[tuple]] = {}
+    for v in variant_set.variants:
+        key = (v.parent_id, v.family)
+        rendering = (v.item.question, v.item.choices, v.item.labels, v.item.answer)
+        assert rendering not in seen.setdefault(key, set())
+        seen[key].add(rendering)
+
+
+def test_numeric_variants_change_gold_and_keep_a_consistent_chain(variant_set):
+    from probes.chain import parse_steps
+
+    numeric = [v for v in variant_set.variants if v.family == "numeric"]
+    assert len(numeric) >= 40
+    for v in numeric:
+        assert v.gold_changed and v.item.answer != v.parent_answer
+        assert parse_steps(v.item.solution or "")[-1].result == Fraction(v.item.answer)
+
+
+def test_roundtrip_through_parquet_and_jsonl(variant_set, tmp_path):
+    for name in ("v.parquet", "v.jsonl"):
+        path = write_variants(variant_set, tmp_path / name)
+        again = read_variants(path)
+        assert again.variants == variant_set.variants
+        assert again.sha256 == variant_set.sha256
+    frame = pl.read_parquet(tmp_path / "v.parquet")
+    assert REQUIRED_COLUMNS <= set(frame.columns)
+    assert frame.height == len(variant_set.variants)
+    assert frame.schema["choices"] == pl.List(pl.String) and frame.schema["gold_changed"] == pl.Boolean
+    assert variant_set.to_frame().columns == frame.columns
+
+
+def test_same_seed_same_bytes_in_fresh_processes(tmp_path):
+    script = (
+        "import sys; from detector.benchmarks import load_default_benchmarks;"
+        "from detector.variants import make_variants, write_variants;"
+        "items=[i for b in load_default_benchmarks() for i in b.items];"
+        "families=['numeric','option-shuffle','entity','truncate'];"
+        "write_variants(make_variants(items, families, 2, 11), sys.argv[1])"
+    )
+    digests = []
+    for k in range(2):
+        out = tmp_path / f"run{k}.parquet"
+        subprocess.run(
+            [sys.executable, "-c", script, str(out)],
+            check=True,
+            env={"PYTHONHASHSEED": str(k + 1), "PATH": "/usr/bin:/bin"},
+        )
+        digests.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_different_seed_gives_different_variants(items):
+    a = make_variants(items[:20], ["numeric"], 2, 1)
+    b = make_variants(items[:20], ["numeric"], 2, 2)
+    assert a.sha256 != b.sha256
+
+
+def test_make_variants_rejects_bad_arguments(items):
+    with pytest.raises(ValueError, match="valid:"):
+        make_variants(items, ["nope"], 1, 0)
+    with pytest.raises(ValueError, match="per_item"):
+        make_variants(items, ["numeric"], 0, 0)
+
+
+def test_read_variants_names_file_line_and_field(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"parent_id": "a", "variant_id": "a~x~0", "family": "x", "question": "q", "answer": "1"}\n'
+        '{"parent_id": "a", "family": "x", "question": "q", "answer": "1"}\n'
+    )
+    with pytest.raises(BenchmarkFormatError, match=r"bad.jsonl:2: field 'variant_id'"):
+        read_variants(bad)
+    broken = tmp_path / "broken.parquet"
+    broken.write_text("not parquet")
+    with pytest.raises(BenchmarkFormatError, match="broken.parquet"):
+        read_variants(broken)
+
+
+def test_cli_perturb_writes_file_summary_and_sha(tmp_path):
+    out = tmp_path / "variants.jsonl"
+    result = CliRunner().invoke(
+        app,
+        [
+            "perturb",
+            "--benchmark",
+            "gsm8k",
+            "--family",
+            "numeric",
+            "--family",
+            "truncate",
+            "--per-item",
+            "2",
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "numeric" in result.output and "truncate" in result.output
+    digest = read_variants(out).sha256
+    assert f"variant set sha256: {digest}" in result.output
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == digest  # JSONL is the canonical form
+
+
+def test_cli_perturb_bad_family_exits_2_without_writing(tmp_path):
+    out = tmp_path / "v.parquet"
+    result = CliRunner().invoke(app, ["perturb", "--family", "nope", "--out", str(out)])
+    assert result.exit_code == 2 and "unknown family 'nope'" in result.output
+    assert not out.exists() and not list(Path(tmp_path).iterdir())
