@@ -55,3 +55,14 @@ def test_report_without_report_json_exits_2(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2
     assert "report.json: not found" in result.output
+
+
+def test_report_json_without_tables_is_rendered_as_it_is(tmp_path):
+    run = tmp_path / "shared"
+    run.mkdir()
+    (run / "report.json").write_text(json.dumps(full_report(model="shared-model")), encoding="utf-8")
+    assert publish.rebuild_report(run) is False
+    result = CliRunner().invoke(app, ["report", str(run), "--html", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert "read from report.json" in result.output
+    assert "Overfitting audit: shared-model" in (tmp_path / "r.html").read_text(encoding="utf-8")
