@@ -91,7 +91,8 @@ def main() -> None:
     print(f"throughput: {throughput:.1f} req/s, ideal {ideal:.1f} req/s, ratio {throughput / ideal:.3f} "
           "(target >= 0.8)")
     print(f"round trip (concurrency 1): {round_trip * 1e3:.2f} ms")
-    print(f"cache hit in bulk: {per_hit_bulk * 1e6:.1f} us, ratio {per_hit_bulk / round_trip:.5f} (target < 0.01)")
+    print(f"cache hit in bulk: {per_hit_bulk * 1e6:.1f} us, ratio {per_hit_bulk / round_trip:.5f} "
+          "(target < 0.01)")
     print(f"cache hit alone:   {per_hit_single * 1e6:.1f} us, ratio {per_hit_single / round_trip:.5f} "
           "(target < 0.01)")
 

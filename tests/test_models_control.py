@@ -58,11 +58,12 @@ def test_clean_control_is_right_at_one_rate_on_originals_and_variants():
     variants = {f"var {i}": math_case(i, original=False, gold=str(i + 99), parent_gold=str(i + 10),
                                       changed=True, family="numeric") for i in range(n)}
     model = load_model("control/clean", p_right=0.6)
-    acc_o = rate([final_number(t) == c.gold for t, c in zip(answered(model, originals), originals.values())])
-    acc_v = rate([final_number(t) == c.gold for t, c in zip(answered(model, variants), variants.values())])
+    got_o = [final_number(t) for t in answered(model, originals)]
+    got_v = [final_number(t) for t in answered(model, variants)]
+    acc_o = rate([g == c.gold for g, c in zip(got_o, originals.values(), strict=True)])
+    acc_v = rate([g == c.gold for g, c in zip(got_v, variants.values(), strict=True)])
     assert abs(acc_o - 0.6) < 0.06 and abs(acc_v - 0.6) < 0.06
-    stale = rate([final_number(t) == c.parent_gold for t, c in zip(answered(model, variants),
-                                                                     variants.values())])
+    stale = rate([g == c.parent_gold for g, c in zip(got_v, variants.values(), strict=True)])
     assert stale < 0.1
 
 

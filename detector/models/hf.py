@@ -55,7 +55,8 @@ class HFModel:
                     kwargs: dict[str, Any] = {}
                     if self.dtype:
                         kwargs["dtype"] = getattr(torch, self.dtype)
-                    model = AutoModelForCausalLM.from_pretrained(self.path, **kwargs).to(self.device)
+                    model = AutoModelForCausalLM.from_pretrained(self.path, **kwargs)
+                    model = model.to(self.device)  # type: ignore[arg-type]
                 except (OSError, ValueError) as err:
                     raise ModelCallError(f"cannot load {self.path}: {err}", retryable=False) from err
                 model.eval()

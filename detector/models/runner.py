@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TypeVar
@@ -195,8 +195,8 @@ class Runner:
 
     # -- machinery --------------------------------------------------------------------------
 
-    def _count(self, n_unique: int, n_cached: int, values: object) -> None:
-        n_failed = sum(1 for v in values if getattr(v, "error", None) is not None)  # type: ignore[attr-defined]
+    def _count(self, n_unique: int, n_cached: int, values: Iterable[Generation | TokenLogprobs]) -> None:
+        n_failed = sum(1 for v in values if v.error is not None)
         with self._stats_lock:
             self.stats.n_requests += n_unique
             self.stats.n_cached += n_cached
