@@ -62,6 +62,8 @@ def test_normalize_number_and_equality():
         ("It is clearly two dogs.", "B"),
         ("The answer is a cat", "A"),
         ("I am not sure.", None),
+        ("Looking at each option, the correct one is C.", "C"),
+        ("Of these, the best fit is b", "B"),
         ("", None),
     ],
 )

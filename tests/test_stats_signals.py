@@ -26,7 +26,7 @@ def test_stale_summary_against_placebo():
     assert block["p_value"] < 1e-10
     # Equal stale and placebo counts: nothing to see.
     even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, n_boot=200, seed=0)
-    assert even["p_value"] > 0.5
+    assert even["p_value"] == pytest.approx(163 / 256)  # P(X >= 4 | n=8, 1/2)
     assert summarize_stale([], [], [], [], []) is None
 
 

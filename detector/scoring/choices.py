@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 _DECOR = r"[\s\*\(\[\{\"'`_]*"
 
@@ -53,18 +54,31 @@ def _match_option_text(text: str, labels: Sequence[str], choices: Sequence[str])
     return contained[0][0] if len(contained) == 1 else None
 
 
-def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()) -> str | None:
-    """Return the label the answer chose (as written in `labels`), or None if none is clear."""
-    if not labels or not text.strip():
-        return None
+@lru_cache(maxsize=256)
+def _patterns(labels: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The compiled label patterns for one label scheme (explicit, bare, opening, closing, marked)."""
     alt = _label_alternation(labels)
     flags = re.IGNORECASE
     bound_l, bound_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
     explicit = re.compile(
-        r"(?:answer|option|choice)\s*(?:is|would be|:|=|-)?\s*(?:option|choice)?" + _DECOR
-        + bound_l + "(" + alt + ")" + bound_r,
+        r"(?:answer|option|choice)\s*(?:is|would be|:|=|-)?\s*(?:option|choice)?" + _DECOR + bound_l
+        + "(" + alt + ")" + bound_r,
         flags,
+    )  # fmt: skip
+    bare = re.compile(_DECOR + "(" + alt + r")" + r"[\s\*\)\]\}\"'`_\.:]*", flags)
+    opening = re.compile(r"(?:^|\n)" + r"[\s\*\(\[]*" + "(" + alt + r")" + r"\s*[\*\]]*\s*[\)\.:\]]", flags)
+    closing = re.compile(
+        r"(?:\bis|:)" + _DECOR + bound_l + "(" + alt + ")" + r"[\s\*\)\]\}\"'`_\.!]*$", flags
     )
+    marked = re.compile(r"(?:\(|\*\*)(" + alt + r")(?:\)|\*\*)", flags)
+    return explicit, bare, opening, closing, marked
+
+
+def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()) -> str | None:
+    """Return the label the answer chose (as written in `labels`), or None if none is clear."""
+    if not labels or not text.strip():
+        return None
+    explicit, bare_re, opening, closing_re, marked_re = _patterns(tuple(labels))
     for match in reversed(list(explicit.finditer(text))):
         found_label = match.group(1)
         after = text[match.end() :]
@@ -76,13 +90,10 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
             return label
     stripped = text.strip()
     # A bare or decorated label: "B", "**B**", "(B)", "B.", "b)".
-    bare = re.fullmatch(_DECOR + "(" + alt + r")" + r"[\s\*\)\]\}\"'`_\.:]*", stripped, flags)
+    bare = bare_re.fullmatch(stripped)
     if bare:
         return _canonical(bare.group(1), labels)
     # A label that opens the answer or a line: "B) text", "B. text", "(B) text", "**B:** text".
-    opening = re.compile(
-        r"(?:^|\n)" + r"[\s\*\(\[]*" + "(" + alt + r")" + r"\s*[\*\]]*\s*[\)\.:\]]", re.IGNORECASE
-    )
     found = opening.findall(stripped)
     if found:
         label = _canonical(found[-1], labels)
@@ -92,8 +103,14 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
         label = _match_option_text(stripped, labels, choices)
         if label is not None:
             return label
+    # A label closing the answer after "is" or a colon: "... the correct one is B."
+    closing = closing_re.search(stripped)
+    if closing:
+        label = _canonical(closing.group(1), labels)
+        if label is not None:
+            return label
     # Last resort: a parenthesised or bold label anywhere, the last one wins.
-    marked = re.findall(r"(?:\(|\*\*)(" + alt + r")(?:\)|\*\*)", stripped, flags)
+    marked = marked_re.findall(stripped)
     if marked:
         return _canonical(marked[-1], labels)
     return None

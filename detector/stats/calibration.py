@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.linear_model import LinearRegression
 
 from detector.stats.paired import ALPHA, bootstrap_indices
 
@@ -64,7 +63,9 @@ def check_variant_sets(target_sha: str, references: Sequence[tuple[str, str]]) -
             )
 
 
-def _fit(acc: NDArray, drop: NDArray) -> LinearRegression:
+def _fit(acc: NDArray, drop: NDArray) -> Any:
+    from sklearn.linear_model import LinearRegression  # lazy: scikit-learn is slow to import
+
     return LinearRegression().fit(acc.reshape(-1, 1), drop)
 
 
@@ -82,8 +83,11 @@ def calibrate_drop(
     references; else the fit and `excess_drop` {estimate, ci_low, ci_high} in points.
     """
     block: dict[str, Any] = {
-        "calibrated": False, "n_references": len(references), "min_references": min_references,
-        "reference_models": [ref.name for ref in references], "excess_drop": None,
+        "calibrated": False,
+        "n_references": len(references),
+        "min_references": min_references,
+        "reference_models": [ref.name for ref in references],
+        "excess_drop": None,
     }
     if len(references) < min_references:
         block["message"] = (

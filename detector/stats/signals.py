@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import binom
 
 from detector.stats.paired import DEFAULT_BOOTSTRAP, binomial_greater, bootstrap_indices
 
@@ -59,9 +58,13 @@ def summarize_stale(
 
     `stale`: the variant's answer equals the parent's old gold. `placebo`: the parent's
     answer equals the variant's new gold -- the same coincidence seen from the other side,
-    which a model that memorized nothing produces as often. The chance rate is the placebo
-    hit rate per wrong original times the variant wrong rate. The p-value is a one-sided exact
-    binomial test on the discordant (stale, placebo) pairs.
+    which a model that memorized nothing produces as often per wrong answer. The chance rate
+    is the placebo hits per wrong original times the variant wrong rate.
+
+    The test takes each parent's first variant (the placebo hits of one parent's variants share
+    one answer, so they are not independent) and compares stale-only with placebo-only parents
+    by an exact one-sided binomial test; its null share w_v / (w_v + w_o) allows for variants
+    being answered wrong more often than originals.
     """
     s = np.asarray(stale, dtype=bool)
     if s.size == 0:
@@ -70,13 +73,26 @@ def summarize_stale(
     wrong_o = np.asarray(original_wrong, dtype=bool)
     wrong_v = np.asarray(variant_wrong, dtype=bool)
     rate, low, high = _ratio_interval(cluster, s, n_boot=n_boot, seed=seed)
-    hit_given_wrong = pl.sum() / wrong_o.sum() if wrong_o.any() else 0.0
-    chance = float(min(1.0, hit_given_wrong * wrong_v.mean()))
-    b = int(np.sum(s & ~pl))
-    c = int(np.sum(pl & ~s))
-    p_value = float(binom.sf(b - 1, b + c, 0.5)) if b + c > 0 else 1.0
-    return {"rate": rate, "ci_low": low, "ci_high": high, "n": int(s.size), "chance_rate": chance,
-            "n_stale": int(s.sum()), "n_placebo": int(pl.sum()), "p_value": p_value}
+    scale = wrong_v.mean() / wrong_o.mean() if wrong_o.any() else 1.0
+    chance = float(min(1.0, pl.mean() * scale))
+    _, first = np.unique(np.asarray(cluster), return_index=True)
+    b = int(np.sum(s[first] & ~pl[first]))
+    c = int(np.sum(pl[first] & ~s[first]))
+    total_wrong = wrong_v.mean() + wrong_o.mean()
+    null_share = float(wrong_v.mean() / total_wrong) if total_wrong > 0 else 0.5
+    p_value = binomial_greater(b, b + c, null_share)
+    return {
+        "rate": rate,
+        "ci_low": low,
+        "ci_high": high,
+        "n": int(s.size),
+        "chance_rate": chance,
+        "n_stale": int(s.sum()),
+        "n_placebo": int(pl.sum()),
+        "discordant_stale": b,
+        "discordant_placebo": c,
+        "p_value": p_value,
+    }
 
 
 def summarize_echo(
@@ -101,8 +117,15 @@ def summarize_echo(
     boot = per_cluster[idx].mean(axis=1)
     low, high = np.quantile(boot, [0.025, 0.975])
     p_value = float((1 + np.sum(boot <= 0.0)) / (1 + n_boot))
-    return {"parent": float(jp.mean()), "own": float(jo.mean()), "difference": float(per_cluster.mean()),
-            "ci_low": float(low), "ci_high": float(high), "n": int(jp.size), "p_value": p_value}
+    return {
+        "parent": float(jp.mean()),
+        "own": float(jo.mean()),
+        "difference": float(per_cluster.mean()),
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "n": int(jp.size),
+        "p_value": p_value,
+    }
 
 
 def summarize_verbatim(
@@ -119,5 +142,11 @@ def summarize_verbatim(
         return None
     rate, low, high = _ratio_interval(cluster, v, n_boot=n_boot, seed=seed)
     p_value = binomial_greater(int(v.sum()), int(v.size), allowance)
-    return {"rate": rate, "ci_low": low, "ci_high": high, "n": int(v.size), "allowance": allowance,
-            "p_value": p_value}
+    return {
+        "rate": rate,
+        "ci_low": low,
+        "ci_high": high,
+        "n": int(v.size),
+        "allowance": allowance,
+        "p_value": p_value,
+    }

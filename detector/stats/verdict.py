@@ -1,7 +1,8 @@
 """The verdict: documented rules that combine significant drops with memorization signals.
 
 All tests of a run (one drop test per benchmark x family, and the stale-answer, solution-echo
-and verbatim tests) form one Benjamini-Hochberg family at level ALPHA. A finding also needs
+and verbatim tests) form one Benjamini-Hochberg family; a finding needs q <= ALPHA = 0.01
+(a strict level, because one false flag of a clean model is costly). A finding also needs
 an effect size over a floor, so that a tiny but significant effect on many items is not
 called overfitting.
 
@@ -23,7 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-ALPHA = 0.05
+ALPHA = 0.01
 DROP_FLOOR = 5.0
 STRONG_DROP = 10.0
 STALE_FLOOR = 0.05

@@ -1,0 +1,271 @@
+"""The probe run: load -> perturb -> render -> query -> score -> tables -> report.json/report.md.
+
+`run_probe` owns the run directory. Model answers go through the runner's response cache as
+they arrive, so a killed run loses no finished work: running the same command again resumes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from detector.plan import ProbePlan, build_plan, register_control_cases
+from detector.prompts import shot_files
+from detector.report.build import read_config, write_report
+from detector.report.tables import (
+    RESPONSES_SCHEMA,
+    frame,
+    items_frame,
+    read_table,
+    variants_frame,
+    write_json,
+    write_table,
+)
+from detector.scoring.table import score_rows
+from detector.stats.analysis import answer_rows
+from detector.stats.calibration import check_variant_sets
+from detector.stats.paired import DEFAULT_BOOTSTRAP
+from detector.types import BenchmarkItem, Generation, GenParams
+
+CONFIG_SCHEMA_VERSION = 1
+DEFAULT_PER_ITEM = 2
+DEFAULT_MAX_FAILED_FRACTION = 0.1
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    """Everything `detect probe` takes; see `detect probe --help`."""
+
+    model: str
+    benchmarks: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    per_item: int = DEFAULT_PER_ITEM
+    limit: int | None = None
+    seed: int = 0
+    shots: int = 0
+    out: Path | None = None
+    references: tuple[Path, ...] = ()
+    concurrency: int = 8
+    base_url: str | None = None
+    use_cache: bool = True
+    max_failed_fraction: float = DEFAULT_MAX_FAILED_FRACTION
+    progress: bool = False
+    n_bootstrap: int = DEFAULT_BOOTSTRAP
+    gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    run_dir: Path
+    report: dict[str, Any]
+    n_requests: int
+    n_failed: int
+
+
+def model_slug(spec: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", spec).strip("-") or "model"
+
+
+def default_run_dir(options: ProbeOptions) -> Path:
+    """runs/<model-slug>-<hash of what decides the answers>: the same command resumes the same run."""
+    key = json.dumps(
+        [
+            options.model,
+            list(options.benchmarks),
+            list(options.families),
+            options.per_item,
+            options.limit,
+            options.seed,
+            options.shots,
+            dataclasses.asdict(options.gen_params),
+        ],
+        sort_keys=True,
+    )
+    return Path("runs") / f"{model_slug(options.model)}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+def load_sources(sources: Sequence[str], limit: int | None) -> list[Any]:
+    """The benchmarks to probe (the bundled defaults when none given), each cut to `limit` items.
+
+    Raises: BenchmarkFormatError, ValueError from the loaders.
+    """
+    from detector.benchmarks import load_benchmark, load_default_benchmarks
+
+    loaded = [load_benchmark(s) for s in sources] if sources else load_default_benchmarks()
+    if limit is not None:
+        loaded = [dataclasses.replace(b, items=b.items[:limit]) for b in loaded]
+    return loaded
+
+
+def load_shot_pools(loaded: Sequence[Any], shots: int) -> tuple[dict[str, tuple[BenchmarkItem, ...]], dict]:
+    """Dev/train items per benchmark for few-shot prompts, and where they came from (or why not)."""
+    from detector.benchmarks.loading import load_files
+
+    pools: dict[str, tuple[BenchmarkItem, ...]] = {}
+    sources: dict[str, Any] = {}
+    if shots <= 0:
+        return pools, sources
+    for bench in loaded:
+        files = shot_files(bench.path)
+        if not files:
+            sources[bench.name] = None
+            continue
+        pool = load_files(files, f"{bench.name}_shots", bench.format, None, str(files[0]))
+        pools[bench.name] = pool.items
+        sources[bench.name] = [str(f) for f in files]
+    return pools, sources
+
+
+def check_families(families: Sequence[str]) -> list[str]:
+    """The families to run (all registered when none given). Raises: ValueError for unknown names."""
+    from probes import PROBES, get_probe
+
+    for name in families:
+        get_probe(name)
+    return list(families) if families else list(PROBES)
+
+
+def make_plan(options: ProbeOptions, loaded: Sequence[Any]) -> tuple[ProbePlan, dict]:
+    """Variants (the perturbation engine) and rendered prompts for the loaded benchmarks."""
+    from detector.variants import make_variants
+
+    families = check_families(options.families)
+    items = [item for bench in loaded for item in bench.items]
+    variant_set = make_variants(items, families, options.per_item, options.seed, progress=options.progress)
+    pools, shot_sources = load_shot_pools(loaded, options.shots)
+    plan = build_plan(
+        items,
+        variant_set.variants,
+        variant_set_sha256=variant_set.sha256,
+        shot_pools=pools,
+        shots=options.shots,
+        skipped=_jsonable(getattr(variant_set, "skipped", {})),
+    )
+    return plan, {"families": families, "shots_from": shot_sources}
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, sort_keys=True))
+
+
+def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFrame | None:
+    """Answer rows of reference runs for calibration, after checking they share the variant set.
+
+    Raises: ValueError (CalibrationError) on a different variant set or a broken run directory.
+    """
+    if not paths:
+        return None
+    configs = [(p, read_config(p)) for p in paths]
+    check_variant_sets(variant_set_sha256, [(str(p), str(c.get("variant_set_sha256"))) for p, c in configs])
+    frames = []
+    for path, config in configs:
+        rows = answer_rows(read_table(path, "scores"))
+        frames.append(
+            rows.select(
+                pl.lit(str(path)).alias("reference_run"),
+                pl.lit(str(config.get("model"))).alias("model"),
+                pl.lit(variant_set_sha256).alias("variant_set_sha256"),
+                "benchmark",
+                "family",
+                "parent_id",
+                "prompt_id",
+                "original_correct",
+                "correct",
+            )
+        )
+    return frame(pl.concat(frames).to_dict(as_series=False), "references")
+
+
+def query(options: ProbeOptions, plan: ProbePlan) -> tuple[list[Generation], Any]:
+    """Ask the model every prompt of the plan through the runner (cache, retries, concurrency)."""
+    from detector.models import ControlModel, ResponseCache, Runner, default_cache_path, load_model
+
+    model = load_model(options.model, base_url=options.base_url)
+    if isinstance(model, ControlModel):
+        register_control_cases(plan, model.answer_key)
+    cache = ResponseCache(default_cache_path()) if options.use_cache else None
+    runner = Runner(model, cache, concurrency=options.concurrency, progress=options.progress)
+    try:
+        return runner.generate(plan.prompts, options.gen_params), runner
+    finally:
+        runner.close()
+        if cache is not None:
+            cache.close()
+
+
+def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.DataFrame:
+    columns: dict[str, list[Any]] = {name: [] for name in RESPONSES_SCHEMA}
+    for row, gen in zip(plan.rows, generations, strict=True):
+        values = {
+            "prompt_id": row.prompt_id,
+            "role": row.role,
+            "benchmark": row.parent.benchmark,
+            "parent_id": row.parent.item_id,
+            "family": row.family,
+            "prompt": row.prompt,
+            "text": gen.text,
+            "error": gen.error,
+            "finish_reason": gen.finish_reason,
+            "latency_s": gen.latency_s,
+            "cached": gen.cached,
+        }
+        for name, value in values.items():
+            columns[name].append(value)
+    return frame(columns, "responses")
+
+
+def run_probe(options: ProbeOptions) -> ProbeResult:
+    """Run the whole audit and write the run directory; returns the report.
+
+    Raises: BenchmarkFormatError / ValueError for bad input (before any model is queried);
+    the run directory is complete even when requests failed (failures are rows with `error`).
+    """
+    loaded = load_sources(options.benchmarks, options.limit)
+    plan, extra = make_plan(options, loaded)
+    references = reference_rows(options.references, plan.variant_set_sha256)
+    generations, _ = query(options, plan)
+    scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
+    run_dir = options.out or default_run_dir(options)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config = {
+        "schema_version": CONFIG_SCHEMA_VERSION,
+        "created_by": "detect probe",
+        "model": options.model,
+        "benchmarks": [
+            {"name": b.name, "path": b.path, "format": b.format, "n_items": len(b.items)} for b in loaded
+        ],
+        "families": extra["families"],
+        "per_item": options.per_item,
+        "limit": options.limit,
+        "seed": options.seed,
+        "shots": options.shots,
+        "shots_from": extra["shots_from"],
+        "references": [str(p) for p in options.references],
+        "variant_set_sha256": plan.variant_set_sha256,
+        "n_items": len(plan.items),
+        "n_variants": len(plan.variants),
+        "skipped": plan.skipped,
+        "gen_params": dataclasses.asdict(options.gen_params),
+        "n_bootstrap": options.n_bootstrap,
+        "max_failed_fraction": options.max_failed_fraction,
+    }
+    write_table(items_frame(plan.items), run_dir, "items")
+    write_table(variants_frame(plan.variants), run_dir, "variants")
+    write_table(responses_frame(plan, generations), run_dir, "responses")
+    write_table(scores, run_dir, "scores")
+    if references is not None:
+        write_table(references, run_dir, "references")
+    elif (run_dir / "references.parquet").exists():
+        (run_dir / "references.parquet").unlink()
+    write_json(_jsonable(config), run_dir / "config.json")
+    report = write_report(run_dir)
+    n_failed = sum(1 for g in generations if g.error is not None)
+    return ProbeResult(run_dir, report, len(generations), n_failed)

@@ -1,0 +1,202 @@
+"""The tidy Parquet tables of a run directory: explicit polars schemas, atomic writes.
+
+items (one row per original item), variants (one per variant), responses (one per prompt
+asked), scores (one per prompt scored), references (one per variant row of each reference
+run used for calibration). report.json is built from these alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from detector.types import BenchmarkItem, Variant
+
+S, B, F = pl.Utf8, pl.Boolean, pl.Float64
+LIST_S = pl.List(pl.Utf8)
+
+ITEMS_SCHEMA: Mapping[str, pl.DataType] = {
+    "benchmark": S(),
+    "item_id": S(),
+    "question": S(),
+    "answer": S(),
+    "choices": LIST_S,
+    "labels": LIST_S,
+    "solution": S(),
+    "metadata_json": S(),
+}
+VARIANTS_SCHEMA: Mapping[str, pl.DataType] = {
+    "variant_id": S(),
+    "parent_id": S(),
+    "benchmark": S(),
+    "family": S(),
+    "family_version": S(),
+    "seed": pl.UInt64(),
+    "question": S(),
+    "answer": S(),
+    "choices": LIST_S,
+    "labels": LIST_S,
+    "solution": S(),
+    "scoring": S(),
+    "parent_answer": S(),
+    "gold_changed": B(),
+    "jaccard_to_parent": F(),
+    "params_json": S(),
+}
+RESPONSES_SCHEMA: Mapping[str, pl.DataType] = {
+    "prompt_id": S(),
+    "role": S(),
+    "benchmark": S(),
+    "parent_id": S(),
+    "family": S(),
+    "prompt": S(),
+    "text": S(),
+    "error": S(),
+    "finish_reason": S(),
+    "latency_s": F(),
+    "cached": B(),
+}
+SCORES_SCHEMA: Mapping[str, pl.DataType] = {
+    "prompt_id": S(),
+    "role": S(),
+    "benchmark": S(),
+    "parent_id": S(),
+    "family": S(),
+    "kind": S(),
+    "scoring": S(),
+    "gold": S(),
+    "parent_gold": S(),
+    "gold_changed": B(),
+    "extracted": S(),
+    "correct": B(),
+    "similarity": F(),
+    "original_correct": B(),
+    "stale": B(),
+    "placebo": B(),
+    "jaccard_parent": F(),
+    "jaccard_own": F(),
+}
+REFERENCES_SCHEMA: Mapping[str, pl.DataType] = {
+    "reference_run": S(),
+    "model": S(),
+    "variant_set_sha256": S(),
+    "benchmark": S(),
+    "family": S(),
+    "parent_id": S(),
+    "prompt_id": S(),
+    "original_correct": B(),
+    "correct": B(),
+}
+TABLES: Mapping[str, Mapping[str, pl.DataType]] = {
+    "items": ITEMS_SCHEMA,
+    "variants": VARIANTS_SCHEMA,
+    "responses": RESPONSES_SCHEMA,
+    "scores": SCORES_SCHEMA,
+    "references": REFERENCES_SCHEMA,
+}
+
+
+def frame(rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]], name: str) -> pl.DataFrame:
+    """A DataFrame of table `name` with its explicit schema (rows or columns)."""
+    schema = dict(TABLES[name])
+    if isinstance(rows, Mapping):
+        return pl.DataFrame(dict(rows), schema=schema)
+    return pl.DataFrame([dict(row) for row in rows], schema=schema)
+
+
+def items_frame(items: Sequence[BenchmarkItem]) -> pl.DataFrame:
+    return frame(
+        [
+            {
+                "benchmark": it.benchmark,
+                "item_id": it.item_id,
+                "question": it.question,
+                "answer": it.answer,
+                "choices": list(it.choices),
+                "labels": list(it.labels),
+                "solution": it.solution,
+                "metadata_json": json.dumps(dict(it.metadata), sort_keys=True),
+            }
+            for it in items
+        ],
+        "items",
+    )
+
+
+def variants_frame(variants: Sequence[Variant]) -> pl.DataFrame:
+    return frame(
+        [
+            {
+                "variant_id": v.variant_id,
+                "parent_id": v.parent_id,
+                "benchmark": v.item.benchmark,
+                "family": v.family,
+                "family_version": v.family_version,
+                "seed": v.seed,
+                "question": v.item.question,
+                "answer": v.item.answer,
+                "choices": list(v.item.choices),
+                "labels": list(v.item.labels),
+                "solution": v.item.solution,
+                "scoring": v.scoring,
+                "parent_answer": v.parent_answer,
+                "gold_changed": v.gold_changed,
+                "jaccard_to_parent": v.jaccard_to_parent,
+                "params_json": json.dumps(dict(v.params), sort_keys=True),
+            }
+            for v in variants
+        ],
+        "variants",
+    )
+
+
+def _atomic(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(df: pl.DataFrame, run_dir: Path, name: str) -> Path:
+    """Write `name`.parquet atomically after checking the frame has the table's schema.
+
+    Raises: ValueError when the frame's schema differs from the table's.
+    """
+    expected = pl.Schema(TABLES[name])
+    if df.schema != expected:
+        raise ValueError(f"{name} table schema {df.schema} differs from {expected}")
+    path = run_dir / f"{name}.parquet"
+    _atomic(path, lambda tmp: df.write_parquet(tmp))
+    return path
+
+
+def read_table(run_dir: Path, name: str) -> pl.DataFrame:
+    """Read `name`.parquet of a run directory, cast to the table's schema.
+
+    Raises: FileNotFoundError naming the missing file.
+    """
+    path = run_dir / f"{name}.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: missing (is {run_dir} a `detect probe` run directory?)")
+    return pl.read_parquet(path).select([pl.col(c).cast(t) for c, t in TABLES[name].items()])
+
+
+def write_json(data: Mapping[str, Any], path: Path) -> None:
+    """Write JSON atomically, keys in insertion order, UTF-8, ending with a newline."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def write_text(text: str, path: Path) -> None:
+    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -1,0 +1,179 @@
+"""From a scores table to the statistics of a report: drops per family, signals, calibration, verdict.
+
+Pure function of tables, so that `detect report RUN_DIR` rebuilds exactly what `detect probe`
+wrote, and the selftest can analyse thousands of simulated runs in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from detector.stats.calibration import ClusterOutcomes, calibrate_drop
+from detector.stats.paired import DEFAULT_BOOTSTRAP, PairedDrop, benjamini_hochberg, paired_drop
+from detector.stats.signals import summarize_echo, summarize_stale, summarize_verbatim
+from detector.stats.verdict import decide_verdict
+from detector.types import stable_seed
+
+SEED_MOD = 2**63
+
+
+def clean_number(value: Any) -> Any:
+    """A JSON-safe number: NaN and inf become None."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _seed(seed: int, *parts: object) -> int:
+    return stable_seed(seed, "bootstrap", *parts) % SEED_MOD
+
+
+def answer_rows(scores: pl.DataFrame) -> pl.DataFrame:
+    """Variant rows scored by answer where both the variant and its original were answered."""
+    return scores.filter(
+        (pl.col("role") == "variant")
+        & (pl.col("scoring") == "answer")
+        & pl.col("correct").is_not_null()
+        & pl.col("original_correct").is_not_null()
+    )
+
+
+def _drop_block(result: PairedDrop) -> dict[str, Any]:
+    return {
+        "n_items": result.n_items,
+        "n_variants": result.n_variants,
+        "acc_original": clean_number(result.acc_original),
+        "acc_variant": clean_number(result.acc_variant),
+        "drop": clean_number(result.drop),
+        "ci_low": clean_number(result.ci_low),
+        "ci_high": clean_number(result.ci_high),
+        "p_value": clean_number(result.p_value),
+    }
+
+
+def _paired(rows: pl.DataFrame, seed: int, n_boot: int, *parts: object) -> PairedDrop:
+    return paired_drop(
+        rows["parent_id"].to_numpy(),
+        rows["original_correct"].to_numpy(),
+        rows["correct"].to_numpy(),
+        n_boot=n_boot,
+        seed=_seed(seed, *parts),
+    )
+
+
+def cluster_outcomes_on(rows: pl.DataFrame, parents: list[str], name: str) -> ClusterOutcomes:
+    """Per-parent (original, mean variant) outcomes of `rows` on the `parents` order; NaN if absent."""
+    grouped = rows.group_by("parent_id").agg(
+        pl.col("original_correct").first().cast(pl.Float64).alias("o"),
+        pl.col("correct").cast(pl.Float64).mean().alias("v"),
+    )
+    lookup = {pid: (o, v) for pid, o, v in grouped.iter_rows()}
+    orig = np.array([lookup.get(p, (math.nan, math.nan))[0] for p in parents], dtype=np.float64)
+    var = np.array([lookup.get(p, (math.nan, math.nan))[1] for p in parents], dtype=np.float64)
+    return ClusterOutcomes(name, orig, var)
+
+
+def _signals(scores: pl.DataFrame, seed: int, n_boot: int) -> dict[str, Any]:
+    stale_rows = scores.filter(pl.col("stale").is_not_null())
+    stale = (
+        summarize_stale(
+            stale_rows["parent_id"].to_numpy(),
+            stale_rows["stale"].to_numpy(),
+            stale_rows["placebo"].to_numpy(),
+            ~stale_rows["original_correct"].fill_null(False).to_numpy(),
+            ~stale_rows["correct"].to_numpy(),
+            n_boot=n_boot,
+            seed=_seed(seed, "stale"),
+        )
+        if stale_rows.height
+        else None
+    )
+    echo_rows = scores.filter(pl.col("jaccard_parent").is_not_null())
+    echo = (
+        summarize_echo(
+            echo_rows["parent_id"].to_numpy(),
+            echo_rows["jaccard_parent"].to_numpy(),
+            echo_rows["jaccard_own"].to_numpy(),
+            n_boot=n_boot,
+            seed=_seed(seed, "echo"),
+        )
+        if echo_rows.height
+        else None
+    )
+    cont = scores.filter((pl.col("scoring") == "continuation") & pl.col("correct").is_not_null())
+    verbatim = (
+        summarize_verbatim(
+            cont["parent_id"].to_numpy(),
+            cont["correct"].to_numpy(),
+            n_boot=n_boot,
+            seed=_seed(seed, "verbatim"),
+        )
+        if cont.height
+        else None
+    )
+    return {"stale_answer_rate": stale, "solution_echo": echo, "verbatim_rate": verbatim, "membership": None}
+
+
+def analyze_scores(
+    scores: pl.DataFrame,
+    *,
+    seed: int,
+    n_boot: int = DEFAULT_BOOTSTRAP,
+    references: pl.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Overall and per-family drops, signals, BH q-values, calibration and the verdict."""
+    rows = answer_rows(scores)
+    overall = (
+        _drop_block(_paired(rows, seed, n_boot, "overall"))
+        if rows.height
+        else _drop_block(paired_drop([], [], []))
+    )
+    families: list[dict[str, Any]] = []
+    for (benchmark, family), group in sorted(
+        rows.partition_by(["benchmark", "family"], as_dict=True).items(), key=lambda kv: (kv[0][0], kv[0][1])
+    ):
+        block = _drop_block(_paired(group, seed, n_boot, benchmark, family))
+        families.append({"name": family, "benchmark": benchmark, **block, "q_value": None})
+    signals = _signals(scores, seed, n_boot)
+    tested = [fam for fam in families] + [s for s in signals.values() if s is not None]
+    q_values = benjamini_hochberg([math.nan if t.get("p_value") is None else t["p_value"] for t in tested])
+    for target, q in zip(tested, q_values, strict=True):
+        target["q_value"] = clean_number(float(q))
+
+    calibration: dict[str, Any] = {
+        "calibrated": False,
+        "n_references": 0,
+        "excess_drop": None,
+        "message": "no reference runs given: the drop is uncalibrated",
+    }
+    if references is not None and references.height:
+        parents = sorted(set(rows["parent_id"].to_list()))
+        target = cluster_outcomes_on(rows, parents, "target")
+        refs = [
+            cluster_outcomes_on(group, parents, str(name[0]))
+            for name, group in sorted(references.partition_by(["reference_run"], as_dict=True).items())
+        ]
+        calibration = calibrate_drop(target, refs, seed=_seed(seed, "calibration"))
+    calibrated = bool(calibration["calibrated"])
+    excess = calibration.get("excess_drop")
+    verdict, evidence = decide_verdict(families, signals, excess_drop=excess, calibrated=calibrated)
+    score_source = excess if calibrated and excess else overall
+    overfitting = {
+        k: clean_number(score_source.get(k if k != "estimate" or calibrated else "drop"))
+        for k in ("estimate", "ci_low", "ci_high")
+    }
+    return {
+        "verdict": verdict,
+        "evidence": evidence,
+        "calibrated": calibrated,
+        "overfitting_score": overfitting,
+        "excess_drop": excess,
+        "overall": overall,
+        "families": families,
+        "signals": signals,
+        "calibration": calibration,
+    }
