@@ -106,6 +106,24 @@ def test_generation_is_cached_and_stop_strings_cut(tiny_model_dir, tmp_path):
     assert cut.text == text[: text.find(stop)] and cut.finish_reason == "stop"
 
 
+def test_chat_template_is_applied_when_the_tokenizer_has_one(tiny_model_dir, tmp_path):
+    import shutil
+
+    from transformers import AutoTokenizer
+
+    chat_dir = tmp_path / "chat"
+    shutil.copytree(tiny_model_dir, chat_dir)
+    tokenizer = AutoTokenizer.from_pretrained(chat_dir)
+    tokenizer.chat_template = "{% for m in messages %}Q: {{ m['content'] }}\n{% endfor %}A:"
+    tokenizer.save_pretrained(chat_dir)
+    params = GenParams(max_tokens=6)
+    [templated] = Runner(load_model(f"hf/{chat_dir}")).generate(["the cat"], params)
+    [by_hand] = Runner(load_model(f"hf/{tiny_model_dir}")).generate(["Q: the cat\nA:"], params)
+    [plain] = Runner(load_model(f"hf/{chat_dir}", chat=False)).generate(["the cat"], params)
+    [plain_ref] = Runner(load_model(f"hf/{tiny_model_dir}")).generate(["the cat"], params)
+    assert templated.text == by_hand.text and plain.text == plain_ref.text
+
+
 def test_missing_model_is_a_clear_error(tmp_path):
     [gen] = Runner(load_model(f"hf/{tmp_path / 'nope'}")).generate(["x"], GenParams())
     assert gen.text is None and "cannot load" in (gen.error or "")

@@ -37,7 +37,7 @@ def load_model(spec: str, *, base_url: str | None = None, **options: Any) -> Mod
     """Build the backend named by `spec` ("provider/NAME").
 
     Options: OpenAI-compatible: `api_key` (default $OPENAI_API_KEY), `endpoint` ("chat" or
-    "completions"); hf: `device`, `dtype`, `batch_size`; control: `answer_key`, `seed`,
+    "completions"); hf: `device`, `dtype`, `batch_size`, `chat`; control: `answer_key`, `seed`,
     `p_right`, `p_memorized`, `p_stale`, `p_continuation`.
 
     Raises: ValueError for an unknown provider, a malformed spec or a bad option.

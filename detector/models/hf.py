@@ -17,11 +17,23 @@ from detector.types import Generation, GenParams, TokenLogprobs, stable_seed
 
 
 class HFModel:
-    """`hf/PATH_OR_ID`: a causal LM loaded with `AutoModelForCausalLM` on `device`."""
+    """`hf/PATH_OR_ID`: a causal LM loaded with `AutoModelForCausalLM` on `device`.
+
+    With `chat` (default) prompts go through the tokenizer's chat template when it has one;
+    log-probabilities are always of the raw text.
+    """
 
     cacheable = True
 
-    def __init__(self, path: str, *, device: str = "cpu", dtype: str | None = None, batch_size: int = 8):
+    def __init__(
+        self,
+        path: str,
+        *,
+        device: str = "cpu",
+        dtype: str | None = None,
+        batch_size: int = 8,
+        chat: bool = True,
+    ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.name = f"hf/{path}"
@@ -29,6 +41,7 @@ class HFModel:
         self.device = device
         self.dtype = dtype
         self.batch_size = batch_size
+        self.chat = chat
         self._tokenizer: Any = None
         self._model: Any = None
         self._lock = threading.Lock()
@@ -37,7 +50,7 @@ class HFModel:
     def cache_identity(self) -> tuple[str, str, str]:
         local = Path(self.path)
         where = str(local.resolve()) if local.exists() else self.path
-        return ("hf", where, f"local#{self.dtype or 'default'}")
+        return ("hf", where, f"local#{self.dtype or 'default'}#{'chat' if self.chat else 'plain'}")
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
@@ -77,7 +90,18 @@ class HFModel:
         tokenizer, model = self._load()
         start = time.perf_counter()
         tokenizer.padding_side = "left"
-        enc = tokenizer(list(prompts), return_tensors="pt", padding=True).to(self.device)
+        templated = self.chat and bool(getattr(tokenizer, "chat_template", None))
+        if templated:  # an instruction-tuned model: ask as a user turn, as the chat endpoint does
+            texts = [
+                tokenizer.apply_chat_template(
+                    [{"role": "user", "content": p}], tokenize=False, add_generation_prompt=True
+                )
+                for p in prompts
+            ]
+        else:
+            texts = list(prompts)
+        enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=not templated)
+        enc = enc.to(self.device)
         kwargs: dict[str, Any] = {"max_new_tokens": params.max_tokens, "pad_token_id": tokenizer.pad_token_id}
         if params.temperature > 0:
             kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
