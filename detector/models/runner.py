@@ -120,6 +120,7 @@ class Runner:
         self.description = description
         self.stats = RunStats()
         self._stats_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
         self._jitter = random.Random(stable_seed("runner-jitter", model.name))
 
     # -- public API -------------------------------------------------------------------------
@@ -191,6 +192,10 @@ class Runner:
             )
 
     def close(self) -> None:
+        """Stop the worker threads and close the backend's connections."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         self.model.close()
 
     # -- machinery --------------------------------------------------------------------------
@@ -230,13 +235,25 @@ class Runner:
                     results.update(work(batch))
                     advance(len(batch))
             else:
-                with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches))) as pool:
-                    futures = [pool.submit(work, batch) for batch in batches]
+                pool = self._workers()
+                futures = [pool.submit(work, batch) for batch in batches]
+                try:
                     for future in as_completed(futures):
                         pairs = future.result()
                         results.update(pairs)
                         advance(len(pairs))
+                except BaseException:  # Ctrl-C or a backend bug: stop queued work, keep what is cached
+                    for future in futures:
+                        future.cancel()
+                    raise
         return results
+
+    def _workers(self) -> ThreadPoolExecutor:
+        """The worker threads, kept across calls so that their keep-alive connections are reused."""
+        with self._stats_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="detect-runner")
+            return self._pool
 
     def _with_retry(self, attempt: Callable[[], R], give_up: Callable[[str], R]) -> R:
         for n in range(self.retries + 1):
