@@ -194,6 +194,14 @@ def test_progress_bar_shows_rate_and_eta(served, capsys):
     server, _, prompts = served
     runner = fast_runner(load_model("openai/control", base_url=server.url), progress=True)
     runner.generate(prompts, GenParams())
-    err = capsys.readouterr()
-    shown = err.out + err.err
-    assert "querying" in shown and "req/s" in shown and "12/12" in shown
+    captured = capsys.readouterr()
+    assert "querying" in captured.err and "req/s" in captured.err and "12/12" in captured.err
+    assert captured.out == ""  # stdout stays free for command output
+
+
+def test_runner_rejects_bad_settings(served):
+    server, _, _ = served
+    model = load_model("openai/control", base_url=server.url)
+    for bad in [{"concurrency": 0}, {"retries": -1}, {"rpm": -5}]:
+        with pytest.raises(ValueError):
+            Runner(model, **bad)

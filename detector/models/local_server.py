@@ -116,9 +116,9 @@ class LocalServer:
         fault = self.fault
         return fault if fault is not None and seen < fault.times else None
 
-    def _answered(self, prompt: str) -> None:
+    def _answered(self, prompt: str, n: int = 1) -> None:
         with self._lock:
-            self.answered[prompt] += 1
+            self.answered[prompt] += n
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -184,9 +184,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             choice = {"index": 0, "text": generation.text, "logprobs": None}
         choice["finish_reason"] = generation.finish_reason or "stop"
-        if self._send_json(200, {"id": "local", "object": "completion", "model": owner.served_name,
-                                 "choices": [choice]}) and fault is None:
+        reply = {"id": "local", "object": "completion", "model": owner.served_name, "choices": [choice]}
+        if fault is None:  # count before sending, so a client that has the answer sees it counted
             owner._answered(prompt)
+        if not self._send_json(200, reply) and fault is None:
+            owner._answered(prompt, -1)
 
     def _send_echo(self, prompt: str, owner: LocalServer) -> None:
         if owner.prompt_logprobs is None:  # like servers without prompt logprobs: ignore the request
@@ -198,8 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
             "text_offset": [o for _, o, _ in rows],
             "token_logprobs": [None] + [v for _, _, v in rows[1:]],
         }
-        self._send_json(200, {"id": "local", "choices": [{"index": 0, "text": prompt, "logprobs": logprobs}]})
         owner._answered(prompt)
+        self._send_json(200, {"id": "local", "choices": [{"index": 0, "text": prompt, "logprobs": logprobs}]})
 
     def _fail(self, fault: Fault) -> bool:
         """Act out `fault`; True when the request is finished (no normal answer follows)."""
