@@ -12,10 +12,14 @@ HELP = "Rank several runs by overfitting score (Markdown, HTML, CSV)."
 
 
 def leaderboard(
-    run_dirs: list[Path] = typer.Argument(..., help="Run directories written by `detect probe`."),
-    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML page here."),
-    md: Path | None = typer.Option(None, "--md", help="Write a Markdown leaderboard here."),
-    csv: Path | None = typer.Option(None, "--csv", help="Write the leaderboard as CSV here."),
+    run_dirs: list[Path] = typer.Argument(
+        ..., metavar="RUN_DIR", help="Run directories written by `detect probe`."
+    ),
+    html: Path | None = typer.Option(
+        None, "--html", metavar="FILE", help="Write a self-contained HTML page here."
+    ),
+    md: Path | None = typer.Option(None, "--md", metavar="FILE", help="Write a Markdown leaderboard here."),
+    csv: Path | None = typer.Option(None, "--csv", metavar="FILE", help="Write the leaderboard as CSV here."),
 ) -> None:
     from rich.console import Console
     from rich.table import Table

@@ -12,9 +12,11 @@ HELP = "Rebuild report.json/report.md from a run directory, and write self-conta
 
 
 def report(
-    run_dir: Path = typer.Argument(..., help="A run directory written by `detect probe`."),
-    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML page here."),
-    md: Path | None = typer.Option(None, "--md", help="Write the Markdown report here too."),
+    run_dir: Path = typer.Argument(..., metavar="RUN_DIR", help="A run directory written by `detect probe`."),
+    html: Path | None = typer.Option(
+        None, "--html", metavar="FILE", help="Write a self-contained HTML page here."
+    ),
+    md: Path | None = typer.Option(None, "--md", metavar="FILE", help="Write the Markdown report here too."),
 ) -> None:
     from detector.report.display import format_estimate, verdict_label
     from detector.report.publish import publish_report
