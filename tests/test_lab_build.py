@@ -1,0 +1,128 @@
+"""A small real lab build (tiny GPT twins on the bundled GSM8K fixture) and what it must show.
+
+The margins are wide on purpose: the test asserts that contamination is detectable, not numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from typer.testing import CliRunner  # noqa: E402
+
+from detector.benchmarks import load_benchmark  # noqa: E402
+from detector.cli import app  # noqa: E402
+from detector.lab.background import generate_background  # noqa: E402
+from detector.lab.build import SIZES, LabSpec, build_lab  # noqa: E402
+from detector.lab.forward import checkpoint_logprobs  # noqa: E402
+from detector.lab.manifest import read_manifest  # noqa: E402
+from detector.membership.signal import auroc_by_score, score_items  # noqa: E402
+
+SHAPE, SETTINGS = SIZES["tiny"]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import torch
+
+    torch.set_num_threads(1)
+    benchmark = load_benchmark("gsm8k")
+    out = tmp_path_factory.mktemp("lab") / "build"
+    spec = LabSpec(contaminate=12, exposures=30, seed=5, shape=SHAPE, settings=replace(SETTINGS, steps=150))
+    build_lab(benchmark.items, generate_background(3000, seed=5), out, spec, benchmark_name=benchmark.name,
+              benchmark_path=benchmark.path, background_source="generated:3000")
+    return out
+
+
+def test_build_writes_twins_and_ground_truth(lab: Path) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    manifest = read_manifest(lab)
+    assert len(manifest.contaminated_ids) == 12 and len(manifest.unseen_ids) == 36
+    assert not set(manifest.contaminated_ids) & set(manifest.unseen_ids)
+    assert manifest.seed == 5 and manifest.exposures == 30 and manifest.steps == 150
+    assert manifest.tokens_per_twin == 150 * SETTINGS.tokens_per_step
+    raw = json.loads((lab / "lab.json").read_text())
+    assert raw["wall_time_s"]["total"] > 0 and raw["model"]["parameters"] > 0
+    assert raw["contamination_tokens"] < manifest.tokens_per_twin
+    for twin in ("contaminated", "clean"):
+        model = AutoModelForCausalLM.from_pretrained(lab / twin)
+        tokenizer = AutoTokenizer.from_pretrained(lab / twin)
+        assert model.config.n_layer == SHAPE.n_layer
+        assert tokenizer.eos_token == "<|endoftext|>"
+        assert tokenizer.decode(tokenizer("Question: 12 eggs")["input_ids"]) == "Question: 12 eggs"
+    assert not list(lab.parent.glob(".build.*"))  # no staging directory left behind
+
+
+def test_contaminated_twin_finds_its_items_far_more_likely(lab: Path) -> None:
+    manifest = read_manifest(lab)
+    labels = manifest.labels()
+    items = load_benchmark("gsm8k").items
+    means: dict[str, dict[int, float]] = {}
+    aurocs = {}
+    for twin in ("contaminated", "clean"):
+        scores = score_items(checkpoint_logprobs(lab / twin), items)
+        means[twin] = {
+            group: float(np.mean([s.mean_logprob for i, s in scores.items() if s and labels[i] == group]))
+            for group in (0, 1)
+        }
+        aurocs[twin] = auroc_by_score(scores, labels)
+    seen = f"{means} {aurocs}"
+    # Mean log-prob (nats/token) of the contaminated items: far higher in the contaminated twin,
+    # and its gain over the clean twin there is far larger than on unseen items (on which it gains
+    # a little too: the generated background is plainer English than GSM8K's).
+    gain_seen = means["contaminated"][1] - means["clean"][1]
+    gain_unseen = means["contaminated"][0] - means["clean"][0]
+    assert gain_seen > 1.0 and gain_seen > gain_unseen + 0.5, seen
+    assert means["contaminated"][1] > means["contaminated"][0] + 0.5, seen
+    # The clean twin does not tell the two groups apart.
+    assert abs(means["clean"][1] - means["clean"][0]) < 0.5, seen
+    assert aurocs["contaminated"]["min_k_plus_plus"] >= 0.9, seen
+    assert aurocs["contaminated"]["mean_logprob"] >= 0.9, seen
+    assert 0.15 <= aurocs["clean"]["min_k_plus_plus"] <= 0.85, seen
+
+
+def _build(out: Path, seed: int) -> None:
+    benchmark = load_benchmark("gsm8k")
+    spec = LabSpec(contaminate=3, exposures=2, seed=seed, shape=SHAPE, settings=replace(SETTINGS, steps=3))
+    build_lab(benchmark.items, generate_background(300, seed=seed), out, spec, benchmark_name=benchmark.name,
+              benchmark_path=benchmark.path, background_source="generated:300")
+
+
+def test_same_seed_same_weights(tmp_path: Path) -> None:
+    _build(tmp_path / "a", 1)
+    _build(tmp_path / "b", 1)
+    _build(tmp_path / "c", 2)
+    for twin in ("contaminated", "clean"):
+        a = (tmp_path / "a" / twin / "model.safetensors").read_bytes()
+        assert a == (tmp_path / "b" / twin / "model.safetensors").read_bytes()
+        assert a != (tmp_path / "c" / twin / "model.safetensors").read_bytes()
+    assert read_manifest(tmp_path / "a").contaminated_ids == read_manifest(tmp_path / "b").contaminated_ids
+
+
+def test_cli_builds_and_refuses_bad_input(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["lab", "build", "--size", "tiny", "--steps", "3", "--exposures", "1", "--contaminate", "2",
+            "--threads", "1", "--out", str(tmp_path / "cli")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "hf/" in result.output and (tmp_path / "cli" / "lab.json").exists()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "not empty" in again.output
+    too_many = runner.invoke(
+        app, ["lab", "build", "--size", "tiny", "--contaminate", "48", "--out", str(tmp_path / "x")]
+    )
+    assert too_many.exit_code == 2 and "--contaminate 48" in too_many.output
+    assert not (tmp_path / "x").exists()
+    too_long = runner.invoke(
+        app, ["lab", "build", "--size", "tiny", "--steps", "2", "--out", str(tmp_path / "y")]
+    )
+    assert too_long.exit_code == 2 and "raise the steps" in too_long.output
+    assert not (tmp_path / "y").exists()
