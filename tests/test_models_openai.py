@@ -205,3 +205,15 @@ def test_runner_rejects_bad_settings(served):
     for bad in [{"concurrency": 0}, {"retries": -1}, {"rpm": -5}]:
         with pytest.raises(ValueError):
             Runner(model, **bad)
+
+
+def test_backoff_grows_exponentially_and_follows_retry_after(served):
+    server, _, _ = served
+    runner = Runner(load_model("openai/control", base_url=server.url), backoff_s=0.1, max_backoff_s=0.5,
+                    max_retry_after_s=2.0)
+    waits = [runner._backoff(n, None) for n in range(5)]
+    for n, wait in enumerate(waits):
+        ceiling = min(0.5, 0.1 * 2**n)
+        assert ceiling / 2 <= wait <= ceiling
+    assert 0.3 <= runner._backoff(0, 0.3) <= 0.33  # the server's hint, not the (shorter) backoff
+    assert 2.0 <= runner._backoff(0, 3600.0) <= 2.2  # a hostile hint is capped

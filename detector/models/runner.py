@@ -98,8 +98,8 @@ class Runner:
         timeout_s: float = 60.0,
         rpm: float | None = None,
         progress: bool = False,
-        backoff_s: float = 1.0,
-        max_backoff_s: float = 60.0,
+        backoff_s: float = 0.5,
+        max_backoff_s: float = 30.0,
         max_retry_after_s: float = 300.0,
         description: str = "querying",
     ):
@@ -274,14 +274,17 @@ class Runner:
         raise AssertionError("unreachable")
 
     def _backoff(self, n: int, retry_after_s: float | None) -> float:
-        """Exponential backoff with jitter in [delay/2, delay]; at least the server's Retry-After
-        (itself capped at `max_retry_after_s`, so a hostile header cannot stall the run)."""
-        delay = min(self.max_backoff_s, self.backoff_s * 2**n)
+        """The wait before retry `n + 1`.
+
+        With a Retry-After hint: that long (capped at `max_retry_after_s`, so a hostile header
+        cannot stall the run) plus up to 10% jitter. Otherwise exponential backoff
+        `backoff_s * 2**n`, capped at `max_backoff_s`, with jitter in [delay/2, delay].
+        """
         with self._stats_lock:
-            delay *= 0.5 + 0.5 * self._jitter.random()
+            jitter = self._jitter.random()
         if retry_after_s is not None:
-            delay = max(delay, min(retry_after_s, self.max_retry_after_s))
-        return delay
+            return min(retry_after_s, self.max_retry_after_s) * (1.0 + 0.1 * jitter)
+        return min(self.max_backoff_s, self.backoff_s * 2**n) * (0.5 + 0.5 * jitter)
 
     def _progress_bar(self, total: int) -> _ProgressContext:
         return _ProgressContext(self.description if self.progress else None, total)
