@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from detector.models import AnswerKey, ControlCase, Runner, case_for_item, case_for_variant, load_model
+from detector.models import (
+    AnswerKey,
+    ControlCase,
+    ControlModel,
+    Runner,
+    case_for_item,
+    case_for_variant,
+    load_model,
+)
 from detector.types import BenchmarkItem, GenParams, Variant
 
 LABELS = ("A", "B", "C", "D")
@@ -141,6 +149,8 @@ def test_control_spec_errors():
             load_model(bad)
     with pytest.raises(ValueError, match="p_right"):
         load_model("control/clean", p_right=2.0)
+    with pytest.raises(ValueError, match="memorized_fraction"):
+        ControlModel("control/contaminated", AnswerKey())  # the name promises memorization
     with pytest.raises(ValueError, match="kind"):
         ControlCase(gold="1", kind="essay")
     assert len(AnswerKey({"a": math_case(1)})) == 1

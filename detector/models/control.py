@@ -160,6 +160,11 @@ class ControlModel(SingleCallBackend):
         ]:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"control model {label} must be in [0, 1], got {value}")
+        if (memorized_fraction > 0) != name.startswith("control/contaminated"):
+            raise ValueError(
+                f"control model {name!r} with memorized_fraction={memorized_fraction}: a contaminated "
+                "control memorizes a positive fraction, a clean one none (load_model sets it from the name)"
+            )
         self.name = name
         self.answer_key = answer_key if answer_key is not None else AnswerKey()
         self.memorized_fraction = memorized_fraction
