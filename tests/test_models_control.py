@@ -154,3 +154,14 @@ def test_control_spec_errors():
     with pytest.raises(ValueError, match="kind"):
         ControlCase(gold="1", kind="essay")
     assert len(AnswerKey({"a": math_case(1)})) == 1
+
+
+def test_draws_are_stable_uniform_and_extend_past_one_hash():
+    from detector.models.control import Draws
+
+    a, b = Draws("key"), Draws("key")
+    seq = [a.random() for _ in range(4000)]
+    assert seq == [b.random() for _ in range(4000)] and len(set(seq)) == 4000
+    assert all(0.0 <= x < 1.0 for x in seq) and abs(sum(seq) / len(seq) - 0.5) < 0.02
+    assert sum(x < 0.25 for x in seq) / len(seq) == pytest.approx(0.25, abs=0.03)
+    assert [Draws("other").random() for _ in range(4)] != seq[:4]

@@ -10,15 +10,17 @@ continuation on truncation probes). Answers are deterministic per (prompt, seed)
 
 from __future__ import annotations
 
-import random
+import hashlib
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from detector.models.api import SingleCallBackend
 from detector.types import BenchmarkItem, Generation, GenParams, Variant, stable_seed
 
+T = TypeVar("T")
 KINDS = ("math", "multiple_choice", "text", "continuation")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _FILLER = (
@@ -32,6 +34,32 @@ MATH_STYLES = (
 )
 CHOICE_STYLES = ("The answer is ({a}).", "Answer: {a}", "Looking at each option, the correct one is {a}.")
 TEXT_STYLES = ("The answer is: {a}", "Answer: {a}")
+
+
+class Draws:
+    """Uniform draws from sha256(key, block): stable across processes, and much cheaper to
+    start than a `random.Random` (a control model starts one per prompt)."""
+
+    __slots__ = ("_key", "_block", "_buffer", "_pos")
+
+    def __init__(self, key: str):
+        self._key = key.encode("utf-8")
+        self._block = 0
+        self._buffer = hashlib.sha256(self._key).digest()
+        self._pos = 0
+
+    def random(self) -> float:
+        """A float in [0, 1) with 53 random bits."""
+        if self._pos == len(self._buffer):
+            self._block += 1
+            self._buffer = hashlib.sha256(self._key + self._block.to_bytes(8, "big")).digest()
+            self._pos = 0
+        value = int.from_bytes(self._buffer[self._pos : self._pos + 8], "big")
+        self._pos += 8
+        return (value >> 11) / 9007199254740992.0
+
+    def choice(self, options: Sequence[T]) -> T:
+        return options[int(self.random() * len(options))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +201,7 @@ class ControlModel(SingleCallBackend):
         self.p_memorized = p_memorized
         self.p_stale = p_stale
         self.p_continuation = p_continuation
+        self._memorized: dict[str, bool] = {}
 
     @property
     def cache_identity(self) -> tuple[str, str, str]:
@@ -182,8 +211,11 @@ class ControlModel(SingleCallBackend):
         """Whether this model memorized the original item `parent_id` (a stable hash draw)."""
         if self.memorized_fraction <= 0:
             return False
-        draw = stable_seed("memorized", self.seed, parent_id) / 2**64
-        return draw < self.memorized_fraction
+        known = self._memorized.get(parent_id)
+        if known is None:
+            known = stable_seed("memorized", self.seed, parent_id) / 2**64 < self.memorized_fraction
+            self._memorized[parent_id] = known
+        return known
 
     def call(self, prompt: str, params: GenParams, timeout_s: float) -> Generation:
         case = self.answer_key.get(prompt)
@@ -194,10 +226,10 @@ class ControlModel(SingleCallBackend):
                 "(control models answer only prompts registered in their AnswerKey)",
             )
         sample = params.sample_index if params.temperature > 0 else 0
-        rng = random.Random(stable_seed(self.seed, "control", prompt, sample))
+        rng = Draws(f"{self.seed}\x1fcontrol\x1f{sample}\x1f{prompt}")
         return Generation(text=self.answer(case, rng), finish_reason="stop", latency_s=0.0)
 
-    def answer(self, case: ControlCase, rng: random.Random) -> str:
+    def answer(self, case: ControlCase, rng: Draws) -> str:
         """The reply text to `case`, drawn with `rng`."""
         memorized = self.is_memorized(case.parent_id)
         if case.kind == "continuation":
@@ -211,7 +243,7 @@ class ControlModel(SingleCallBackend):
         return _render(case, case.gold if rng.random() < self.p_right else None, rng)
 
 
-def _render(case: ControlCase, answer: str | None, rng: random.Random) -> str:
+def _render(case: ControlCase, answer: str | None, rng: Draws) -> str:
     """Phrase `answer` (None: a plausible wrong answer) in a chat-like style."""
     if case.kind == "multiple_choice":
         label = answer if answer is not None else _wrong_label(case, rng)
@@ -223,16 +255,16 @@ def _render(case: ControlCase, answer: str | None, rng: random.Random) -> str:
     return rng.choice(TEXT_STYLES).format(a=text)
 
 
-def _wrong_label(case: ControlCase, rng: random.Random) -> str:
+def _wrong_label(case: ControlCase, rng: Draws) -> str:
     labels = case.labels or ("A", "B", "C", "D")
     others = [label for label in labels if label != case.gold]
     return rng.choice(others) if others else case.gold + "?"
 
 
-def _wrong_number(gold: str, rng: random.Random) -> str:
+def _wrong_number(gold: str, rng: Draws) -> str:
     text = gold.replace(",", "").strip()
     if not _NUMBER.fullmatch(text):
-        return str(rng.randint(2, 99))
+        return str(2 + int(rng.random() * 98))
     value = float(text)
     decimals = len(text.split(".")[1]) if "." in text else 0
     candidates = [value + d for d in (-10, -2, -1, 1, 2, 10)] + [value * 2, value + 100]
@@ -240,11 +272,11 @@ def _wrong_number(gold: str, rng: random.Random) -> str:
     return f"{wrong:.{decimals}f}"
 
 
-def _wrong_text(case: ControlCase, rng: random.Random) -> str:
+def _wrong_text(case: ControlCase, rng: Draws) -> str:
     others = [a for a in case.alternatives if a != case.gold]
     return rng.choice(others) if others else "I am not sure"
 
 
-def _other_text(gold: str, rng: random.Random) -> str:
+def _other_text(gold: str, rng: Draws) -> str:
     n_words = max(3, len(gold.split()))
     return " ".join(rng.choice(_FILLER) for _ in range(n_words))
