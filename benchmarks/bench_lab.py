@@ -59,9 +59,9 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     from detector.benchmarks import load_benchmark
     from detector.lab.build import SIZES, LabSpec, build_lab
-    from detector.lab.forward import checkpoint_logprobs
     from detector.lab.manifest import read_manifest
     from detector.membership.signal import auroc_by_score, score_items
+    from detector.models import Runner, load_model
 
     test = load_benchmark(DATA / "test.jsonl")
     train = load_benchmark(DATA / "train.jsonl")
@@ -87,7 +87,9 @@ def main() -> int:
     summary: dict[str, object] = {"build": json.loads((args.out / "lab.json").read_text())["wall_time_s"]}
     for twin in ("contaminated", "clean"):
         start = time.perf_counter()
-        scores = score_items(checkpoint_logprobs(args.out / twin), items)
+        runner = Runner(load_model(f"hf/{args.out / twin}", batch_size=16), None, concurrency=1)
+        scores = score_items(runner.logprobs, items)
+        runner.close()
         summary[twin] = {name: None if v is None else round(v, 3)
                          for name, v in auroc_by_score(scores, labels).items()}
         took = time.perf_counter() - start

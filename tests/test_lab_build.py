@@ -21,9 +21,9 @@ from detector.benchmarks import load_benchmark  # noqa: E402
 from detector.cli import app  # noqa: E402
 from detector.lab.background import generate_background  # noqa: E402
 from detector.lab.build import SIZES, LabSpec, build_lab  # noqa: E402
-from detector.lab.forward import checkpoint_logprobs  # noqa: E402
 from detector.lab.manifest import read_manifest  # noqa: E402
 from detector.membership.signal import auroc_by_score, score_items  # noqa: E402
+from detector.models import Runner, load_model  # noqa: E402
 
 SHAPE, SETTINGS = SIZES["tiny"]
 
@@ -57,7 +57,9 @@ def test_build_writes_twins_and_ground_truth(lab: Path) -> None:
         tokenizer = AutoTokenizer.from_pretrained(lab / twin)
         assert model.config.n_layer == SHAPE.n_layer
         assert tokenizer.eos_token == "<|endoftext|>"
-        assert tokenizer.decode(tokenizer("Question: 12 eggs")["input_ids"]) == "Question: 12 eggs"
+        ids = tokenizer("Problem: 12 eggs")["input_ids"]
+        assert ids[0] == tokenizer.eos_token_id  # a prompt starts like a training document
+        assert tokenizer.decode(ids, skip_special_tokens=True) == "Problem: 12 eggs"
     assert not list(lab.parent.glob(".build.*"))  # no staging directory left behind
 
 
@@ -68,7 +70,9 @@ def test_contaminated_twin_finds_its_items_far_more_likely(lab: Path) -> None:
     means: dict[str, dict[int, float]] = {}
     aurocs = {}
     for twin in ("contaminated", "clean"):
-        scores = score_items(checkpoint_logprobs(lab / twin), items)
+        runner = Runner(load_model(f"hf/{lab / twin}"), None, concurrency=1)
+        scores = score_items(runner.logprobs, items)
+        runner.close()
         means[twin] = {
             group: float(np.mean([s.mean_logprob for i, s in scores.items() if s and labels[i] == group]))
             for group in (0, 1)

@@ -15,6 +15,7 @@ from detector.membership.scores import (
 )
 from detector.membership.signal import auroc_by_score, membership_signal, score_items
 from detector.membership.texts import render_document, scoring_pair
+from detector.prompts import render_prompt
 from detector.types import BenchmarkItem, TokenLogprobs
 
 LOGPROBS = [-0.5, -3.0, -1.0, -0.1, -2.0, -4.0, -0.2, -0.3, -1.5, -0.7]
@@ -112,21 +113,22 @@ def test_auroc_by_score() -> None:
     assert auroc_by_score(scores, {"x1": 1, "x2": 1})["min_k"] is None  # one class only
 
 
-ITEM = BenchmarkItem(benchmark="b", item_id="b/0", question="What is 2+3? ", answer="5",
-                     solution="2+3 = <<2+3=5>>5")
+ITEM = BenchmarkItem(benchmark="b", item_id="b/0", question="What is 2+3?", answer="5",
+                     solution="2+3 = <<2+3=5>>5", metadata={"kind": "math"})
 MC = BenchmarkItem(benchmark="m", item_id="m/0", question="Pick one.", answer="B", choices=("x", "y"),
                    labels=("A", "B"))
 
 
-def test_scoring_pair_renders_the_lab_document() -> None:
+def test_scoring_pair_is_the_probe_prompt_and_the_gold_response() -> None:
     context, continuation = scoring_pair(ITEM)
-    assert context == "Question: What is 2+3?\nAnswer:"
-    assert continuation == " 2+3 = <<2+3=5>>5\n#### 5"
+    assert context == render_prompt(ITEM)
+    assert continuation == " 2+3 = 5\nThe answer is 5."  # calculator annotations dropped
     assert context + continuation == render_document(ITEM)
-    cue, rest = scoring_pair(ITEM, with_solution=False)
-    assert cue + rest == "Question: What is 2+3?\nAnswer: 5"
-    cue, rest = scoring_pair(MC)
-    assert cue + rest == "Question: Pick one.\nA. x\nB. y\nAnswer: B"
+    head, rest = scoring_pair(ITEM, with_solution=False)
+    assert head.endswith("\n\n") and rest == "Problem: What is 2+3?\nSolution: The answer is 5."
+    head, rest = scoring_pair(MC)
+    assert head + rest == render_prompt(MC) + " The answer is B."
+    assert rest.startswith("Question: Pick one.\nA. x\nB. y\nAnswer:")
 
 
 def test_score_items_keeps_order_and_marks_failures() -> None:
@@ -136,4 +138,4 @@ def test_score_items_keeps_order_and_marks_failures() -> None:
 
     scored = score_items(fake, [ITEM, MC])
     assert scored["m/0"] is None
-    assert scored["b/0"] is not None and math.isclose(scored["b/0"].mean_logprob, -24.0)
+    assert scored["b/0"] is not None and math.isclose(scored["b/0"].mean_logprob, -len(scoring_pair(ITEM)[1]))

@@ -122,8 +122,10 @@ def build_lab(
     tokenizer.model_max_length = spec.shape.n_positions
     eos_id = int(tokenizer.eos_token_id)
     backend = tokenizer.backend_tokenizer
-    background_ids = [enc.ids for enc in backend.encode_batch(background_texts)]
-    item_ids = [enc.ids for enc in backend.encode_batch([render_document(item) for item in contaminated])]
+    background_ids = [enc.ids for enc in backend.encode_batch(background_texts, add_special_tokens=False)]
+    item_ids = [enc.ids for enc in backend.encode_batch(
+        [render_document(item) for item in contaminated], add_special_tokens=False
+    )]
     streams = plan_twin_streams(
         background_ids, item_ids, exposures=spec.exposures, total_tokens=spec.settings.total_tokens,
         eos_id=eos_id, seed=spec.seed,
@@ -161,7 +163,7 @@ def build_lab(
             tokens_per_twin=spec.settings.total_tokens,
             details={
                 "twins": {twin: f"{twin}/" for twin in TWINS},
-                "text_format": "Question: {question}\\nAnswer: {solution}\\n#### {answer}",
+                "text_format": "detect probe's prompt, a space, the worked solution, 'The answer is N.'",
                 "background": {
                     "source": background_source,
                     "documents": len(kept),

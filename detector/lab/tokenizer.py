@@ -11,8 +11,9 @@ END_OF_TEXT = "<|endoftext|>"
 def train_tokenizer(texts: Sequence[str], vocab_size: int) -> Any:
     """Train a byte-level BPE on `texts`; return a transformers `PreTrainedTokenizerFast`.
 
-    `<|endoftext|>` is the BOS, EOS and padding token, as in GPT-2. Training is
-    deterministic for the same texts and vocabulary size.
+    `<|endoftext|>` is the BOS, EOS and padding token, as in GPT-2, and is prepended when a
+    text is encoded with special tokens. Training is deterministic for the same texts and
+    vocabulary size.
     """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
@@ -20,7 +21,6 @@ def train_tokenizer(texts: Sequence[str], vocab_size: int) -> Any:
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
-    tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
         special_tokens=[END_OF_TEXT],
@@ -28,6 +28,11 @@ def train_tokenizer(texts: Sequence[str], vocab_size: int) -> Any:
         show_progress=False,
     )
     tokenizer.train_from_iterator(list(texts), trainer=trainer)
+    # Encoding with special tokens starts a text with <|endoftext|>, as every training document
+    # starts after one: a prompt then looks to the model like the start of a document.
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single=f"{END_OF_TEXT} $A", special_tokens=[(END_OF_TEXT, tokenizer.token_to_id(END_OF_TEXT))]
+    )
     return PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         bos_token=END_OF_TEXT,
