@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-_TOKEN = re.compile(r"\s*\$?\s*(?:(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)|([-+*/()x×÷−]))")
+_TOKEN = re.compile(r"\s*\$?\s*(?:(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)|([-+*/()x×÷−–]))")
 
 
 class ExpressionError(ValueError):
@@ -70,7 +70,7 @@ def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
         if match.group(1) is not None:
             tokens.append(("num", match.group(1), match.start(1), match.end(1)))
         else:
-            op = {"x": "*", "×": "*", "÷": "/", "−": "-"}.get(match.group(2), match.group(2))
+            op = {"x": "*", "×": "*", "÷": "/", "−": "-", "–": "-"}.get(match.group(2), match.group(2))
             tokens.append(("op", op, match.start(2), match.end(2)))
         pos = match.end()
     return tokens

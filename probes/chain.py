@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from probes.arithmetic import ExpressionError, Node, evaluate, literals, parse_expression, parse_number
+from probes.arithmetic import ExpressionError, Node, Num, evaluate, literals, parse_expression, parse_number
 
 ANNOTATION_RE = re.compile(r"<<([^<>=]*)=([^<>]*)>>")
 FINAL_RE = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
@@ -15,7 +15,9 @@ FINAL_RE = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
 # each one (a constant is allowed only if one of its words occurs in the question).
 UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
     Fraction(1): ("",),
-    Fraction(2): ("half", "twice", "double", "pair", "both", "couple", "twin", "each other", "round trip"),
+    Fraction(2): ("half", "twice", "double", "pair", "both", "couple", "twin", "each other", "round trip",
+                  "weekend", "saturday and sunday", "there and back", "back and forth", "to and from"),
+    Fraction(5): ("weekday", "nickel"),
     Fraction(100): ("%", "percent", "cent", "dollar", "$", "century", "meter"),
     Fraction(60): ("minute", "hour", "second"),
     Fraction(24): ("day", "hour", "daily"),
@@ -23,7 +25,7 @@ UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
     Fraction(12): ("month", "year", "dozen", "foot", "feet", "inch", "annual"),
     Fraction(52): ("week", "year"),
     Fraction(365): ("year", "day", "annual"),
-    Fraction(30): ("month",),
+    Fraction(30): ("month", "june", "april", "september", "november"),
     Fraction(31): ("month", "january", "march", "may", "july", "august", "october", "december"),
     Fraction(4): ("month", "quarter", "week", "gallon", "quart"),
     Fraction(1000): ("kilo", "thousand", "liter", "litre", "ml", "km", "kg"),
@@ -64,7 +66,7 @@ class Step:
 
 # An equation written in prose, e.g. "54 − 37 = 17" or "$7.50 x 4 = $30": parts joined by "=".
 _PROSE_EQUATION_RE = re.compile(
-    r"[\d$.(][\d$.,()+\-−*/x×÷ ]*(?:=[ ]*\$?[ ]*[\d$.(][\d$.,()+\-−*/x×÷ ]*)+"
+    r"[\d$.(][\d$.,()+\-−*/x×÷ \xa0]*(?:=[ \xa0]*\$?[ \xa0]*[\d$.(][\d$.,()+\-−*/x×÷ \xa0]*)+"
 )
 _PLAIN_NUMBER_RE = re.compile(r"\s*\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s.,]*$")
 
@@ -97,6 +99,22 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
             steps.append(Step(core, tree, result, number.group(1), offset + lead, offset + res_start
                               + len(number.group(1)), False, text[lead + len(core):res_start]))
     return steps
+
+
+_TRAILING_EXPRESSION_RE = re.compile(r"([\d$.(][\d$.,()+\-−*/x×÷ \xa0]*)=[ \xa0]*\$?[ \xa0]*$")
+
+
+def _written_before(prose: str) -> tuple[str, Node] | None:
+    """The arithmetic expression that the prose right before a bare-number annotation shows."""
+    match = _TRAILING_EXPRESSION_RE.search(prose)
+    if match is None:
+        return None
+    text = match.group(1).strip()
+    try:
+        tree = parse_expression(text)
+    except ExpressionError:
+        return None
+    return (text, tree) if not isinstance(tree, Num) else None
 
 
 def parse_final_answer(solution_with_final: str) -> Fraction:
@@ -149,6 +167,10 @@ def parse_steps(solution: str) -> list[Step]:
             raise ChainError("unparseable_annotation", match.group(0)) from exc
         if computed != result:
             raise ChainError("annotation_mismatch", f"{expr_text} = {computed}, not {result_text}")
+        if isinstance(tree, Num):  # "5,000 + 1,000 = <<6000=6000>>": the computation is in the prose
+            written = _written_before(solution[:match.start()])
+            if written is not None and evaluate(written[1]) == result:
+                expr_text, tree = written
         steps.append(Step(expr_text, tree, result, result_text, match.start(), match.end()))
     steps.extend(_prose_steps(solution[prose_start:], prose_start))
     if "<<" in ANNOTATION_RE.sub("", solution):

@@ -15,91 +15,12 @@ from fractions import Fraction
 from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
-from probes.arithmetic import ExpressionError, Num, decimal_places, format_number, literals
+from probes.arithmetic import Num, decimal_places, format_number, literals
 from probes.base import ProbeSkip, build_variant
 from probes.chain import ChainError
 from probes.number_words import WORD_NUMBER_RE, match_case, parse_number_words, to_number_words
-from probes.numeric_template import Template, Var, alternative_choices, cached_template, execute
-
-ATTEMPTS = 60
-MAX_ABS = Fraction(10) ** 9
-
-
-def _sign(value: Fraction) -> int:
-    return (value > 0) - (value < 0)
-
-
-def _value_range(var: Var) -> tuple[int, int, int, int]:
-    """(scaled original, low, high, step) in units of 10**-decimals."""
-    scale = 10**var.decimals
-    original = int(var.value * scale)
-    low = max(2, original // 2)
-    high = max(original * 2, original + 8)
-    if var.percent and original <= 100 * scale:
-        high = min(high, 100 * scale - 1)
-    zeros = len(str(original)) - len(str(original).rstrip("0"))
-    step = 1
-    for candidate in (10**zeros, 5 * 10 ** max(zeros - 1, 0), 10 ** max(zeros - 1, 0)):
-        if (high // candidate) - ((low + candidate - 1) // candidate) + 1 >= 5:
-            step = candidate
-            break
-    return original, low, high, step
-
-
-def _draw(var: Var, rng: random.Random) -> Fraction:
-    original, low, high, step = _value_range(var)
-    first = (low + step - 1) // step
-    last = high // step
-    for _ in range(8):
-        scaled = rng.randint(first, last) * step
-        if scaled != original:
-            return Fraction(scaled, 10**var.decimals)
-    return var.value
-
-
-def _keeps_constraints(template: Template, values: list[Fraction], results: list[Fraction]) -> bool:
-    originals = [var.value for var in template.variables]
-    anchors = originals + template.constants
-    new_anchors = values + template.constants
-    for i in range(len(anchors)):
-        for j in range(i + 1, len(anchors)):
-            if _sign(anchors[i] - anchors[j]) != _sign(new_anchors[i] - new_anchors[j]):
-                return False
-    for step, new in zip(template.steps, results, strict=True):
-        old = step.result
-        if _sign(new) != _sign(old) or abs(new) > MAX_ABS:
-            return False
-        if old.denominator == 1:
-            if new.denominator != 1:
-                return False
-        else:
-            places = decimal_places(new)
-            if places is None or places > max(2, decimal_places(old) or 0):
-                return False
-    return results[-1] != template.final_value
-
-
-def sample_values(template: Template, rng: random.Random) -> tuple[list[Fraction], list[Fraction]] | None:
-    """Draw new values that keep every constraint and agree under every reading; None if none found."""
-    free = template.free
-    alternatives = alternative_choices(template)
-    for attempt in range(ATTEMPTS):
-        values = [var.value for var in template.variables]
-        chosen = free
-        if attempt >= ATTEMPTS // 3 and len(free) > 1:
-            chosen = rng.sample(free, rng.randint(1, len(free)))
-        for i in chosen:
-            values[i] = _draw(template.variables[i], rng)
-        try:
-            results, _ = execute(template, values)
-            if not _keeps_constraints(template, values, results):
-                continue
-            if any(execute(template, values, combo)[0][-1] != results[-1] for combo in alternatives):
-                continue
-        except ExpressionError:
-            continue
-        return values, results
-    return None
+from probes.numeric_sampling import sampler_for
+from probes.numeric_template import Template, Var, cached_template, execute
 
 
 def _format_mention(var: Var, new: Fraction, text: str, commas: bool, word: bool) -> str:
@@ -233,7 +154,7 @@ class NumericProbe:
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
         template = self.template(item)
-        drawn = sample_values(template, rng)
+        drawn = sampler_for(template).sample(rng)
         if drawn is None:
             return None
         values, results = drawn

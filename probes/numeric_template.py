@@ -64,6 +64,7 @@ class Template:
     sources: list[list[tuple[Source, ...]]]
     final_value: Fraction
     constants: list[Fraction] = field(default_factory=list)
+    sampler: object | None = field(default=None, repr=False, compare=False)  # built by numeric_sampling
 
     @property
     def free(self) -> list[int]:
@@ -111,6 +112,20 @@ def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: l
     return tuple(readings)
 
 
+def _maybe_used_implicitly(value: Fraction, chain_literals: list[Fraction], known: set[Fraction]) -> bool:
+    """True if some chain literal is one operation away from `value` and another known number
+    (e.g. "four pizzas, two cost $30, the other two" gives 2 = 4 - 2): then the number may be used
+    in unwritten arithmetic and the item is skipped rather than guessed."""
+    for literal in chain_literals:
+        for other in known:
+            candidates = [value + other, value - other, other - value, value * other]
+            if other:
+                candidates += [value / other, other / value] if value else [value / other]
+            if literal in candidates:
+                return True
+    return False
+
+
 def build_template(question: str, solution: str, answer: str) -> Template:
     """Build the template of one item, or raise ChainError naming why it cannot be re-derived.
 
@@ -130,9 +145,13 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         [_explain(lit.value, i, steps, variables, fixed) for lit in literals(step.tree)]
         for i, step in enumerate(steps)
     ]
+    chain_literals = [lit.value for step in steps for lit in literals(step.tree)]
+    known = {v.value for v in variables} | {step.result for step in steps} | fixed | set(chain_literals)
     for var in variables:
         if not var.used and not var.frozen:
-            raise ChainError("unmapped_question_number", f"{var.mentions[0].text} is not used by the chain")
+            if _maybe_used_implicitly(var.value, chain_literals, known):
+                raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be used implicitly")
+            var.frozen = True  # stated but not used by the chain: kept as it is
     constants = sorted({s.value for row in sources for readings in row for s in readings
                         if s.kind == "const" and s.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:

@@ -68,6 +68,8 @@ def find_mentions(question: str) -> list[Mention]:
             if match.group("frac"):
                 num, den = text.split("/")
                 value = Fraction(int(num), int(den)) if int(den) else Fraction(0)
+            elif match.group("ordinal"):
+                value = Fraction(int(re.match(r"\d+", text).group(0)))  # type: ignore[union-attr]
             elif match.group("mixed"):
                 whole, frac = text.split(" ")
                 num, den = frac.split("/")
@@ -79,13 +81,15 @@ def find_mentions(question: str) -> list[Mention]:
         text = match.group(0)
         value = parse_number_words(text)
         start = match.start()
-        if value is None:  # e.g. "two three-day trips": keep only the first word
-            first = re.match(r"[A-Za-z]+", text)
-            assert first is not None
-            text = first.group(0)
-            value = parse_number_words(text)
-            if value is None:
-                continue
+        if value is None:  # e.g. "one fifty-dollar bill": read each word on its own
+            for word in re.finditer(r"[A-Za-z]+", text):
+                single = parse_number_words(word.group(0))
+                if single is not None:
+                    kind = "fixed" if single <= 1 else "word"
+                    begin, end = start + word.start(), start + word.end()
+                    mentions.append(Mention(begin, end, word.group(0), Fraction(single), kind))
+                    taken.append((begin, end))
+            continue
         kind = "fixed" if value <= 1 else "word"
         tail = question[start + len(text):start + len(text) + 9].lower()
         if kind == "word" and re.match(r"\s*(%|percent\b)", tail):
