@@ -1,6 +1,6 @@
 """The searchable form of benchmark items: parts, shingle sets, MinHash signatures, LSH buckets.
 
-Each item contributes parts (its question, its worked solution, its choices joined), each
+Each item contributes parts (its question; with its labelled choices; its worked solution), each
 cut into chunks of at most `MAX_PART_WORDS` words; parts shorter than `min_words` are left
 out (they are too short to tell from chance). Parts are grouped into buckets by length:
 a part of L shingles is searched with windows of `WINDOW_STEPS * stride` shingles moved by
@@ -30,7 +30,7 @@ class OverlapConfig:
     """How a scan searches: shingle size, MinHash size and seed, LSH and verification thresholds."""
 
     threshold: float = 0.2
-    num_perm: int = 128
+    num_perm: int = 64  # at threshold 0.2 datasketch bands 28 x 2 = 56 values: 128 adds nothing
     seed: int = 1
     shingle_size: int = 4
     min_words: int = 10
@@ -52,7 +52,7 @@ class ItemPart:
     """One searchable piece of an item."""
 
     item_index: int
-    part: str  # "question", "solution" or "choices"
+    part: str  # "question", "question_choices" or "solution"
     word_hashes: np.ndarray
     shingles: np.ndarray  # unique uint32 shingle hashes
 
@@ -60,16 +60,21 @@ class ItemPart:
 def item_texts(item: BenchmarkItem) -> list[tuple[str, str]]:
     """The (part name, text) pairs searched for an item."""
     texts = [("question", item.question)]
+    if item.choices:
+        labels = item.labels if len(item.labels) == len(item.choices) else ("",) * len(item.choices)
+        options = "\n".join(f"{label}. {choice}" if label else choice for label, choice in zip(
+            labels, item.choices, strict=True))
+        texts.append(("question_choices", f"{item.question}\n{options}"))
     if item.solution:
         texts.append(("solution", item.solution))
-    if item.choices:
-        texts.append(("choices", " ".join(item.choices)))
     return texts
 
 
 def item_full_text(item: BenchmarkItem) -> str:
     """The item as one text (question, choices, solution), used when an item is the document."""
-    return "\n".join(text for _, text in item_texts(item))
+    texts = dict(item_texts(item))
+    first = texts.get("question_choices", item.question)
+    return f"{first}\n{item.solution}" if item.solution else first
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Bucket:
     stride: int
     part_ids: np.ndarray
     lsh: BandIndex
+    min_shingles: int  # the smallest part's number of distinct shingles
 
 
 @dataclass
@@ -134,7 +140,8 @@ def build_index(items: Sequence[BenchmarkItem], config: OverlapConfig) -> Overla
         if bit >= 64:
             raise ValueError("too many part lengths for one index (at most 64 window sizes)")
         ids = np.flatnonzero(strides == stride)
-        buckets.append(Bucket(stride, ids, BandIndex(signatures[ids], config.threshold, config.num_perm)))
+        lsh = BandIndex(signatures[ids], config.threshold, config.num_perm)
+        buckets.append(Bucket(stride, ids, lsh, min(len(parts[i].shingles) for i in ids)))
         masks_per_part[ids] |= np.uint64(1) << np.uint64(bit)
     if parts:
         all_hashes = np.concatenate([p.shingles for p in parts])

@@ -61,21 +61,32 @@ class MinHasher:
             out[row] = self.signature(hashes)
         return out
 
+    def permuted_columns(self, hashes: np.ndarray) -> np.ndarray:
+        """The permuted values as a (num_perm, len(hashes)) matrix: the layout fast minima need."""
+        mixed = _fmix32(np.asarray(hashes, dtype=np.uint32))
+        return self._a[:, None] * mixed[None, :] + self._b[:, None]
+
     def range_signatures(self, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """Signatures of the windows hashes[starts[i]:ends[i]] (each non-empty), vectorised.
 
-        Rows shared by overlapping windows are permuted once.
+        Each needed row is permuted once, however many windows overlap it; windows may
+        overlap and come in any order.
         """
-        lengths = ends - starts
         if len(starts) == 0:
             return np.zeros((0, self.num_perm), dtype=np.uint32)
+        lengths = ends - starts
         if np.any(lengths <= 0):
             raise ValueError("every window must hold at least one shingle")
-        offsets = np.cumsum(lengths) - lengths
-        rows = np.arange(lengths.sum()) - np.repeat(offsets - starts, lengths)
-        needed, inverse = np.unique(rows, return_inverse=True)
-        matrix = self.permuted(hashes[needed])
-        return np.minimum.reduceat(matrix[inverse], offsets, axis=0)
+        low = int(starts.min())
+        size = int(ends.max()) - low + 1
+        cover = np.bincount(starts - low, minlength=size) - np.bincount(ends - low, minlength=size)
+        needed = low + np.flatnonzero(np.cumsum(cover)[:-1] > 0)
+        local = np.searchsorted(needed, starts)
+        columns = self.permuted_columns(hashes[needed])
+        columns = np.concatenate([columns, np.zeros((self.num_perm, 1), dtype=np.uint32)], axis=1)
+        # reduceat over [start, end) pairs: odd outputs are the (ignored) stretches between windows.
+        bounds = np.stack([local, local + lengths], axis=1).ravel()
+        return np.minimum.reduceat(columns, bounds, axis=1)[:, ::2].T.copy()
 
 
 def estimate_jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:

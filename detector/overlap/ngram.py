@@ -2,7 +2,8 @@
 
 An item is contaminated in a document if any of its 13-word n-grams (after the same
 normalisation as the MinHash scan) occurs in the document; items shorter than 13 words
-cannot be flagged, as in the harness. Python sets of n-gram strings, as the harness does.
+cannot be flagged, as in the harness. A Python dict of word 13-tuples, as the harness keeps
+a set of n-grams.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ class NgramMatcher:
     def __init__(self, items: Sequence[BenchmarkItem], n: int = NGRAM):
         self.items = tuple(items)
         self.n = n
-        self.grams: dict[str, list[tuple[int, str]]] = {}
+        self.grams: dict[tuple[str, ...], list[tuple[int, str]]] = {}
         self.gram_counts: dict[tuple[int, str], int] = {}
         for item_index, item in enumerate(self.items):
             for part, text in item_texts(item):
                 words = split_words(text)
-                grams = {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+                grams = set(zip(*(words[k:] for k in range(n)), strict=False))
                 self.gram_counts[(item_index, part)] = len(grams)
                 for gram in grams:
                     self.grams.setdefault(gram, []).append((item_index, part))
@@ -45,20 +46,19 @@ class NgramMatcher:
         rows: list[dict[str, Any]] = []
         for doc_id, text in zip(doc_ids, texts, strict=True):
             words = split_words(text)
-            hits: dict[tuple[int, str], tuple[int, set[str]]] = {}
-            for i in range(len(words) - n + 1):
-                gram = " ".join(words[i : i + n])
+            hits: dict[tuple[int, str], tuple[int, set[tuple[str, ...]]]] = {}
+            for i, gram in enumerate(zip(*(words[k:] for k in range(n)), strict=False)):
                 owners = grams.get(gram)
                 if owners:
                     for owner in owners:
-                        first, seen = hits.setdefault(owner, (i, set()))
-                        seen.add(gram)
+                        hits.setdefault(owner, (i, set()))[1].add(gram)
             if hits:
                 rows.extend(self._rows(hits, doc_id, text, corpus_file))
         return best_per_item(rows)
 
     def _rows(
-        self, hits: dict[tuple[int, str], tuple[int, set[str]]], doc_id: str, text: str, corpus_file: str
+        self, hits: dict[tuple[int, str], tuple[int, set[tuple[str, ...]]]], doc_id: str, text: str,
+        corpus_file: str,
     ) -> list[dict[str, Any]]:
         from detector.overlap.shingles import tokenize
 

@@ -4,10 +4,15 @@ A window can only collide with an item part in an LSH band if it holds at least 
 part's shingles: the affine permutations are bijections of 32-bit values, so equal minima
 mean equal shingle hashes. We therefore sign only the windows that contain an item shingle.
 This is exact: the candidates are the ones a scan of every window would return.
+
+We also skip windows whose Jaccard similarity with every part of their bucket is provably
+below `threshold / 2`: a window holding c item shingles shares at most c shingles with a
+part of S shingles, so its Jaccard similarity is at most c / S.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,10 +60,10 @@ def _windows_with_hits(
     tail = (doc_shingles > width) & (rel >= doc_shingles - width)
     tail_starts = (doc_start + doc_shingles - width)[tail]
     tail_ends = (doc_start + doc_shingles)[tail]
-    pairs = np.unique(
-        np.stack([np.concatenate([starts, tail_starts]), np.concatenate([ends, tail_ends])], axis=1), axis=0
-    )
-    return pairs[:, 0], pairs[:, 1]
+    # A window's end follows from its start (same bucket, same document): dedupe on starts.
+    all_starts = np.concatenate([starts, tail_starts])
+    unique_starts, first = np.unique(all_starts, return_index=True)
+    return unique_starts, np.concatenate([ends, tail_ends])[first]
 
 
 def find_candidates(
@@ -84,9 +89,13 @@ def find_candidates(
         if not selected.any():
             continue
         hit_docs = docs[selected]
-        starts, ends = _windows_with_hits(
-            positions[selected], doc_first[hit_docs], doc_count[hit_docs], bucket.stride
-        )
+        hits = positions[selected]
+        starts, ends = _windows_with_hits(hits, doc_first[hit_docs], doc_count[hit_docs], bucket.stride)
+        held = np.searchsorted(hits, ends) - np.searchsorted(hits, starts)
+        enough = held >= max(1, math.ceil(0.5 * index.config.threshold * bucket.min_shingles))
+        starts, ends = starts[enough], ends[enough]
+        if len(starts) == 0:
+            continue
         signatures = index.hasher.range_signatures(shingles, starts, ends)
         window_rows, bucket_rows = bucket.lsh.query(signatures)
         if len(window_rows) == 0:
