@@ -35,6 +35,9 @@ SIMILARITY_BOUNDS: Mapping[str, tuple[float, float]] = {
     "cloze": (0.98, 0.0),
     "truncate": (0.95, 0.0),
 }
+# Two variants of one item are near-duplicates at or above this similarity (default: the family's
+# ceiling). Numeric variants with any different number are different problems with other answers.
+DUPLICATE_AT: Mapping[str, float] = {"numeric": 1.0}
 DRAWS_PER_VARIANT = 3
 # Families whose variants keep the parent's gold (as text) unchanged.
 GOLD_KEEPING = frozenset({"entity", "distractor", "paraphrase", "option-shuffle", "option-relabel"})
@@ -158,7 +161,8 @@ def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[
         return "too_similar_to_parent", similarity, shingles
     if similarity < floor:
         return "too_different_from_parent", similarity, shingles
-    if any(exact_jaccard(shingles, other) >= ceiling for other in kept):
+    duplicate_at = DUPLICATE_AT.get(variant.family, ceiling)
+    if any(exact_jaccard(shingles, other) >= duplicate_at for other in kept):
         return "near_duplicate", similarity, shingles
     return None, similarity, shingles
 

@@ -71,10 +71,24 @@ _PROSE_EQUATION_RE = re.compile(
 _PLAIN_NUMBER_RE = re.compile(r"\s*\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s.,]*$")
 
 
+_WORD_OPERATORS_RE = re.compile(r"\b(plus|minus|times|multiplied by|divided by|equals)\b", re.IGNORECASE)
+_SYMBOL_OF = {"plus": "+", "minus": "-", "times": "*", "multiplied by": "*", "divided by": "/", "equals": "="}
+
+
+def _arithmetic_view(text: str) -> str:
+    """The prose with word operators as symbols and `%` as a space, padded to the same length,
+    so that positions in the view are positions in the text ("200 minus 174 equals 26")."""
+    def symbol(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return _SYMBOL_OF[word.lower()].ljust(len(word))
+    return _WORD_OPERATORS_RE.sub(symbol, text).replace("%", " ")
+
+
 def _prose_steps(text: str, offset: int) -> list[Step]:
     """Unannotated computations in the prose: `expr = number` pairs that evaluate exactly."""
     steps: list[Step] = []
-    for match in _PROSE_EQUATION_RE.finditer(text):
+    view = _arithmetic_view(text)
+    for match in _PROSE_EQUATION_RE.finditer(view):
         parts = match.group(0).split("=")
         position = match.start()
         bounds = []
@@ -82,7 +96,7 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
             bounds.append((position, position + len(part)))
             position += len(part) + 1
         for (a_start, a_end), (b_start, b_end) in zip(bounds, bounds[1:], strict=False):
-            left, right = text[a_start:a_end], text[b_start:b_end]
+            left, right = view[a_start:a_end], view[b_start:b_end]
             number = _PLAIN_NUMBER_RE.match(right)
             core = left.strip()
             if number is None or not re.search(r"\d\s*\$?\s*[-+*/x×÷−]\s*\$?\s*[\d.(]", core):
@@ -96,8 +110,9 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
             except ExpressionError:
                 continue
             res_start = b_start + number.start(1)
-            steps.append(Step(core, tree, result, number.group(1), offset + lead, offset + res_start
-                              + len(number.group(1)), False, text[lead + len(core):res_start]))
+            res_end = res_start + len(number.group(1))
+            steps.append(Step(text[lead:lead + len(core)], tree, result, number.group(1), offset + lead,
+                              offset + res_end, False, text[lead + len(core):res_start]))
     return steps
 
 

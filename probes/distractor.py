@@ -33,9 +33,9 @@ _FIELDS = {"Person": PERSONS, "color": COLORS, "season": SEASONS, "place": PLACE
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def _absent(words: str, text: str) -> bool:
-    words_found = re.findall(r"[A-Za-z]{3,}", words)
-    return not any(re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE) for w in words_found)
+def _absent(words: str, item_words: set[str]) -> bool:
+    """True if no word (3+ letters) of `words` occurs among the item's lower-cased words."""
+    return not any(w.lower() in item_words for w in re.findall(r"[A-Za-z]{3,}", words))
 
 
 class DistractorProbe:
@@ -47,14 +47,15 @@ class DistractorProbe:
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
         text = "\n".join([item.question, item.solution or "", *item.choices])
+        item_words = set(re.findall(r"[a-z]+", text.lower()))
         template_index = rng.randrange(len(TEMPLATES))
         template, own_words = TEMPLATES[template_index]
-        if not all(_absent(word, text) for word in own_words):
+        if not all(_absent(word, item_words) for word in own_words):
             return None
         filled: dict[str, str] = {}
         for field, options in _FIELDS.items():
             if "{" + field + "}" in template:
-                usable = [o for o in options if _absent(o, text)]
+                usable = [o for o in options if _absent(o, item_words)]
                 if not usable:
                     return None
                 filled[field] = rng.choice(usable)

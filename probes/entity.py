@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
@@ -45,11 +46,11 @@ _LENGTH_WEIGHT_VOLUME = re.compile(
 )
 
 
-def _word_re(word: str) -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(word)}\b")
+_WORDS_RE = re.compile(r"[A-Za-z]+")
 
 
-def _alternation(words: list[str], flags: int) -> re.Pattern[str]:
+@lru_cache(maxsize=4096)
+def _alternation(words: tuple[str, ...], flags: int) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", flags)
 
 
@@ -67,16 +68,20 @@ class EntityProbe:
     def _groups(self, item: BenchmarkItem, rng: random.Random) -> list[list[tuple[str, str]]]:
         """Candidate swaps, grouped so that the forms of one entity change together."""
         text = _all_text(item)
+        words = set(_WORDS_RE.findall(text))  # case-sensitive words and two-word phrases of the item
+        tokens = _WORDS_RE.findall(text)
+        words |= {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+        question_words = set(_WORDS_RE.findall(item.question))
+        lowered_words = {w.lower() for w in words}
         groups: list[list[tuple[str, str]]] = []
         for names in (FEMALE_NAMES, MALE_NAMES):
-            present = [n for n in names if _word_re(n).search(item.question)]
-            unused = [n for n in names if n not in present and not _word_re(n).search(text)]
-            rng.shuffle(unused)
-            groups.extend([pair] for pair in zip(present, unused, strict=False))
-        lowered = text.lower()
-        present_objects = [o for o in OBJECTS if any(_word_re(form).search(lowered) for form in o)]
-        free_objects = [o for o in OBJECTS if not any(_word_re(form).search(lowered) for form in o)]
-        rng.shuffle(free_objects)
+            present = [n for n in names if n in question_words]
+            unused = [n for n in names if n not in words]
+            replacements = rng.sample(unused, min(len(present), len(unused)))
+            groups.extend([pair] for pair in zip(present, replacements, strict=False))
+        present_objects = [o for o in OBJECTS if o[0] in lowered_words or o[1] in lowered_words]
+        free_objects = [o for o in OBJECTS if o[0] not in lowered_words and o[1] not in lowered_words]
+        free_objects = rng.sample(free_objects, min(len(present_objects), len(free_objects)))
         for old, new in zip(present_objects, free_objects, strict=False):
             groups.append([(old[1], new[1]), (old[0], new[0])])
         units = {m.group(0).lower() for m in _LENGTH_WEIGHT_VOLUME.finditer(text)}
@@ -84,7 +89,7 @@ class EntityProbe:
         if len(dimensions) == 1:
             for pair in UNITS:
                 for side, other in ((pair[0], pair[1]), (pair[1], pair[0])):
-                    if units & set(side) and not _word_re(other[0]).search(lowered):
+                    if units & set(side) and other[0] not in lowered_words and other[1] not in lowered_words:
                         groups.append([(side[1], other[1]), (side[0], other[0])])
         return groups
 
@@ -98,7 +103,7 @@ class EntityProbe:
         names = [old for old in table if old[:1].isupper()]
         things = [old for old in table if not old[:1].isupper()]
         groups_by_case = ((names, 0), (things, re.IGNORECASE))
-        patterns = [_alternation(words, flags) for words, flags in groups_by_case if words]
+        patterns = [_alternation(tuple(words), flags) for words, flags in groups_by_case if words]
 
         def swap(text: str) -> str:
             def one(match: re.Match[str]) -> str:

@@ -79,6 +79,10 @@ class Sampler:
         self.results = [step.result for step in template.steps]
         self.integral = [r.denominator == 1 for r in self.results]
         self.signs = [_sign(r) for r in self.results]
+        # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
+        self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
+                       for r in self.results]
+        self.final = float(template.final_value)
 
     @staticmethod
     def _float_source(source: Source) -> tuple[str, int, str, float]:
@@ -145,8 +149,8 @@ class Sampler:
     def _float_screen(self, values: list[Fraction]) -> bool:
         floats = [float(v) for v in values]
         results: list[float] = []
-        rows = zip(self.template.steps, self.float_sources, self.integral, self.signs, strict=True)
-        for step, row, integral, sign in rows:
+        rows = zip(self.template.steps, self.float_sources, self.scales, self.signs, strict=True)
+        for step, row, scale, sign in rows:
             lits = []
             for kind, index, transform, value in row:
                 if kind == "var":
@@ -156,11 +160,11 @@ class Sampler:
                 else:
                     lits.append(value)
             result = evaluate(step.tree, lits)
-            off_integer = integral and abs(result - round(result)) > 1e-6 * max(1.0, abs(result))
-            if _sign(result) != sign or off_integer:
+            scaled = result * scale
+            if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
                 return False
             results.append(result)
-        return True
+        return results[-1] != self.final
 
     def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
         results, _ = execute(self.template, values)
