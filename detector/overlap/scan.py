@@ -248,6 +248,7 @@ class _progress_bar:
     def __enter__(self) -> Callable[[int], None]:
         if not self.enabled:
             return lambda n: None
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -258,7 +259,7 @@ class _progress_bar:
 
         self._progress = Progress(
             "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-            TransferSpeedColumn(), TimeRemainingColumn(), transient=False,
+            TransferSpeedColumn(), TimeRemainingColumn(), transient=True, console=Console(stderr=True),
         )
         self._progress.start()
         task = self._progress.add_task(f"overlap ({self.label})", total=self.total)

@@ -1,0 +1,178 @@
+"""Overlap benchmark: MinHash scan vs exact 13-grams vs a straightforward datasketch loop.
+
+Builds (once) a ~50 MB JSONL corpus with GSM8K/MMLU test items injected verbatim and with
+10% / 20% of their words edited (benchmarks/make_overlap_corpus.py), then measures on the
+same corpus in one run: recall per condition, false matches per 10,000 clean documents,
+throughput (MB per CPU-second, one process) and the ratios between methods; with --big,
+the peak memory of a scan of the 50 MB corpus and of a 500 MB one (generated to /tmp and
+deleted afterwards).
+
+    python benchmarks/bench_overlap.py [--big]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from make_overlap_corpus import load_test_items  # noqa: E402
+
+from detector.overlap.corpus import read_documents  # noqa: E402
+from detector.overlap.index import WINDOW_STEPS, OverlapConfig  # noqa: E402
+from detector.overlap.scan import make_matcher, scan_file  # noqa: E402
+from detector.overlap.shingles import word_shingles  # noqa: E402
+
+CORPUS = Path("/tmp/overlap_bench/corpus.jsonl")
+
+
+def ensure_corpus(path: Path, mb: float) -> None:
+    if not path.exists():
+        command = [sys.executable, str(HERE / "make_overlap_corpus.py"), "--mb", str(mb), "--out", str(path)]
+        subprocess.run(command, check=True)
+
+
+def timed_scan(method: str, config: OverlapConfig, path: Path):  # type: ignore[no-untyped-def]
+    items = load_test_items()
+    matcher = make_matcher(items, config, method)
+    wall, cpu = time.perf_counter(), time.process_time()
+    frame, documents = scan_file(matcher, str(path), config)
+    return frame, documents, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def evaluate(frame, truth: dict, min_similarity: float = 0.0) -> dict:  # type: ignore[no-untyped-def]
+    import polars as pl
+
+    frame = frame.filter(pl.col("verified_similarity") >= min_similarity)
+    injected = {(t["doc_id"], t["item_id"]): t["condition"] for t in truth["injected"]}
+    injected_docs = {t["doc_id"] for t in truth["injected"]}
+    found = set(frame.select("doc_id", "item_id").iter_rows())
+    total = Counter(injected.values())
+    hit = Counter(c for key, c in injected.items() if key in found)
+    clean_docs = truth["documents"] - len(injected_docs)
+    false = sum(1 for doc, _ in found if doc not in injected_docs)
+    return {
+        "recall": {c: round(hit[c] / total[c], 4) for c in sorted(total)},
+        "found": found,
+        "false_matches": false,
+        "false_per_10k_clean_docs": round(10_000 * false / clean_docs, 3),
+        "clean_docs": clean_docs,
+    }
+
+
+def datasketch_baseline(config: OverlapConfig, path: Path, max_chars: int) -> tuple[float, int]:
+    """MinHash.update per shingle and MinHashLSH.query per window, same windows; MB per CPU-second."""
+    from datasketch import MinHash, MinHashLSH
+
+    matcher = make_matcher(load_test_items(), config, "minhash")
+    index = matcher.index  # type: ignore[attr-defined]
+    lshs = []
+    for bucket in index.buckets:
+        lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+        for part_id in bucket.part_ids:
+            signature = index.signatures[part_id]
+            lsh.insert(int(part_id), MinHash(config.num_perm, config.seed, hashvalues=signature, scheme="affine32"))
+        lshs.append((bucket.stride, lsh))
+    texts = []
+    size = 0
+    for batch in read_documents(str(path)):
+        for text in batch.texts:
+            texts.append(text)
+            size += len(text)
+            if size >= max_chars:
+                break
+        break
+    n = config.shingle_size
+    candidates = 0
+    cpu = time.process_time()
+    for text in texts:
+        shingles = [s.encode() for s in word_shingles(text, n)]
+        for stride, lsh in lshs:
+            width = stride * WINDOW_STEPS
+            for start in range(0, max(1, len(shingles) - width + 1), stride):
+                minhash = MinHash(config.num_perm, config.seed)
+                for shingle in shingles[start : start + width]:
+                    minhash.update(shingle)
+                candidates += len(lsh.query(minhash))
+    return size / 1e6 / (time.process_time() - cpu), candidates
+
+
+def peak_rss(path: Path) -> float:
+    """Peak RSS (MB) of a separate process that scans `path`."""
+    code = (
+        f"import resource,sys; sys.path.insert(0, {str(HERE)!r}); sys.path.insert(0, {str(HERE.parent)!r});"
+        "from make_overlap_corpus import load_test_items;"
+        "from detector.overlap.index import OverlapConfig;"
+        "from detector.overlap.scan import make_matcher, scan_file;"
+        f"c=OverlapConfig(); m=make_matcher(load_test_items(), c); scan_file(m, {str(path)!r}, c);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return int(out.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="overlap benchmark")
+    parser.add_argument("--big", action="store_true", help="also measure peak memory at 50 MB and 500 MB")
+    parser.add_argument("--baseline-chars", type=int, default=300_000)
+    args = parser.parse_args()
+    ensure_corpus(CORPUS, 50)
+    truth = json.loads(CORPUS.with_suffix(".truth.json").read_text())
+    size_mb = CORPUS.stat().st_size / 1e6
+    config = OverlapConfig()
+    injected_count = len(truth["injected"])
+    print(f"corpus {CORPUS}: {size_mb:.1f} MB, {truth['documents']} documents, {injected_count} injected")
+    print(f"config: {config}")
+
+    results = {}
+    for method in ("minhash", "ngram13"):
+        frame, documents, wall, cpu = timed_scan(method, config, CORPUS)
+        results[method] = (frame, wall, cpu)
+        speed = f"{size_mb / cpu:.2f} MB/cpu-s ({size_mb / wall:.2f} MB/s wall)"
+        print(f"\n{method}: {speed}, {len(frame)} matches")
+        for floor in ((config.min_similarity, 0.7) if method == "minhash" else (0.0,)):
+            scored = evaluate(frame, truth, floor)
+            label = f" (verified_similarity >= {floor})" if method == "minhash" else ""
+            print(f"  recall{label}: {scored['recall']}")
+            print(f"  false matches in clean docs: {scored['false_matches']} = "
+                  f"{scored['false_per_10k_clean_docs']} per 10,000 ({scored['clean_docs']} clean docs)")
+    union = evaluate(results["minhash"][0], truth)["found"] | evaluate(results["ngram13"][0], truth)["found"]
+    injected = {(t["doc_id"], t["item_id"]): t["condition"] for t in truth["injected"]}
+    total = Counter(injected.values())
+    union_hits = Counter(c for k, c in injected.items() if k in union)
+    union_recall = {c: round(union_hits[c] / total[c], 4) for c in sorted(total)}
+    print(f"\nunion minhash | ngram13 recall: {union_recall}")
+
+    baseline_speed, _ = datasketch_baseline(config, CORPUS, args.baseline_chars)
+    minhash_speed = size_mb / results["minhash"][2]
+    ngram_speed = size_mb / results["ngram13"][2]
+    print(f"\ndatasketch loop (MinHash.update per shingle, MinHashLSH.query per window), "
+          f"{args.baseline_chars / 1e6:.1f} MB subsample: {baseline_speed:.3f} MB/cpu-s")
+    print(f"speed ratio minhash / ngram13:    {minhash_speed / ngram_speed:.2f}x (target >= 2)")
+    print(f"speed ratio minhash / datasketch: {minhash_speed / baseline_speed:.1f}x (target >= 10)")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+    if args.big:
+        print(f"\npeak RSS scanning 50 MB: {peak_rss(CORPUS):.0f} MB")
+        big = Path("/tmp/overlap_bench/corpus_500.jsonl")
+        try:
+            ensure_corpus(big, 500)
+            print(f"peak RSS scanning {big.stat().st_size / 1e6:.0f} MB: {peak_rss(big):.0f} MB")
+        finally:
+            for leftover in (big, big.with_suffix(".truth.json")):
+                if leftover.exists():
+                    os.unlink(leftover)
+
+
+if __name__ == "__main__":
+    main()
