@@ -81,7 +81,8 @@ def datasketch_baseline(config: OverlapConfig, path: Path, max_chars: int) -> tu
         lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
         for part_id in bucket.part_ids:
             signature = index.signatures[part_id]
-            lsh.insert(int(part_id), MinHash(config.num_perm, config.seed, hashvalues=signature, scheme="affine32"))
+            sketch = MinHash(config.num_perm, config.seed, hashvalues=signature, scheme="affine32")
+            lsh.insert(int(part_id), sketch)
         lshs.append((bucket.stride, lsh))
     texts = []
     size = 0
