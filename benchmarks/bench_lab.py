@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--unseen", type=int, default=200, help="unseen items scored for the AUROC")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--existing", action="store_true", help="score an existing --out build, do not build")
+    parser.add_argument("--no-probe", action="store_true", help="skip the detect probe verdicts")
     args = parser.parse_args()
     if not (DATA / "test.jsonl").exists():
         print(f"skipped: {DATA} not found (real GSM8K files are needed)")
@@ -74,8 +75,13 @@ def main() -> int:
         spec = LabSpec(contaminate=args.contaminate, exposures=args.exposures, seed=args.seed, shape=shape,
                        settings=settings)
         start = time.perf_counter()
+        def progress(twin: str, step: int, steps: int, rate: float) -> None:
+            if step % 100 == 0 or step == steps:
+                print(f"  {twin} {step}/{steps} {rate:,.0f} tokens/s", flush=True)
+
         build_lab(test.items, train.items, args.out, spec, benchmark_name=test.name,
-                  benchmark_path=str(DATA / "test.jsonl"), background_source=str(DATA / "train.jsonl"))
+                  benchmark_path=str(DATA / "test.jsonl"), background_source=str(DATA / "train.jsonl"),
+                  progress=progress)
         build_s = time.perf_counter() - start
         print(f"build: {build_s:.0f} s, {args.threads} threads (target <= 600 s: ratio {build_s / 600:.2f})")
     manifest = read_manifest(args.out)
@@ -99,8 +105,37 @@ def main() -> int:
     plus_c, plus_u = aurocs[0]["min_k_plus_plus"], aurocs[1]["min_k_plus_plus"]
     print(f"target Min-K%++ AUROC contaminated >= 0.95: {plus_c} {'PASS' if plus_c >= 0.95 else 'FAIL'}")
     print(f"target Min-K%++ AUROC clean in [0.4, 0.6]: {plus_u} {'PASS' if 0.4 <= plus_u <= 0.6 else 'FAIL'}")
+    if not args.no_probe:
+        summary["probe"] = probe_twins(args.out, manifest.contaminated_ids)
     print(json.dumps(summary))
     return 0
+
+
+def probe_twins(out: Path, contaminated_ids: tuple[str, ...]) -> dict[str, object]:
+    """`detect probe` (the library call) of each twin on the contaminated items only."""
+    from detector.pipeline import ProbeOptions, run_probe
+
+    wanted = {int(i.rsplit("/", 1)[1]) for i in contaminated_ids}
+    subset = out.parent / f"{out.name}-probe" / "gsm8k_contaminated_test.jsonl"
+    subset.parent.mkdir(parents=True, exist_ok=True)
+    lines = (DATA / "test.jsonl").read_text(encoding="utf-8").splitlines()
+    subset.write_text("".join(f"{line}\n" for k, line in enumerate(lines) if k in wanted), encoding="utf-8")
+    verdicts: dict[str, object] = {}
+    for twin in ("contaminated", "clean"):
+        start = time.perf_counter()
+        result = run_probe(ProbeOptions(model=f"hf/{out / twin}", benchmarks=(str(subset),), use_cache=False,
+                                        out=subset.parent / twin))
+        report = result.report
+        overall = report["overall"]
+        verdicts[twin] = {"verdict": report["verdict"], "evidence": report["evidence"],
+                          "acc_original": overall["acc_original"], "acc_variant": overall["acc_variant"],
+                          "stale": report["signals"]["stale_answer_rate"],
+                          "membership": report["signals"]["membership"]}
+        print(f"probe {twin}: {report['verdict']} acc {overall['acc_original']} -> {overall['acc_variant']} "
+              f"({result.n_requests} requests, {time.perf_counter() - start:.0f} s)", flush=True)
+        for line in report["evidence"]:
+            print(f"  {line}")
+    return verdicts
 
 
 if __name__ == "__main__":

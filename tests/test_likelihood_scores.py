@@ -16,7 +16,7 @@ from detector.membership.scores import (
 from detector.membership.signal import auroc_by_score, membership_signal, score_items
 from detector.membership.texts import render_document, scoring_pair
 from detector.prompts import render_prompt
-from detector.types import BenchmarkItem, TokenLogprobs
+from detector.types import BenchmarkItem, TokenLogprobs, Variant
 
 LOGPROBS = [-0.5, -3.0, -1.0, -0.1, -2.0, -4.0, -0.2, -0.3, -1.5, -0.7]
 
@@ -139,3 +139,39 @@ def test_score_items_keeps_order_and_marks_failures() -> None:
     scored = score_items(fake, [ITEM, MC])
     assert scored["m/0"] is None
     assert scored["b/0"] is not None and math.isclose(scored["b/0"].mean_logprob, -len(scoring_pair(ITEM)[1]))
+
+
+def _variant(parent: BenchmarkItem, k: int, question: str, solution: str | None, scoring: str = "answer") -> Variant:
+    item = BenchmarkItem(benchmark=parent.benchmark, item_id=f"{parent.item_id}~numeric~{k}",
+                         question=question, answer="7", solution=solution, metadata={"kind": "math"})
+    return Variant(item=item, parent_id=parent.item_id, family="numeric", family_version="1", seed=0,
+                   scoring=scoring)
+
+
+def test_membership_table_pairs_like_with_like_and_rebuilds_the_signal() -> None:
+    from detector.membership.table import membership_from_table, membership_rows
+
+    def fake(pairs: list[tuple[str, str]]) -> list[TokenLogprobs]:
+        # The original's text (numbers 2 and 3) is likelier than any variant's; no-solution texts
+        # get a different level, so mixing the two kinds would show.
+        out = []
+        for _, text in pairs:
+            value = -1.0 if "2+3" in text else -2.0
+            value -= 0.5 if "Problem:" in text else 0.0  # the no-solution rendering
+            out.append(TokenLogprobs(tokens=("a", "b"), logprobs=(value, value), mean_logprobs=(-3.0, -3.0),
+                                     var_logprobs=(1.0, 1.0)))
+        return out
+
+    variants = [_variant(ITEM, 0, "What is 3+4?", "3+4 = <<3+4=7>>7"),
+                _variant(ITEM, 1, "What is 4+3?", None),
+                _variant(ITEM, 2, "What is 2+", None, scoring="continuation")]
+    table = membership_rows(fake, [ITEM], variants)
+    assert table.height == 4  # original x2 renderings, two answer-scored variants; truncate left out
+    assert set(table.filter(table["role"] == "original")["with_solution"].to_list()) == {True, False}
+    signal = membership_from_table(table, seed=0, labels={"b/0": 1})
+    assert signal is not None
+    assert signal["estimate"] == pytest.approx(1.0)  # each pair differs by exactly 1 nat/token
+    assert signal["n_items"] == 2 and signal["n_variants"] == 2
+    assert signal["families"]["numeric"]["estimate"] == pytest.approx(1.0)
+    assert signal["auroc"] is None  # one class only
+    assert membership_from_table(table.filter(table["role"] == "original"), seed=0) is None

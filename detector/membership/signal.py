@@ -23,16 +23,33 @@ LogprobsFn = Callable[[Sequence[tuple[str, str]]], list[TokenLogprobs]]
 PRIMARY_SCORE = "mean_logprob"  # every logprobs backend gives it; Min-K%++ needs vocabulary stats
 
 
+def score_texts(
+    logprobs: LogprobsFn, items: Sequence[BenchmarkItem], *, with_solution: bool = True, k: float = DEFAULT_K
+) -> list[TextScores | str]:
+    """Score every item's text with `logprobs` (e.g. `Runner.logprobs`), in order; a failed
+    request gives its error message instead of scores."""
+    results = logprobs([scoring_pair(item, with_solution=with_solution) for item in items])
+    scored: list[TextScores | str] = []
+    for result in zip(items, results, strict=True):
+        value = result[1]
+        if value.error is not None:
+            scored.append(value.error)
+        elif not value.logprobs:
+            scored.append("no tokens scored")
+        else:
+            scored.append(score_logprobs(value, k))
+    return scored
+
+
 def score_items(
     logprobs: LogprobsFn, items: Sequence[BenchmarkItem], *, with_solution: bool = True, k: float = DEFAULT_K
 ) -> dict[str, TextScores | None]:
-    """Score every item's text with `logprobs` (e.g. `Runner.logprobs`); None where the request failed."""
-    results = logprobs([scoring_pair(item, with_solution=with_solution) for item in items])
-    scored: dict[str, TextScores | None] = {}
-    for item, result in zip(items, results, strict=True):
-        failed = result.error is not None or not result.logprobs
-        scored[item.item_id] = None if failed else score_logprobs(result, k)
-    return scored
+    """Item id -> scores of the item's text; None where the request failed."""
+    scored = score_texts(logprobs, items, with_solution=with_solution, k=k)
+    return {
+        item.item_id: value if isinstance(value, TextScores) else None
+        for item, value in zip(items, scored, strict=True)
+    }
 
 
 def _interval(values: np.ndarray, n_boot: int, seed: int) -> tuple[float, float]:
