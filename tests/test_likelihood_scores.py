@@ -141,7 +141,9 @@ def test_score_items_keeps_order_and_marks_failures() -> None:
     assert scored["b/0"] is not None and math.isclose(scored["b/0"].mean_logprob, -len(scoring_pair(ITEM)[1]))
 
 
-def _variant(parent: BenchmarkItem, k: int, question: str, solution: str | None, scoring: str = "answer") -> Variant:
+def _variant(
+    parent: BenchmarkItem, k: int, question: str, solution: str | None, scoring: str = "answer"
+) -> Variant:
     item = BenchmarkItem(benchmark=parent.benchmark, item_id=f"{parent.item_id}~numeric~{k}",
                          question=question, answer="7", solution=solution, metadata={"kind": "math"})
     return Variant(item=item, parent_id=parent.item_id, family="numeric", family_version="1", seed=0,
