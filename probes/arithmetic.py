@@ -174,6 +174,27 @@ def evaluate(node: Node, values: Sequence[Fraction] | None = None) -> Fraction:
     return left / right
 
 
+def evaluate_float(node: Node, values: Sequence[float]) -> float:
+    """Evaluate in floating point with `values[i]` for literal i: a fast, inexact screen only.
+
+    Raises:
+        ZeroDivisionError: on division by zero.
+    """
+    if isinstance(node, Num):
+        return values[node.index]
+    if isinstance(node, Neg):
+        return -evaluate_float(node.operand, values)
+    left = evaluate_float(node.left, values)
+    right = evaluate_float(node.right, values)
+    if node.op == "+":
+        return left + right
+    if node.op == "-":
+        return left - right
+    if node.op == "*":
+        return left * right
+    return left / right
+
+
 def evaluate_text(text: str) -> Fraction:
     """Parse and evaluate arithmetic text exactly (the safe replacement for `eval`)."""
     return evaluate(parse_expression(text))

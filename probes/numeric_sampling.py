@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from probes.arithmetic import ExpressionError, decimal_places, evaluate
+from probes.arithmetic import ExpressionError, decimal_places, evaluate_float
 from probes.numeric_template import Source, Template, Var, alternative_choices, execute
 
 ATTEMPTS = 80
@@ -159,7 +159,7 @@ class Sampler:
                     lits.append(results[index])
                 else:
                     lits.append(value)
-            result = evaluate(step.tree, lits)
+            result = evaluate_float(step.tree, lits)
             scaled = result * scale
             if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
                 return False

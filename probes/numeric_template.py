@@ -92,7 +92,7 @@ def _group_variables(mentions: list[Mention]) -> list[Var]:
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
              fixed: set[Fraction]) -> tuple[Source, ...]:
     """Every reading of one literal, the preferred one first (see the module docstring)."""
-    var_hits = []
+    var_hits: list[tuple[int, str]] = []
     for i, var in enumerate(variables):
         names = ("id", *PERCENT_TRANSFORMS) if var.percent else ("id",)
         var_hits.extend((i, name) for name in names if TRANSFORMS[name](var.value) == literal)

@@ -79,9 +79,9 @@ def find_mentions(question: str) -> list[Mention]:
         taken.append((match.start(), match.end()))
     for match in WORD_NUMBER_RE.finditer(question):
         text = match.group(0)
-        value = parse_number_words(text)
+        word_value = parse_number_words(text)
         start = match.start()
-        if value is None:  # e.g. "one fifty-dollar bill": read each word on its own
+        if word_value is None:  # e.g. "one fifty-dollar bill": read each word on its own
             for word in re.finditer(r"[A-Za-z]+", text):
                 single = parse_number_words(word.group(0))
                 if single is not None:
@@ -90,11 +90,11 @@ def find_mentions(question: str) -> list[Mention]:
                     mentions.append(Mention(begin, end, word.group(0), Fraction(single), kind))
                     taken.append((begin, end))
             continue
-        kind = "fixed" if value <= 1 else "word"
+        kind = "fixed" if word_value <= 1 else "word"
         tail = question[start + len(text):start + len(text) + 9].lower()
         if kind == "word" and re.match(r"\s*(%|percent\b)", tail):
             kind = "percent"
-        mentions.append(Mention(start, start + len(text), text, Fraction(value), kind))
+        mentions.append(Mention(start, start + len(text), text, Fraction(word_value), kind))
         taken.append((start, start + len(text)))
     for match in _FIXED_RE.finditer(question):
         if any(a <= match.start() < b for a, b in taken):
