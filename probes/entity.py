@@ -17,12 +17,25 @@ from probes.base import ProbeSkip, build_variant
 FEMALE_NAMES = (
     "Janet", "Maya", "Sofia", "Priya", "Elena", "Grace", "Hannah", "Aisha", "Chloe", "Nora", "Lucy",
     "Amara", "Ines", "Mei", "Olivia", "Emma", "Ava", "Mia", "Zoe", "Leah", "Ruth", "Alice", "Clara",
-    "Fatima", "Yuki", "Rosa", "Tara", "Vera", "Ivy", "Lena", "Julia", "Sara", "Nadia", "Kim", "Anna",
+    "Fatima", "Yuki", "Rosa", "Tara", "Vera", "Lena", "Julia", "Sara", "Nadia", "Kim", "Anna",
+    "Sally", "Sarah", "Martha", "Sharon", "Amy", "Anne", "Jane", "Dora", "Samantha", "Jean", "Cindy",
+    "Maria", "Jenny", "Madeline", "Lily", "Kelly", "Sue", "Erin", "Ashley", "Julie", "Susan", "Jill",
+    "Vanessa", "Naomi", "Brianna", "Betty", "Erica", "Bernadette", "Kate", "Sophia", "Beatrice",
+    "Brittany", "Sandra", "Harriet", "Kylie", "Andrea", "Joanne", "Tasha", "Angela", "Kathy",
+    "Carly", "Lynn", "Jennifer", "Sasha", "Rafaela", "Wendy", "Ellen", "Denise", "Sophie",
+    "Wanda", "Carla", "Melanie", "Gretchen", "Suzy", "Marcy", "Freda", "Mary", "Dorothy", "Polly",
 )
 MALE_NAMES = (
     "James", "John", "Leo", "Omar", "Daniel", "Mateo", "Ravi", "Kenji", "Samuel", "Lucas", "Ethan",
     "Noah", "Liam", "Felix", "Hugo", "Ivan", "Marco", "Tariq", "Ben", "Tom", "Jack", "Paul", "Carl",
     "David", "Mark", "Peter", "Sam", "Oscar", "Victor", "Diego", "Kofi", "Arjun", "Hassan", "Max",
+    "Robert", "Jason", "Mike", "Billy", "Charlie", "Harry", "Fred", "Bobby", "Bill", "Joe", "Jim",
+    "George", "Raymond", "Brian", "Tim", "Jake", "Marcus", "Adam", "Jamal", "Tony", "Joey", "Richard",
+    "Josh", "Stanley", "Bob", "Boris", "Igor", "Aaron", "Stephen", "Gerald", "Joseph", "Jerry",
+    "Sean", "Timothy", "Oliver", "Wayne", "Andy", "Gary", "Anthony", "Stan", "Greg", "Corey",
+    "Johnny", "Jimmy", "Carlos", "Zack", "Kyle", "Rick", "Nick", "Luke", "Walter", "Bruce", "Rob",
+    "Jeff", "Ray", "Juan", "Steve", "Larry", "Arnold", "Nate", "Craig", "Albert", "Colin", "Brandon",
+    "Jerome", "Henry", "Dylan", "Dave",
 )
 # Interchangeable countable objects (singular, plural): swapping them keeps every number's meaning.
 OBJECTS = (
