@@ -167,8 +167,13 @@ def run_overlap(
     method: str = "minhash",
     workers: int = 1,
     progress: bool = False,
+    executor: Any = None,
 ) -> OverlapResult:
     """Scan corpus files for the items; write matches.parquet and summary.json under `out_dir`.
+
+    `executor` (used by the Ray scan) has `map_shards(matcher, config, paths)` yielding
+    (path, matches, documents) per shard; by default shards run here or on `workers`
+    local processes.
 
     Raises:
         CorpusFormatError: a missing corpus file, a bad JSON line, a missing text field.
@@ -189,7 +194,11 @@ def run_overlap(
         write_atomic(shard_dir / f"{keys[path]}.json", lambda p: p.write_text(record))  # marks it done
 
     with _progress_bar(progress, sum(sizes[p] for p in todo), method) as advance:
-        if workers <= 1 or len(todo) <= 1:
+        if executor is not None:
+            for path, frame, count in executor.map_shards(matcher, config, todo):
+                finish(path, frame, count)
+                advance(sizes[path])
+        elif workers <= 1 or len(todo) <= 1:
             for path in todo:
                 frame, count = scan_file(matcher, path, config, advance)
                 finish(path, frame, count)
