@@ -19,8 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from detector.types import BenchmarkItem, Variant, stable_seed
+from detector.types import BenchmarkItem, Probe, Variant, stable_seed
+
+if TYPE_CHECKING:
+    import polars as pl
 
 SHINGLE_WORDS = 3
 # family -> (ceiling: keep only below it, floor: keep only at or above it)
@@ -143,7 +147,8 @@ class VariantSet:
 
         return hashlib.sha256(canonical_jsonl(self.rows()).encode("utf-8")).hexdigest()
 
-    def to_frame(self):  # -> polars.DataFrame (polars imported lazily)
+    def to_frame(self) -> pl.DataFrame:
+        """One row per variant, with the explicit schema of `detector.variant_table.VARIANT_SCHEMA`."""
         from detector.variant_table import rows_to_frame
 
         return rows_to_frame(self.rows())
@@ -167,7 +172,7 @@ def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[
     return None, similarity, shingles
 
 
-def _variants_of(item: BenchmarkItem, probe, family: str, per_item: int, seed: int,
+def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, seed: int,
                  summary: dict[str, Counter[str]]) -> list[Variant]:
     from probes import ProbeSkip
 
