@@ -83,10 +83,32 @@ class SelftestResult:
         )
 
 
-def _trial_verdict(plan: ProbePlan, scorer: RowScorer, model: Any, n_boot: int, seed: int) -> str:
-    generations = model.generate(plan.prompts, GenParams(max_tokens=512, temperature=0.0))
-    scores = scorer.score([g.text if g.error is None else None for g in generations])
-    return str(analyze_scores(scores, seed=seed, n_boot=n_boot)["verdict"])
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(plan: ProbePlan, specs: list[tuple[str, float]], seed: int, n_boot: int) -> None:
+    """Set up a worker process: the shared plan, its answer key and a scorer that remembers."""
+    from detector.models import AnswerKey
+
+    key = AnswerKey()
+    register_control_cases(plan, key)
+    _WORKER.update(plan=plan, specs=specs, seed=seed, n_boot=n_boot, key=key, scorer=RowScorer(plan.rows))
+
+
+def _run_trial(trial: int) -> dict[str, str]:
+    """One trial: every control model answers with this trial's seed; returns name -> verdict."""
+    from detector.models import ControlModel
+
+    plan: ProbePlan = _WORKER["plan"]
+    model_seed = stable_seed(_WORKER["seed"], "selftest-trial", trial) % 2**32
+    verdicts = {}
+    for name, fraction in _WORKER["specs"]:
+        model = ControlModel(name, _WORKER["key"], memorized_fraction=fraction, seed=model_seed)
+        generations = model.generate(plan.prompts, GenParams(max_tokens=512, temperature=0.0))
+        scores = _WORKER["scorer"].score([g.text if g.error is None else None for g in generations])
+        analysis = analyze_scores(scores, seed=_WORKER["seed"] + trial, n_boot=_WORKER["n_boot"])
+        verdicts[name] = str(analysis["verdict"])
+    return verdicts
 
 
 def run_selftest(
@@ -96,39 +118,51 @@ def run_selftest(
     fractions: Sequence[float] = DEFAULT_FRACTIONS,
     seed: int = 0,
     n_boot: int = SELFTEST_BOOTSTRAP,
+    workers: int = 1,
     on_trial: Callable[[int], None] | None = None,
 ) -> SelftestResult:
-    """Query control models on `plan` for `trials` seeds and count non-clean verdicts."""
-    from detector.models import AnswerKey, ControlModel
+    """Query control models on `plan` for `trials` seeds and count non-clean verdicts.
 
-    key = AnswerKey()
-    register_control_cases(plan, key)
+    With `workers` > 1, trials run in that many spawned processes; results do not depend on it.
+    """
     started = time.perf_counter()
     specs = [("control/clean", 0.0)] + [(f"control/contaminated:{f:g}", f) for f in fractions]
     counts: dict[str, dict[str, int]] = {name: {} for name, _ in specs}
-    scorer = RowScorer(plan.rows)
-    for trial in range(trials):
-        model_seed = stable_seed(seed, "selftest-trial", trial) % 2**32
-        for name, fraction in specs:
-            model = ControlModel(name, key, memorized_fraction=fraction, seed=model_seed)
-            verdict = _trial_verdict(plan, scorer, model, n_boot, seed + trial)
+    done = 0
+
+    def record(verdicts: dict[str, str]) -> None:
+        nonlocal done
+        for name, verdict in verdicts.items():
             counts[name][verdict] = counts[name].get(verdict, 0) + 1
+        done += 1
         if on_trial is not None:
-            on_trial(trial + 1)
+            on_trial(done)
+
+    if workers <= 1 or trials <= 1:
+        _init_worker(plan, specs, seed, n_boot)
+        for trial in range(trials):
+            record(_run_trial(trial))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            min(workers, trials), mp_context=context, initializer=_init_worker,
+            initargs=(plan, specs, seed, n_boot),
+        ) as pool:  # fmt: skip
+            for future in as_completed([pool.submit(_run_trial, t) for t in range(trials)]):
+                record(future.result())
 
     def flagged(name: str) -> float:
         return sum(v for k, v in counts[name].items() if k != "clean") / max(trials, 1)
 
     return SelftestResult(
-        n_items=len(plan.items),
-        n_variants=len(plan.variants),
-        n_prompts=len(plan.rows),
-        trials=trials,
+        n_items=len(plan.items), n_variants=len(plan.variants), n_prompts=len(plan.rows), trials=trials,
         clean_flag_rate=flagged("control/clean"),
         detection_rates={f: flagged(name) for name, f in specs[1:]},
-        verdict_counts=counts,
-        seconds=time.perf_counter() - started,
-    )
+        verdict_counts=counts, seconds=time.perf_counter() - started,
+    )  # fmt: skip
 
 
 def plan_selftest(

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy.stats import fisher_exact
 
 from detector.stats.calibration import (
     CalibrationError,
@@ -26,7 +27,8 @@ def test_stale_summary_against_placebo():
     assert block["p_value"] < 1e-10
     # Equal stale and placebo counts: nothing to see.
     even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, n_boot=200, seed=0)
-    assert even["p_value"] == pytest.approx(163 / 256)  # P(X >= 4 | n=8, 1/2)
+    assert even["p_value"] == pytest.approx(fisher_exact([[4, 196], [4, 196]], alternative="greater")[1])
+    assert block["test"] == {"stale": 60, "wrong_variants": 200, "placebo": 4, "wrong_originals": 200}
     assert summarize_stale([], [], [], [], []) is None
 
 

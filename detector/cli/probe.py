@@ -2,10 +2,96 @@
 
 from __future__ import annotations
 
-from detector.cli.errors import not_implemented
+from pathlib import Path
 
-HELP = "Audit a model: query it on items and verified variants, test the paired drop, give a verdict."
+import typer
+
+from detector.cli.errors import fail
+
+HELP = """Audit a model: query it on items and verified variants, test the paired drop, give a verdict.
+
+Loads benchmarks (the bundled fixtures by default), makes verified variants (every family that
+applies, --per-item each), asks the model the originals and the variants, scores the answers,
+tests the paired drop per family (exact McNemar, cluster bootstrap, Benjamini-Hochberg),
+measures memorization signals (stale answers, solution echo, verbatim continuation) and writes
+a run directory: config.json, items/variants/responses/scores .parquet, report.json, report.md.
+
+\b
+Examples:
+  detect probe --model control/contaminated            # offline demo, verdict likely_overfit
+  detect probe --model control/clean                   # offline demo, verdict clean
+  detect probe --model openai/gpt-4o-mini --benchmark gsm8k --limit 200 --shots 5
+  detect probe --model vllm/my-model --base-url http://gpu:8000/v1 --family numeric --family option-shuffle
+  detect probe --model ollama/llama3 --reference runs/a --reference runs/b ... --fail-on likely
+
+\b
+Exit codes: 0 done; 1 the verdict reached --fail-on; 2 bad input;
+3 more than --max-failed-fraction of requests failed (the run directory is still written).
+Answers are cached as they arrive: rerunning the same command resumes a killed run.
+"""
+
+EXIT_FAIL_ON = 1
+EXIT_TOO_MANY_FAILURES = 3
+FAIL_ON = {"suspicious": ("suspicious", "likely_overfit"), "likely": ("likely_overfit",)}
 
 
-def probe() -> None:
-    not_implemented("probe")
+def probe(
+    model: str = typer.Option(
+        ..., "--model", "-m", help="provider/NAME: openai/, vllm/, ollama/, hf/, control/."
+    ),
+    benchmark: list[str] = typer.Option(
+        [],
+        "--benchmark",
+        "-b",
+        help="A file, a fixture name (gsm8k, mmlu, arc, hellaswag) or hub:NAME. Repeatable.",
+    ),
+    family: list[str] = typer.Option(
+        [], "--family", "-f", help="A perturbation family (default: all). Repeatable."
+    ),
+    per_item: int = typer.Option(2, "--per-item", min=1, help="Variants per item and family."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Use the first N items of each benchmark."),
+    seed: int = typer.Option(0, "--seed", help="Seed for variants and bootstrap (same seed, same bytes)."),
+    shots: int = typer.Option(
+        0, "--shots", min=0, help="Few-shot examples from a dev/train split, where one exists."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Run directory (default runs/<model>-<config hash>)."
+    ),
+    reference: list[Path] = typer.Option(
+        [], "--reference", help="A run directory of another model on the same variant set (calibration; 5+)."
+    ),
+    fail_on: str | None = typer.Option(
+        None, "--fail-on", help="Exit 1 when the verdict is at least: suspicious|likely."
+    ),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Requests in flight."),
+    base_url: str | None = typer.Option(None, "--base-url", help="Server URL for openai/vllm/ollama models."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the response cache."),
+    max_failed_fraction: float = typer.Option(
+        0.1, "--max-failed-fraction", min=0.0, max=1.0, help="Exit 3 when more requests than this failed."
+    ),
+) -> None:
+    from detector.pipeline import ProbeOptions, run_probe
+    from detector.report.summary import print_summary
+    from detector.types import BenchmarkFormatError
+
+    if fail_on is not None and fail_on not in FAIL_ON:
+        fail(f"--fail-on must be one of: {', '.join(FAIL_ON)} (got {fail_on!r})")
+    options = ProbeOptions(
+        model=model, benchmarks=tuple(benchmark), families=tuple(family), per_item=per_item, limit=limit,
+        seed=seed, shots=shots, out=out, references=tuple(reference), concurrency=concurrency,
+        base_url=base_url, use_cache=not no_cache, max_failed_fraction=max_failed_fraction, progress=True,
+    )  # fmt: skip
+    try:
+        result = run_probe(options)
+    except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
+        fail(str(error))
+    print_summary(result.report, result.run_dir)
+    if result.n_requests and result.n_failed / result.n_requests > max_failed_fraction:
+        fail(
+            f"{result.n_failed} of {result.n_requests} requests failed "
+            f"(more than {max_failed_fraction:.0%}); the run directory {result.run_dir} "
+            "holds the failures as rows with an error",
+            EXIT_TOO_MANY_FAILURES,
+        )
+    if fail_on is not None and result.report.get("verdict") in FAIL_ON[fail_on]:
+        raise typer.Exit(EXIT_FAIL_ON)

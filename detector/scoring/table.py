@@ -69,6 +69,12 @@ class RowScorer:
                 bool(r.variant.gold_changed) if r.variant is not None else False for r in self.rows
             ],
         }
+        # Stale answers need a gold that really changed: "B" relabelled "b" is the same answer.
+        self.stale_eligible = [
+            r.variant is not None and r.variant.gold_changed and kind in STALE_KINDS
+            and not (kind == "multiple_choice" and r.item.answer.lower() == r.variant.parent_answer.lower())
+            for r, kind in zip(self.rows, self.kinds, strict=True)
+        ]  # fmt: skip
         self._scores: dict[tuple[int, str], Score] = {}
         self._stale: dict[tuple[int, str, str], tuple[bool, bool]] = {}
         self._echo: dict[tuple[int, str], tuple[float, float]] = {}
@@ -126,12 +132,7 @@ class RowScorer:
             echo = None
             if orig is not None and text is not None:
                 orig_text = texts[p]  # type: ignore[index]
-                if (
-                    self.static["gold_changed"][i]
-                    and score.kind in STALE_KINDS
-                    and orig.kind == score.kind
-                    and orig_text is not None
-                ):
+                if self.stale_eligible[i] and orig.kind == score.kind and orig_text is not None:
                     stale, placebo = self._stale_placebo(i, text, orig_text, score, orig)
                 if score.kind == "math":
                     echo = self._echo_of(i, text)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.stats import fisher_exact
 
 from detector.stats.paired import DEFAULT_BOOTSTRAP, binomial_greater, bootstrap_indices
 
@@ -61,10 +62,10 @@ def summarize_stale(
     which a model that memorized nothing produces as often per wrong answer. The chance rate
     is the placebo hits per wrong original times the variant wrong rate.
 
-    The test takes each parent's first variant (the placebo hits of one parent's variants share
-    one answer, so they are not independent) and compares stale-only with placebo-only parents
-    by an exact one-sided binomial test; its null share w_v / (w_v + w_o) allows for variants
-    being answered wrong more often than originals.
+    The test compares, on each parent's first variant (one parent's variants share one original
+    answer, so they are not independent), the share of wrong variant answers that are stale
+    with the share of wrong original answers that hit the variant's gold: a one-sided Fisher
+    exact test. Conditioning on wrong answers keeps the test valid when variants are harder.
     """
     s = np.asarray(stale, dtype=bool)
     if s.size == 0:
@@ -73,14 +74,15 @@ def summarize_stale(
     wrong_o = np.asarray(original_wrong, dtype=bool)
     wrong_v = np.asarray(variant_wrong, dtype=bool)
     rate, low, high = _ratio_interval(cluster, s, n_boot=n_boot, seed=seed)
-    scale = wrong_v.mean() / wrong_o.mean() if wrong_o.any() else 1.0
-    chance = float(min(1.0, pl.mean() * scale))
+    hit_given_wrong = pl.sum() / wrong_o.sum() if wrong_o.any() else 0.0
+    chance = float(min(1.0, hit_given_wrong * wrong_v.mean()))
     _, first = np.unique(np.asarray(cluster), return_index=True)
-    b = int(np.sum(s[first] & ~pl[first]))
-    c = int(np.sum(pl[first] & ~s[first]))
-    total_wrong = wrong_v.mean() + wrong_o.mean()
-    null_share = float(wrong_v.mean() / total_wrong) if total_wrong > 0 else 0.5
-    p_value = binomial_greater(b, b + c, null_share)
+    k1, n1 = int(np.sum(s[first] & wrong_v[first])), int(np.sum(wrong_v[first]))
+    k2, n2 = int(np.sum(pl[first] & wrong_o[first])), int(np.sum(wrong_o[first]))
+    if n1 == 0 or n2 == 0:
+        p_value = 1.0 if k1 == 0 else float("nan")
+    else:
+        p_value = float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="greater")[1])
     return {
         "rate": rate,
         "ci_low": low,
@@ -89,8 +91,7 @@ def summarize_stale(
         "chance_rate": chance,
         "n_stale": int(s.sum()),
         "n_placebo": int(pl.sum()),
-        "discordant_stale": b,
-        "discordant_placebo": c,
+        "test": {"stale": k1, "wrong_variants": n1, "placebo": k2, "wrong_originals": n2},
         "p_value": p_value,
     }
 
