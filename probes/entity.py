@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
@@ -71,6 +72,35 @@ def _all_text(item: BenchmarkItem) -> str:
     return "\n".join([item.question, item.solution or "", *item.choices])
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    names: tuple[tuple[list[str], list[str]], ...]  # per gender: (names in the question, unused names)
+    present_objects: list[tuple[str, str]]
+    free_objects: list[tuple[str, str]]
+    unit_groups: tuple[tuple[tuple[str, str], ...], ...]
+
+
+@lru_cache(maxsize=4096)
+def _candidates(question: str, text: str) -> _Candidates:
+    """What an item offers to swap (the random choice among them is made per draw)."""
+    tokens = _WORDS_RE.findall(text)
+    words = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    question_words = set(_WORDS_RE.findall(question))
+    lowered_words = {w.lower() for w in words}
+    names = tuple(([n for n in group if n in question_words], [n for n in group if n not in words])
+                  for group in (FEMALE_NAMES, MALE_NAMES))
+    present_objects = [o for o in OBJECTS if o[0] in lowered_words or o[1] in lowered_words]
+    free_objects = [o for o in OBJECTS if o[0] not in lowered_words and o[1] not in lowered_words]
+    units = {m.group(0).lower() for m in _LENGTH_WEIGHT_VOLUME.finditer(text)}
+    unit_groups: list[tuple[tuple[str, str], ...]] = []
+    if len({form.rstrip("s") for form in units}) == 1:
+        for pair in UNITS:
+            for side, other in ((pair[0], pair[1]), (pair[1], pair[0])):
+                if units & set(side) and other[0] not in lowered_words and other[1] not in lowered_words:
+                    unit_groups.append(((side[1], other[1]), (side[0], other[0])))
+    return _Candidates(names, present_objects, free_objects, tuple(unit_groups))
+
+
 class EntityProbe:
     name: ClassVar[str] = "entity"
     version: ClassVar[str] = "1"
@@ -80,30 +110,16 @@ class EntityProbe:
 
     def _groups(self, item: BenchmarkItem, rng: random.Random) -> list[list[tuple[str, str]]]:
         """Candidate swaps, grouped so that the forms of one entity change together."""
-        text = _all_text(item)
-        words = set(_WORDS_RE.findall(text))  # case-sensitive words and two-word phrases of the item
-        tokens = _WORDS_RE.findall(text)
-        words |= {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
-        question_words = set(_WORDS_RE.findall(item.question))
-        lowered_words = {w.lower() for w in words}
+        candidates = _candidates(item.question, _all_text(item))
         groups: list[list[tuple[str, str]]] = []
-        for names in (FEMALE_NAMES, MALE_NAMES):
-            present = [n for n in names if n in question_words]
-            unused = [n for n in names if n not in words]
+        for present, unused in candidates.names:
             replacements = rng.sample(unused, min(len(present), len(unused)))
             groups.extend([pair] for pair in zip(present, replacements, strict=False))
-        present_objects = [o for o in OBJECTS if o[0] in lowered_words or o[1] in lowered_words]
-        free_objects = [o for o in OBJECTS if o[0] not in lowered_words and o[1] not in lowered_words]
-        free_objects = rng.sample(free_objects, min(len(present_objects), len(free_objects)))
-        for old, new in zip(present_objects, free_objects, strict=False):
+        free_objects = rng.sample(candidates.free_objects,
+                                  min(len(candidates.present_objects), len(candidates.free_objects)))
+        for old, new in zip(candidates.present_objects, free_objects, strict=False):
             groups.append([(old[1], new[1]), (old[0], new[0])])
-        units = {m.group(0).lower() for m in _LENGTH_WEIGHT_VOLUME.finditer(text)}
-        dimensions = {form.rstrip("s") for form in units}
-        if len(dimensions) == 1:
-            for pair in UNITS:
-                for side, other in ((pair[0], pair[1]), (pair[1], pair[0])):
-                    if units & set(side) and other[0] not in lowered_words and other[1] not in lowered_words:
-                        groups.append([(side[1], other[1]), (side[0], other[0])])
+        groups.extend([list(group) for group in candidates.unit_groups])
         return groups
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
