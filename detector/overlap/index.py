@@ -81,7 +81,6 @@ def item_full_text(item: BenchmarkItem) -> str:
 class Bucket:
     stride: int
     part_ids: np.ndarray
-    lsh: BandIndex
     min_shingles: int  # the smallest part's number of distinct shingles
 
 
@@ -93,6 +92,8 @@ class OverlapIndex:
     config: OverlapConfig
     parts: list[ItemPart]
     signatures: np.ndarray
+    lsh: BandIndex  # over every part; a window only pairs with parts of its own bucket
+    part_bucket: np.ndarray  # bucket number of each part
     buckets: list[Bucket]
     shingle_set: np.ndarray  # sorted unique item shingle hashes
     bucket_masks: np.ndarray  # uint64 bit mask of buckets per entry of shingle_set
@@ -136,12 +137,13 @@ def build_index(items: Sequence[BenchmarkItem], config: OverlapConfig) -> Overla
     )
     buckets: list[Bucket] = []
     masks_per_part = np.zeros(len(parts), dtype=np.uint64)
+    part_bucket = np.zeros(len(parts), dtype=np.int64)
     for bit, stride in enumerate(sorted(set(strides.tolist()))):
         if bit >= 64:
             raise ValueError("too many part lengths for one index (at most 64 window sizes)")
         ids = np.flatnonzero(strides == stride)
-        lsh = BandIndex(signatures[ids], config.threshold, config.num_perm)
-        buckets.append(Bucket(stride, ids, lsh, min(len(parts[i].shingles) for i in ids)))
+        buckets.append(Bucket(stride, ids, min(len(parts[i].shingles) for i in ids)))
+        part_bucket[ids] = bit
         masks_per_part[ids] |= np.uint64(1) << np.uint64(bit)
     if parts:
         all_hashes = np.concatenate([p.shingles for p in parts])
@@ -154,6 +156,8 @@ def build_index(items: Sequence[BenchmarkItem], config: OverlapConfig) -> Overla
         bucket_masks = np.zeros(0, dtype=np.uint64)
     bitmap = np.zeros(1 << 24, dtype=bool)
     bitmap[shingle_set >> _BITMAP_SHIFT] = True
+    lsh = BandIndex(signatures.reshape(len(parts), config.num_perm), config.threshold, config.num_perm)
     return OverlapIndex(
-        tuple(items), config, parts, signatures, buckets, shingle_set, bucket_masks, bitmap, hasher
+        tuple(items), config, parts, signatures, lsh, part_bucket, buckets, shingle_set, bucket_masks, bitmap,
+        hasher,
     )

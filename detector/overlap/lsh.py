@@ -48,7 +48,16 @@ class BandIndex:
         self.signatures = np.ascontiguousarray(signatures, dtype=np.uint32)
         keys = band_keys(self.signatures, self.bands, self.rows)
         self._order = np.argsort(keys, axis=0, kind="stable")
-        self._sorted = np.take_along_axis(keys, self._order, axis=0)
+        sorted_keys = np.take_along_axis(keys, self._order, axis=0)
+        # Per band: the distinct keys, where each one's run starts in `_order`, and its length.
+        self._unique: list[np.ndarray] = []
+        self._first: list[np.ndarray] = []
+        self._count: list[np.ndarray] = []
+        for band in range(self.bands):
+            unique, first, count = np.unique(sorted_keys[:, band], return_index=True, return_counts=True)
+            self._unique.append(unique)
+            self._first.append(first)
+            self._count.append(count)
 
     def __len__(self) -> int:
         return len(self.signatures)
@@ -62,13 +71,14 @@ class BandIndex:
         found_q: list[np.ndarray] = []
         found_i: list[np.ndarray] = []
         for band in range(self.bands):
-            column = self._sorted[:, band]
-            left = np.searchsorted(column, keys[:, band], side="left")
-            right = np.searchsorted(column, keys[:, band], side="right")
-            counts = right - left
-            if not counts.any():
+            unique = self._unique[band]
+            where = np.minimum(np.searchsorted(unique, keys[:, band]), len(unique) - 1)
+            hit = np.flatnonzero(unique[where] == keys[:, band])
+            if len(hit) == 0:
                 continue
-            q_rows = np.repeat(np.arange(len(queries)), counts)
+            left = self._first[band][where[hit]]
+            counts = self._count[band][where[hit]]
+            q_rows = np.repeat(hit, counts)
             positions = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - left, counts)
             i_rows = self._order[positions, band]
             lo, hi = band * self.rows, (band + 1) * self.rows

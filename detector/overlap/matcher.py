@@ -91,7 +91,8 @@ class MinHashMatcher:
             pad = len(part.word_hashes) // 2
             lo = max(int(doc_word[doc]), int(found.start[cand]) - pad)
             hi = min(int(doc_word[doc] + doc_words[doc]), int(found.end[cand]) + n - 1 + pad)
-            check = verify_part(part.word_hashes, tokens.hashes[lo:hi], n)
+            region_shingles = shingles[lo : hi - n + 1]
+            check = verify_part(part.word_hashes, part.shingles, tokens.hashes[lo:hi], region_shingles)
             match_class = check.match_class(min_similarity)
             if match_class is None:
                 continue

@@ -155,8 +155,8 @@ def _tokenize_segment(
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
     with np.errstate(over="ignore"):
-        weighted = codes.astype(np.uint64) * powers[: len(codes)]
-        weighted[~is_word] = 0
+        weighted = (codes * is_word).astype(np.uint64)  # separators count as 0
+        weighted *= powers[: len(codes)]
         prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
         np.cumsum(weighted, out=prefix[1:])
         sums = (prefix[ends] - prefix[starts]) * inverse[starts]

@@ -2,8 +2,9 @@
 
 The similarity is rapidfuzz's partial ratio over word sequences (normalised Indel
 similarity of the part against its best-aligned stretch of the document), so word edits,
-not character noise, decide. A match whose part's words occur exactly, in order, is
-`verbatim`; any other match at or above the similarity threshold is `near`.
+not character noise, decide. A match whose part's words occur exactly, in order (and so
+every one of its shingles, checked exactly), is `verbatim`; any other match at or above the
+similarity threshold is `near`.
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ class Verification:
     region_end: int
 
     def match_class(self, min_similarity: float) -> str | None:
-        if self.similarity >= 1.0:
+        if self.similarity >= 1.0 and self.shingle_overlap >= 1.0:
             return VERBATIM
         return NEAR if self.similarity >= min_similarity else None
 
 
-def verify_part(part_words: np.ndarray, region_words: np.ndarray, shingle_size: int) -> Verification:
-    """Align `part_words` (word hashes) inside `region_words` and measure the match."""
+def verify_part(
+    part_words: np.ndarray, part_shingles: np.ndarray, region_words: np.ndarray, region_shingles: np.ndarray
+) -> Verification:
+    """Align `part_words` (word hashes) inside `region_words` and measure the match.
+
+    `part_shingles` are the part's distinct shingle hashes, `region_shingles` the region's.
+    """
     part = part_words.tolist()
     region = region_words.tolist()
     if len(part) > len(region):
@@ -42,8 +48,5 @@ def verify_part(part_words: np.ndarray, region_words: np.ndarray, shingle_size: 
     else:
         alignment = fuzz.partial_ratio_alignment(part, region, processor=None)
         score, start, end = alignment.score, alignment.dest_start, alignment.dest_end
-    n = shingle_size
-    part_grams = {tuple(part[i : i + n]) for i in range(max(1, len(part) - n + 1))}
-    region_grams = {tuple(region[i : i + n]) for i in range(max(1, len(region) - n + 1))}
-    overlap = len(part_grams & region_grams) / len(part_grams)
+    overlap = float(np.isin(part_shingles, region_shingles).mean()) if len(part_shingles) else 0.0
     return Verification(round(score / 100.0, 4), round(overlap, 4), start, end)

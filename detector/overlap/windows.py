@@ -83,7 +83,9 @@ def find_candidates(
     if len(positions) == 0:
         return _empty()
     docs = shingle_doc[positions]
-    out: list[Candidates] = []
+    window_starts: list[np.ndarray] = []
+    window_ends: list[np.ndarray] = []
+    window_buckets: list[np.ndarray] = []
     for bit, bucket in enumerate(index.buckets):
         selected = (masks & (np.uint64(1) << np.uint64(bit))) != 0
         if not selected.any():
@@ -93,19 +95,18 @@ def find_candidates(
         starts, ends = _windows_with_hits(hits, doc_first[hit_docs], doc_count[hit_docs], bucket.stride)
         held = np.searchsorted(hits, ends) - np.searchsorted(hits, starts)
         enough = held >= max(1, math.ceil(0.5 * index.config.threshold * bucket.min_shingles))
-        starts, ends = starts[enough], ends[enough]
-        if len(starts) == 0:
-            continue
-        signatures = index.hasher.range_signatures(shingles, starts, ends)
-        window_rows, bucket_rows = bucket.lsh.query(signatures)
-        if len(window_rows) == 0:
-            continue
-        part_ids = bucket.part_ids[bucket_rows]
-        estimated = (signatures[window_rows] == index.signatures[part_ids]).mean(axis=1)
-        window_starts = starts[window_rows]
-        out.append(
-            Candidates(shingle_doc[window_starts], window_starts, ends[window_rows], part_ids, estimated)
-        )
-    if not out:
+        window_starts.append(starts[enough])
+        window_ends.append(ends[enough])
+        window_buckets.append(np.full(int(enough.sum()), bit))
+    if not window_starts:
         return _empty()
-    return Candidates(*(np.concatenate([getattr(c, f) for c in out]) for f in Candidates.__slots__))
+    starts, ends = np.concatenate(window_starts), np.concatenate(window_ends)
+    buckets = np.concatenate(window_buckets)
+    if len(starts) == 0:
+        return _empty()
+    signatures = index.hasher.range_signatures(shingles, starts, ends)
+    rows, parts = index.lsh.query(signatures)
+    same = index.part_bucket[parts] == buckets[rows]
+    rows, parts = rows[same], parts[same]
+    estimated = (signatures[rows] == index.signatures[parts]).mean(axis=1)
+    return Candidates(shingle_doc[starts[rows]], starts[rows], ends[rows], parts, estimated)
