@@ -74,8 +74,8 @@ class Sampler:
         self.order = sorted(range(len(originals)), key=lambda i: originals[i])
         self.original_anchors = originals
         self.related = self._relations()
-        self.float_sources = [[self._float_source(readings[0]) for readings in row]
-                              for row in template.sources]
+        self.float_readings = [[tuple(self._float_source(r) for r in readings) for readings in row]
+                               for row in template.sources]
         self.results = [step.result for step in template.steps]
         self.integral = [r.denominator == 1 for r in self.results]
         self.signs = [_sign(r) for r in self.results]
@@ -146,13 +146,15 @@ class Sampler:
             new[index] = value
         return new[: len(self.template.variables)]
 
-    def _float_screen(self, values: list[Fraction]) -> bool:
-        floats = [float(v) for v in values]
+    def _float_results(self, floats: list[float], choice: dict[tuple[int, int], int] | None,
+                       check: bool) -> list[float] | None:
+        """Step results in floating point; with `check`, None as soon as a step breaks a constraint."""
         results: list[float] = []
-        rows = zip(self.template.steps, self.float_sources, self.scales, self.signs, strict=True)
-        for step, row, scale, sign in rows:
+        rows = zip(self.template.steps, self.float_readings, self.scales, self.signs, strict=True)
+        for s, (step, row, scale, sign) in enumerate(rows):
             lits = []
-            for kind, index, transform, value in row:
+            for k, readings in enumerate(row):
+                kind, index, transform, value = readings[choice.get((s, k), 0) if choice else 0]
                 if kind == "var":
                     lits.append(_PERCENT_FLOAT[transform](floats[index]))
                 elif kind == "result":
@@ -160,11 +162,25 @@ class Sampler:
                 else:
                     lits.append(value)
             result = evaluate_float(step.tree, lits)
-            scaled = result * scale
-            if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
-                return False
+            if check:
+                scaled = result * scale
+                if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
+                    return None
             results.append(result)
-        return results[-1] != self.final
+        return results
+
+    def _float_screen(self, values: list[Fraction]) -> bool:
+        """A cheap inexact pre-check of every constraint and of the readings' agreement."""
+        floats = [float(v) for v in values]
+        results = self._float_results(floats, None, True)
+        if results is None or results[-1] == self.final:
+            return False
+        final = results[-1]
+        for combo in self.alternatives:
+            other = self._float_results(floats, combo, False)
+            if other is None or abs(other[-1] - final) > 1e-6 * max(1.0, abs(final)):
+                return False
+        return True
 
     def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
         results, _ = execute(self.template, values)
