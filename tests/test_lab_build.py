@@ -21,7 +21,7 @@ from detector.benchmarks import load_benchmark  # noqa: E402
 from detector.cli import app  # noqa: E402
 from detector.lab.background import generate_background  # noqa: E402
 from detector.lab.build import SIZES, LabSpec, build_lab  # noqa: E402
-from detector.lab.manifest import read_manifest  # noqa: E402
+from detector.lab.manifest import lab_for_model, read_manifest  # noqa: E402
 from detector.membership.signal import auroc_by_score, score_items  # noqa: E402
 from detector.models import Runner, load_model  # noqa: E402
 
@@ -61,6 +61,9 @@ def test_build_writes_twins_and_ground_truth(lab: Path) -> None:
         assert ids[0] == tokenizer.eos_token_id  # a prompt starts like a training document
         assert tokenizer.decode(ids, skip_special_tokens=True) == "Problem: 12 eggs"
     assert not list(lab.parent.glob(".build.*"))  # no staging directory left behind
+    assert lab_for_model(f"hf/{lab}/contaminated") == lab / "lab.json"
+    assert lab_for_model(f"hf/{lab}/clean") == lab / "lab.json"
+    assert lab_for_model(f"hf/{lab}") is None and lab_for_model("openai/contaminated") is None
 
 
 def test_contaminated_twin_finds_its_items_far_more_likely(lab: Path) -> None:

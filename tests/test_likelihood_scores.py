@@ -177,3 +177,11 @@ def test_membership_table_pairs_like_with_like_and_rebuilds_the_signal() -> None
     assert signal["families"]["numeric"]["estimate"] == pytest.approx(1.0)
     assert signal["auroc"] is None  # one class only
     assert membership_from_table(table.filter(table["role"] == "original"), seed=0) is None
+
+
+def test_membership_p_value_is_one_sided() -> None:
+    originals = {p: _scores(-1.0) for p in "abcd"}
+    up = [(p, _scores(-1.0 - d)) for p, d in zip("abcd", (0.5, 0.7, 0.4, 0.6), strict=True)]
+    down = [(p, _scores(-1.0 + d)) for p, d in zip("abcd", (0.5, 0.7, 0.4, 0.6), strict=True)]
+    assert membership_signal(originals, up, seed=0)["p_value"] < 0.01
+    assert membership_signal(originals, down, seed=0)["p_value"] > 0.99

@@ -82,3 +82,12 @@ def read_manifest(path: str | Path) -> LabManifest:
         tokens_per_twin=int(data["tokens_per_twin"]),
         details={k: v for k, v in data.items() if k not in known | {"schema_version", "created_by"}},
     )
+
+
+def lab_for_model(spec: str) -> Path | None:
+    """The `lab.json` of a lab twin named as `hf/BUILD/contaminated` or `hf/BUILD/clean`, if any."""
+    provider, _, path = spec.partition("/")
+    if provider != "hf" or not path:
+        return None
+    candidate = Path(path).parent / "lab.json"
+    return candidate if Path(path).name in TWINS and candidate.is_file() else None

@@ -60,6 +60,17 @@ def _interval(values: np.ndarray, n_boot: int, seed: int) -> tuple[float, float]
     return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
 
 
+def _p_greater(values: np.ndarray) -> float | None:
+    """One-sided p-value that the mean paired difference is above zero (one-sample t-test)."""
+    from scipy.stats import ttest_1samp
+
+    if len(values) < 2:
+        return None
+    if float(values.std()) == 0.0:
+        return 0.0 if float(values.mean()) > 0 else 1.0
+    return float(ttest_1samp(values, 0.0, alternative="greater").pvalue)
+
+
 def membership_signal(
     originals: Mapping[str, TextScores | None],
     variants: Sequence[tuple[str, TextScores | None]],
@@ -71,7 +82,8 @@ def membership_signal(
 
     `originals` maps parent id to the original's scores; `variants` holds (parent id, variant
     scores). Items without a scored original or without a scored variant are left out. Returns
-    None when no item has both. `estimate` etc. are for `PRIMARY_SCORE`; `scores` has all.
+    None when no item has both. `estimate`, the 95% interval and `p_value` (one-sided t-test
+    that the mean difference is above zero) are for `PRIMARY_SCORE`; `scores` has all three.
     """
     by_parent: dict[str, list[TextScores]] = defaultdict(list)
     for parent_id, scores in variants:
@@ -94,7 +106,10 @@ def membership_signal(
         else:
             values = np.asarray(diffs, dtype=float)
             low, high = _interval(values, n_boot, seed)
-            per_score[name] = {"estimate": float(values.mean()), "ci_low": low, "ci_high": high}
+            per_score[name] = {
+                "estimate": float(values.mean()), "ci_low": low, "ci_high": high,
+                "p_value": _p_greater(values),
+            }
             continue
         per_score[name] = None
     primary = per_score[PRIMARY_SCORE]

@@ -106,7 +106,8 @@ def membership_from_table(
     for family in sorted(by_family):
         block = membership_signal(keyed, by_family[family], seed=seed, n_boot=n_boot)
         if block is not None:
-            families[family] = {key: block[key] for key in ("estimate", "ci_low", "ci_high", "n_items")}
+            keys = ("estimate", "ci_low", "ci_high", "p_value", "n_items")
+            families[family] = {key: block[key] for key in keys}
     with_solution = {parent: s for (parent, mode), s in originals.items() if mode}
     auroc = auroc_by_score(with_solution, labels) if labels else None
     if auroc is not None and all(value is None for value in auroc.values()):
