@@ -9,7 +9,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,6 +225,28 @@ def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.Da
     return frame(columns, "responses")
 
 
+def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.DataFrame]) -> dict[str, Any]:
+    """Write config, tables and reports into a staging folder, then move them into `run_dir`.
+
+    Nothing in `run_dir` changes unless every file was written and the report was built.
+    """
+    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.staging-", dir=run_dir.parent))
+    try:
+        for name, table in tables.items():
+            write_table(table, staging, name)
+        write_json(config, staging / "config.json")
+        report = write_report(staging)
+        run_dir.mkdir(exist_ok=True)
+        if "references" not in tables:
+            (run_dir / "references.parquet").unlink(missing_ok=True)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, run_dir / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
 def run_probe(options: ProbeOptions) -> ProbeResult:
     """Run the whole audit and write the run directory; returns the report.
 
@@ -234,38 +259,23 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     generations, _ = query(options, plan)
     scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     run_dir = options.out or default_run_dir(options)
-    run_dir.mkdir(parents=True, exist_ok=True)
     config = {
-        "schema_version": CONFIG_SCHEMA_VERSION,
-        "created_by": "detect probe",
-        "model": options.model,
-        "benchmarks": [
-            {"name": b.name, "path": b.path, "format": b.format, "n_items": len(b.items)} for b in loaded
-        ],
-        "families": extra["families"],
-        "per_item": options.per_item,
-        "limit": options.limit,
-        "seed": options.seed,
-        "shots": options.shots,
-        "shots_from": extra["shots_from"],
-        "references": [str(p) for p in options.references],
-        "variant_set_sha256": plan.variant_set_sha256,
-        "n_items": len(plan.items),
-        "n_variants": len(plan.variants),
-        "skipped": plan.skipped,
-        "gen_params": dataclasses.asdict(options.gen_params),
-        "n_bootstrap": options.n_bootstrap,
+        "schema_version": CONFIG_SCHEMA_VERSION, "created_by": "detect probe", "model": options.model,
+        "benchmarks": [{"name": b.name, "path": b.path, "format": b.format, "n_items": len(b.items)}
+                       for b in loaded],
+        "families": extra["families"], "per_item": options.per_item, "limit": options.limit,
+        "seed": options.seed, "shots": options.shots, "shots_from": extra["shots_from"],
+        "references": [str(p) for p in options.references], "variant_set_sha256": plan.variant_set_sha256,
+        "n_items": len(plan.items), "n_variants": len(plan.variants), "skipped": plan.skipped,
+        "gen_params": dataclasses.asdict(options.gen_params), "n_bootstrap": options.n_bootstrap,
         "max_failed_fraction": options.max_failed_fraction,
-    }
-    write_table(items_frame(plan.items), run_dir, "items")
-    write_table(variants_frame(plan.variants), run_dir, "variants")
-    write_table(responses_frame(plan, generations), run_dir, "responses")
-    write_table(scores, run_dir, "scores")
+    }  # fmt: skip
+    tables = {
+        "items": items_frame(plan.items), "variants": variants_frame(plan.variants),
+        "responses": responses_frame(plan, generations), "scores": scores,
+    }  # fmt: skip
     if references is not None:
-        write_table(references, run_dir, "references")
-    elif (run_dir / "references.parquet").exists():
-        (run_dir / "references.parquet").unlink()
-    write_json(_jsonable(config), run_dir / "config.json")
-    report = write_report(run_dir)
+        tables["references"] = references
+    report = publish_run(run_dir, _jsonable(config), tables)
     n_failed = sum(1 for g in generations if g.error is not None)
     return ProbeResult(run_dir, report, len(generations), n_failed)

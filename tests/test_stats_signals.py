@@ -69,8 +69,14 @@ def test_variant_set_mismatch_is_refused():
 
 
 def _family(drop, low, q):
-    return {"name": "numeric", "benchmark": "gsm8k", "drop": drop, "ci_low": low, "ci_high": drop + 5,
-            "q_value": q}
+    return {
+        "name": "numeric",
+        "benchmark": "gsm8k",
+        "drop": drop,
+        "ci_low": low,
+        "ci_high": drop + 5,
+        "q_value": q,
+    }
 
 
 def test_verdict_rules():
@@ -88,3 +94,50 @@ def test_verdict_rules():
     assert decide_verdict([], {}, excess_drop=strong, calibrated=True)[0] == "likely_overfit"
     small = {"estimate": 2.0, "ci_low": -3.0, "ci_high": 7.0}
     assert decide_verdict([_family(12.0, 6.0, 0.001)], {}, excess_drop=small, calibrated=True)[0] == "clean"
+
+
+def test_analysis_calibrates_with_five_reference_runs():
+    import polars as pl
+
+    from detector.stats.analysis import analyze_scores
+
+    rng = np.random.default_rng(0)
+    n = 300
+
+    def scores(acc, drop):
+        orig = rng.random(n) < acc
+        var = rng.random(n) < acc - drop
+        return pl.DataFrame(
+            {
+                "prompt_id": [f"p{i}~numeric~0" for i in range(n)],
+                "role": ["variant"] * n,
+                "benchmark": ["b"] * n,
+                "parent_id": [f"p{i}" for i in range(n)],
+                "family": ["numeric"] * n,
+                "scoring": ["answer"] * n,
+                "original_correct": orig,
+                "correct": var,
+                "stale": [None] * n,
+                "jaccard_parent": [None] * n,
+            },
+            schema_overrides={"stale": pl.Boolean, "jaccard_parent": pl.Float64},
+        )
+
+    refs = pl.concat(
+        [
+            scores(acc, 0.15).select(
+                pl.lit(f"ref{k}").alias("reference_run"), "parent_id", "original_correct", "correct"
+            )
+            for k, acc in enumerate([0.5, 0.6, 0.7, 0.8, 0.9])
+        ]
+    )
+    # Every reference drops 15 points: a target that also drops 15 is not overfit once calibrated.
+    target = analyze_scores(scores(0.7, 0.15), seed=0, n_boot=200, references=refs)
+    assert target["calibrated"] is True
+    assert target["excess_drop"]["ci_low"] < 0 < target["excess_drop"]["ci_high"]
+    assert target["overfitting_score"] == target["excess_drop"]
+    assert target["verdict"] == "clean"
+    uncalibrated = analyze_scores(scores(0.7, 0.15), seed=0, n_boot=200)
+    assert uncalibrated["calibrated"] is False and uncalibrated["verdict"] == "suspicious"
+    cheat = analyze_scores(scores(0.9, 0.45), seed=0, n_boot=200, references=refs)
+    assert cheat["excess_drop"]["ci_low"] > 10 and cheat["verdict"] == "likely_overfit"

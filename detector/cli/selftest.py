@@ -2,10 +2,102 @@
 
 from __future__ import annotations
 
-from detector.cli.errors import not_implemented
+import os
 
-HELP = "Check the instrument on control models: false-flag rate on clean, detection rate on contaminated."
+import typer
+
+from detector.cli.errors import fail
+
+HELP = """Check the instrument on control models: false-flag rate on clean, detection rate on contaminated.
+
+Builds one variant set from --items items (the bundled fixtures, or --benchmark sources; when
+more items are asked for than exist, items are reused as tagged copies with fresh variants),
+then runs --trials trials. Each trial re-draws the control models' seed only: control/clean
+and control/contaminated:F for each --fraction answer every prompt, and the run is scored and
+analysed exactly as `detect probe` does. It passes when at most 5% of clean trials get a
+non-clean verdict and at least 90% of trials at 20% contamination are flagged.
+
+\b
+Examples:
+  detect selftest                                   # 1000 items, 200 trials
+  detect selftest --items 300 --trials 50 --fraction 0.1 --fraction 0.2
+  detect selftest --benchmark gsm8k --family numeric --workers 4
+
+\b
+Exit codes: 0 calibrated; 1 a rate missed its threshold; 2 bad input.
+"""
+
+EXIT_MISCALIBRATED = 1
 
 
-def selftest() -> None:
-    not_implemented("selftest")
+def selftest(
+    items: int = typer.Option(1000, "--items", min=10, help="Items in the shared variant set."),
+    trials: int = typer.Option(200, "--trials", min=1, help="Trials (control-model seeds)."),
+    fraction: list[float] = typer.Option(
+        [], "--fraction", help="Contaminated fraction to test (repeatable; default 0.2 and 0.5)."
+    ),
+    benchmark: list[str] = typer.Option(
+        [], "--benchmark", "-b", help="Item sources (default: bundled fixtures)."
+    ),
+    family: list[str] = typer.Option([], "--family", "-f", help="Perturbation families (default: all)."),
+    per_item: int = typer.Option(1, "--per-item", min=1, help="Variants per item and family."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the variant set and of the trial seeds."),
+    workers: int = typer.Option(
+        min(os.cpu_count() or 1, 8),
+        "--workers",
+        min=1,
+        help="Processes running trials (results do not depend on it).",
+    ),
+) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from detector.pipeline import check_families, load_sources
+    from detector.selftest import (
+        DEFAULT_FRACTIONS,
+        MAX_FALSE_FLAG_RATE,
+        MIN_DETECTION_RATE,
+        REQUIRED_FRACTION,
+        plan_selftest,
+        run_selftest,
+    )
+    from detector.types import BenchmarkFormatError
+
+    fractions = tuple(fraction) or DEFAULT_FRACTIONS
+    if any(not 0.0 < f <= 1.0 for f in fractions):
+        fail(f"--fraction values must be in (0, 1], got {', '.join(map(str, fractions))}")
+    console = Console()
+    try:
+        loaded = load_sources(benchmark, None)
+        pool = [item for bench in loaded for item in bench.items]
+        if not pool:
+            fail("no items to test with")
+        with console.status("building the variant set"):
+            plan = plan_selftest(
+                pool, n_items=items, families=check_families(family), per_item=per_item, seed=seed
+            )
+    except (BenchmarkFormatError, ValueError) as error:
+        fail(str(error))
+    console.print(
+        f"{len(plan.items)} items, {len(plan.variants)} variants, {len(plan.rows)} prompts per model"
+    )
+    columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("trials", total=trials)
+        result = run_selftest(
+            plan, trials=trials, fractions=fractions, seed=seed, workers=workers,
+            on_trial=lambda done: progress.update(task, completed=done),
+        )  # fmt: skip
+    console.print(
+        f"false flags on control/clean: {result.clean_flag_rate:.1%} of {trials} trials "
+        f"(must be <= {MAX_FALSE_FLAG_RATE:.0%})"
+    )
+    for f, rate in result.detection_rates.items():
+        need = f" (must be >= {MIN_DETECTION_RATE:.0%})" if f == REQUIRED_FRACTION else ""
+        console.print(f"detected control/contaminated:{f:g}: {rate:.1%} of {trials} trials{need}")
+    console.print(f"verdicts: {result.verdict_counts}", markup=False, highlight=False)
+    console.print(f"time: {result.seconds:.1f} s for {trials} trials")
+    if not result.passed:
+        console.print("[bold red]selftest FAILED: the instrument is not calibrated[/bold red]")
+        raise typer.Exit(EXIT_MISCALIBRATED)
+    console.print("[green]selftest passed[/green]")

@@ -7,6 +7,7 @@ it again and gets the same bytes.
 from __future__ import annotations
 
 import json
+import math
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -33,6 +34,19 @@ def versions() -> dict[str, str | None]:
             found["detect" if name == "detect-overfit" else name] = None
     found["python"] = platform.python_version()
     return found
+
+
+def json_safe(value: Any) -> Any:
+    """A copy with NaN/inf floats as None and numpy scalars as Python numbers (strict JSON)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
 
 
 def read_config(run_dir: Path) -> dict[str, Any]:
@@ -100,7 +114,7 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
         scores, seed=seed, n_boot=int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP)), references=references
     )
     n_failed = int(responses["error"].is_not_null().sum())
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "model": config.get("model"),
         "benchmarks": [b["name"] if isinstance(b, dict) else b for b in config.get("benchmarks", [])],
@@ -120,6 +134,7 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
         "versions": versions(),
         "created_by": "detect probe",
     }
+    return json_safe(report)
 
 
 def write_report(run_dir: str | Path) -> dict[str, Any]:

@@ -1,0 +1,197 @@
+import json
+from dataclasses import replace
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from detector.cli import app
+from detector.pipeline import ProbeOptions, default_run_dir, run_probe
+from detector.report.build import build_report, write_report
+from detector.report.tables import TABLES, read_table
+from detector.types import Generation
+
+RUN_FILES = (
+    "config.json",
+    "items.parquet",
+    "variants.parquet",
+    "responses.parquet",
+    "scores.parquet",
+    "report.json",
+    "report.md",
+)
+
+
+@pytest.fixture(scope="module")
+def contaminated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "contaminated"
+    return run_probe(ProbeOptions(model="control/contaminated", out=out, use_cache=False))
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "clean"
+    return run_probe(ProbeOptions(model="control/clean", out=out, use_cache=False))
+
+
+def test_contaminated_control_is_likely_overfit(contaminated):
+    report = contaminated.report
+    assert report["verdict"] == "likely_overfit"
+    assert any("stale answers" in line for line in report["evidence"])
+    assert report["overall"]["drop"] > 20 and report["overall"]["ci_low"] > 0
+    assert report["signals"]["stale_answer_rate"]["rate"] > 0.5
+    assert report["signals"]["verbatim_rate"]["rate"] > 0.5
+    assert report["calibrated"] is False and report["excess_drop"] is None
+    assert report["examples"], "a contaminated run has variants it got wrong after getting the original right"
+
+
+def test_clean_control_is_clean(clean):
+    report = clean.report
+    assert report["verdict"] == "clean"
+    stale = report["signals"]["stale_answer_rate"]
+    # Wrong answers hit the old gold by chance too: the chance rate is not zero.
+    assert stale["chance_rate"] > 0 and stale["rate"] > 0
+    assert abs(report["overall"]["drop"]) < 10
+
+
+def test_run_directory_and_schemas(contaminated):
+    run_dir = contaminated.run_dir
+    for name in RUN_FILES:
+        assert (run_dir / name).exists(), name
+    for name in ("items", "variants", "responses", "scores"):
+        table = pl.read_parquet(run_dir / f"{name}.parquet")
+        assert table.schema == pl.Schema(TABLES[name]), name
+    scores = read_table(run_dir, "scores")
+    responses = read_table(run_dir, "responses")
+    assert scores.height == responses.height == contaminated.n_requests
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["variant_set_sha256"] == contaminated.report["variant_set_sha256"]
+    assert len(config["variant_set_sha256"]) == 64
+    report = json.loads((run_dir / "report.json").read_text())
+    for key in (
+        "schema_version",
+        "model",
+        "benchmarks",
+        "seed",
+        "variant_set_sha256",
+        "verdict",
+        "evidence",
+        "calibrated",
+        "overfitting_score",
+        "excess_drop",
+        "overall",
+        "families",
+        "signals",
+        "examples",
+        "errors",
+        "versions",
+        "created_by",
+    ):
+        assert key in report, key
+    family = report["families"][0]
+    for key in (
+        "name",
+        "benchmark",
+        "n_items",
+        "n_variants",
+        "acc_original",
+        "acc_variant",
+        "drop",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "q_value",
+    ):
+        assert key in family
+    assert report["errors"] == {"n_requests": contaminated.n_requests, "n_failed": 0}
+    assert "# " in (run_dir / "report.md").read_text()
+
+
+def test_report_rebuilds_from_tables_byte_identical(contaminated):
+    path = contaminated.run_dir / "report.json"
+    before = path.read_bytes()
+    assert build_report(contaminated.run_dir) == json.loads(before)
+    write_report(contaminated.run_dir)
+    assert path.read_bytes() == before
+
+
+def test_same_seed_same_bytes(tmp_path, contaminated):
+    again = run_probe(ProbeOptions(model="control/contaminated", out=tmp_path / "again", use_cache=False))
+    assert (again.run_dir / "report.json").read_bytes() == (contaminated.run_dir / "report.json").read_bytes()
+    for name in ("items", "variants", "scores"):
+        assert read_table(again.run_dir, name).equals(read_table(contaminated.run_dir, name))
+
+
+def test_references_on_another_variant_set_are_refused(tmp_path, contaminated):
+    options = ProbeOptions(
+        model="control/clean",
+        benchmarks=("gsm8k",),
+        limit=5,
+        out=tmp_path / "x",
+        use_cache=False,
+        references=(contaminated.run_dir,),
+    )
+    with pytest.raises(ValueError, match="same variant set"):
+        run_probe(options)
+    assert not (tmp_path / "x").exists()
+
+
+def test_default_run_dir_is_stable():
+    options = ProbeOptions(model="openai/gpt-4o mini")
+    assert default_run_dir(options) == default_run_dir(replace(options))
+    assert default_run_dir(options).parts[0] == "runs"
+    assert " " not in str(default_run_dir(options))
+    assert default_run_dir(options) != default_run_dir(replace(options, seed=1))
+
+
+def test_cli_fail_on_and_bad_input(tmp_path):
+    runner = CliRunner()
+    args = ["probe", "--model", "control/contaminated", "--benchmark", "gsm8k", "--limit", "12", "--no-cache"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "a"), "--fail-on", "likely"])
+    assert result.exit_code == 1, result.output
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "b"), "--fail-on", "nonsense"])
+    assert result.exit_code == 2
+    missing = tmp_path / "missing.jsonl"
+    result = runner.invoke(
+        app, ["probe", "--model", "control/clean", "--benchmark", str(missing), "--out", str(tmp_path / "c")]
+    )
+    assert result.exit_code == 2 and "missing.jsonl" in result.output
+    assert not (tmp_path / "c").exists()
+    result = runner.invoke(
+        app, ["probe", "--model", "control/clean", "--family", "nope", "--out", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 2 and "option-shuffle" in result.output
+
+
+def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
+    import detector.pipeline as pipeline
+
+    def failing_query(options, plan):
+        gens = [
+            Generation(text=None, error="HTTP 500") if i % 2 else Generation(text="The answer is 1.")
+            for i in range(len(plan.rows))
+        ]
+        return gens, None
+
+    monkeypatch.setattr(pipeline, "query", failing_query)
+    result = CliRunner().invoke(
+        app,
+        [
+            "probe",
+            "--model",
+            "control/clean",
+            "--benchmark",
+            "gsm8k",
+            "--limit",
+            "6",
+            "--out",
+            str(tmp_path / "f"),
+            "--max-failed-fraction",
+            "0.2",
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    report = json.loads((tmp_path / "f" / "report.json").read_text())
+    assert report["errors"]["n_failed"] > 0
+    scores = read_table(tmp_path / "f", "scores")
+    assert scores["correct"].null_count() == report["errors"]["n_failed"]
