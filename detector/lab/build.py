@@ -112,6 +112,7 @@ def build_lab(
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out}: exists and is not empty; choose a new --out")
     started = time.perf_counter()
+    cpu_started = time.process_time()
     contaminated = choose_contaminated(items, spec.contaminate, spec.seed)
     chosen = {item.item_id for item in contaminated}
     unseen = [item for item in items if item.item_id not in chosen]
@@ -180,6 +181,8 @@ def build_lab(
                     "tokenizer_and_data": round(tokenizer_s, 1),
                     **{twin: stats["train_s"] for twin, stats in twin_stats.items()},
                     "total": round(time.perf_counter() - started, 1),
+                    # CPU seconds of this process (all threads): the build's cost whatever the load.
+                    "cpu": round(time.process_time() - cpu_started, 1),
                 },
                 "results": twin_stats,
                 "versions": {
