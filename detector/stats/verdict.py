@@ -80,7 +80,7 @@ def drop_evidence(
 def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
     """Evidence lines for memorization signals (see module docstring)."""
     lines: list[str] = []
-    stale = signals.get("stale_answer_rate")
+    stale: Mapping[str, Any] = signals.get("stale_answer_rate") or {}
     if _significant(stale):
         rate, chance = float(stale["rate"]), float(stale["chance_rate"])
         if rate - chance >= STALE_FLOOR and rate >= STALE_RATIO * chance:
@@ -88,14 +88,14 @@ def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
                 f"stale answers on {100 * rate:.1f}% of changed-answer variants (chance "
                 f"{100 * chance:.1f}%, {_fmt_p(_num(stale.get('q_value')))})"
             )
-    echo = signals.get("solution_echo")
+    echo: Mapping[str, Any] = signals.get("solution_echo") or {}
     if _significant(echo) and float(echo["difference"]) >= ECHO_FLOOR:
         lines.append(
             f"outputs echo the original worked solution: Jaccard {float(echo['parent']):.2f} with the "
             f"parent's vs {float(echo['own']):.2f} with the variant's own "
             f"({_fmt_p(_num(echo.get('q_value')))})"
         )
-    verbatim = signals.get("verbatim_rate")
+    verbatim: Mapping[str, Any] = signals.get("verbatim_rate") or {}
     if _significant(verbatim) and float(verbatim["rate"]) >= VERBATIM_FLOOR:
         lines.append(
             f"verbatim continuation of {100 * float(verbatim['rate']):.1f}% of truncated items "
