@@ -8,7 +8,6 @@ from chromium_pipe import PipeBrowser, find_browser, open_page
 from typer.testing import CliRunner
 
 from detector.cli import app
-from detector.pipeline import ProbeOptions, run_probe
 from detector.report.markdown import render_markdown
 
 
@@ -16,13 +15,14 @@ from detector.report.markdown import render_markdown
 def runs(tmp_path_factory):
     """Two real runs on the bundled fixtures: the contaminated and the clean control model.
 
-    Made with `detector.pipeline.run_probe`, the library call behind `detect probe`.
+    Made with `detect probe --model MODEL --out DIR` (no response cache: nothing written outside tmp).
     """
     root = tmp_path_factory.mktemp("runs")
     made = {}
     for name, model in (("contaminated", "control/contaminated"), ("clean", "control/clean")):
         out = root / name
-        run_probe(ProbeOptions(model=model, out=out))
+        result = CliRunner().invoke(app, ["probe", "--model", model, "--out", str(out), "--no-cache"])
+        assert result.exit_code == 0, result.output
         made[name] = out
     return made
 
