@@ -77,12 +77,12 @@ def test_excess_drop_card_only_when_calibrated():
 
 def test_family_chart_places_dots_and_drop_whisker_on_the_axis():
     svg = family_chart([FamilyRow("f", 90.0, 60.0, 20.0, 40.0)])
-    # x axis: 230 px of labels then 470 px for 0-100 points
-    assert 'class="dot-original" cx="653.0"' in svg  # 230 + 4.7 * 90
-    assert 'class="dot-variant" cx="512.0"' in svg  # 230 + 4.7 * 60
+    # x axis: 260 px of labels then 470 px for 0-100 points
+    assert 'class="dot-original" cx="683.0"' in svg  # 260 + 4.7 * 90
+    assert 'class="dot-variant" cx="542.0"' in svg  # 260 + 4.7 * 60
     whisker = re.search(r'class="whisker" x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)"', svg)
     assert whisker is not None
-    assert (float(whisker.group(1)), float(whisker.group(2))) == (465.0, 559.0)  # 50..70 points
+    assert (float(whisker.group(1)), float(whisker.group(2))) == (495.0, 589.0)  # 50..70 points
 
 
 def test_family_chart_handles_missing_values():

@@ -82,7 +82,7 @@ def _row(label: str, block: Mapping[str, Any], emphasis: bool = False) -> Family
 
 def family_chart(rows: Sequence[FamilyRow]) -> str:
     """A dumbbell chart of accuracy on originals vs variants, one row per family, as inline SVG."""
-    label_w, plot_w, right_pad, row_h, top, bottom = 230, 470, 150, 30, 44, 40
+    label_w, plot_w, right_pad, row_h, top, bottom = 260, 470, 130, 30, 44, 40
     width = label_w + plot_w + right_pad
     height = top + row_h * max(len(rows), 1) + bottom
 
@@ -128,7 +128,7 @@ def _legend(left: float, y: float) -> str:
 
 def _family_row(row: FamilyRow, cy: float, label_w: float, value_x: float, x: Any) -> str:
     weight = ' font-weight="bold"' if row.emphasis else ""
-    label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
+    label = row.label if len(row.label) <= 36 else row.label[:35] + "…"
     drop = None
     if row.acc_original is not None and row.acc_variant is not None:
         drop = row.acc_original - row.acc_variant
