@@ -187,8 +187,12 @@ def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFra
     return frame(pl.concat(frames).to_dict(as_series=False), "references")
 
 
-def query(options: ProbeOptions, plan: ProbePlan) -> tuple[list[Generation], Any]:
-    """Ask the model every prompt of the plan through the runner (cache, retries, concurrency)."""
+def query(options: ProbeOptions, plan: ProbePlan) -> tuple[list[Generation], pl.DataFrame | None]:
+    """Ask the model every prompt of the plan through the runner (cache, retries, concurrency).
+
+    When the model gives token log-probabilities, also score every original and variant text
+    for the likelihood (membership) signal; else the second value is None.
+    """
     from detector.models import ControlModel, ResponseCache, Runner, default_cache_path, load_model
 
     model = load_model(options.model, base_url=options.base_url)
@@ -197,7 +201,13 @@ def query(options: ProbeOptions, plan: ProbePlan) -> tuple[list[Generation], Any
     cache = ResponseCache(default_cache_path()) if options.use_cache else None
     runner = Runner(model, cache, concurrency=options.concurrency, progress=options.progress)
     try:
-        return runner.generate(plan.prompts, options.gen_params), runner
+        generations = runner.generate(plan.prompts, options.gen_params)
+        membership = None
+        if runner.supports_logprobs():
+            from detector.membership.table import membership_rows
+
+            membership = membership_rows(runner.logprobs, plan.items, plan.variants)
+        return generations, membership
     finally:
         runner.close()
         if cache is not None:
@@ -238,8 +248,9 @@ def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.Data
         write_json(config, staging / "config.json")
         report = write_report(staging)
         run_dir.mkdir(exist_ok=True)
-        if "references" not in tables:
-            (run_dir / "references.parquet").unlink(missing_ok=True)
+        for optional in ("references", "membership"):
+            if optional not in tables:
+                (run_dir / f"{optional}.parquet").unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             os.replace(path, run_dir / path.name)
     finally:
@@ -256,7 +267,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     loaded = load_sources(options.benchmarks, options.limit)
     plan, extra = make_plan(options, loaded)
     references = reference_rows(options.references, plan.variant_set_sha256)
-    generations, _ = query(options, plan)
+    generations, membership = query(options, plan)
     scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     run_dir = options.out or default_run_dir(options)
     config = {
@@ -276,6 +287,8 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     }  # fmt: skip
     if references is not None:
         tables["references"] = references
+    if membership is not None:
+        tables["membership"] = membership
     report = publish_run(run_dir, _jsonable(config), tables)
     n_failed = sum(1 for g in generations if g.error is not None)
     return ProbeResult(run_dir, report, len(generations), n_failed)

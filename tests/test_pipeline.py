@@ -195,3 +195,35 @@ def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
     assert report["errors"]["n_failed"] > 0
     scores = read_table(tmp_path / "f", "scores")
     assert scores["correct"].null_count() == report["errors"]["n_failed"]
+
+
+def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
+    import detector.pipeline as pipeline
+    from detector.membership.table import membership_rows
+    from detector.types import TokenLogprobs
+
+    def fake_logprobs(pairs):
+        # Deterministic stand-in log-probabilities; only the plumbing is under test here.
+        return [
+            TokenLogprobs(
+                tokens=tuple(cont.split()), logprobs=tuple(-1.0 - (len(ctx) % 3) for _ in cont.split())
+            )
+            for ctx, cont in pairs
+        ]
+
+    real_query = pipeline.query
+
+    def query_with_logprobs(options, plan):
+        generations, _ = real_query(options, plan)
+        return generations, membership_rows(fake_logprobs, plan.items, plan.variants)
+
+    monkeypatch.setattr(pipeline, "query", query_with_logprobs)
+    result = run_probe(
+        ProbeOptions(
+            model="control/clean", benchmarks=("gsm8k",), limit=6, out=tmp_path / "m", use_cache=False
+        )
+    )
+    assert (tmp_path / "m" / "membership.parquet").exists()
+    membership = result.report["signals"]["membership"]
+    assert membership is not None and membership["n_items"] > 0
+    assert build_report(tmp_path / "m")["signals"]["membership"] == membership

@@ -113,6 +113,14 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
     stats = analyze_scores(
         scores, seed=seed, n_boot=int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP)), references=references
     )
+    if (directory / "membership.parquet").exists():
+        from detector.membership.table import membership_from_table
+
+        stats["signals"]["membership"] = membership_from_table(
+            read_table(directory, "membership"),
+            seed=seed,
+            n_boot=int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP)),
+        )
     n_failed = int(responses["error"].is_not_null().sum())
     report = {
         "schema_version": SCHEMA_VERSION,

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from detector.membership.table import MEMBERSHIP_SCHEMA
 from detector.types import BenchmarkItem, Variant
 
 S, B, F = pl.Utf8, pl.Boolean, pl.Float64
@@ -99,6 +100,8 @@ TABLES: Mapping[str, Mapping[str, pl.DataType]] = {
     "responses": RESPONSES_SCHEMA,
     "scores": SCORES_SCHEMA,
     "references": REFERENCES_SCHEMA,
+    # Likelihood scores of originals and variants (detector.membership), for models with logprobs.
+    "membership": {k: v() if isinstance(v, type) else v for k, v in MEMBERSHIP_SCHEMA.items()},
 }
 
 
