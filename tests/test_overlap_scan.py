@@ -133,7 +133,7 @@ def test_missing_corpus_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_candidates_are_exactly_the_lsh_candidates_of_all_windows() -> None:
-    """Signing only windows with item shingles loses no pair whose Jaccard reaches threshold / 2."""
+    """Signing only windows with enough item shingles loses no pair whose Jaccard reaches the threshold."""
     items = make_items()
     config = OverlapConfig(min_words=10)
     index = build_index(items, config)
@@ -157,6 +157,6 @@ def test_candidates_are_exactly_the_lsh_candidates_of_all_windows() -> None:
             exact = len(window & set(index.parts[part].shingles.tolist())) / len(
                 window | set(index.parts[part].shingles.tolist())
             )
-            if exact >= 0.1:
+            if exact >= config.threshold:
                 assert (int(starts[row]), int(part)) in got_pairs
     assert got_pairs  # the verbatim and the edited copy produce candidates

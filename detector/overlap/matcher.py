@@ -65,10 +65,16 @@ class MinHashMatcher:
         index, n = self.index, self.index.config.shingle_size
         if not texts or not index.parts:
             return []
-        prepared = [prepare_text(t) for t in texts]
+        joined = "\n".join(texts)
+        if joined.isascii():  # lower-casing keeps every offset: prepare the batch at once
+            prepared: Sequence[str] = texts
+            joined = joined.lower()
+        else:
+            prepared = [prepare_text(t) for t in texts]
+            joined = "\n".join(prepared)
         lengths = np.array([len(t) for t in prepared], dtype=np.int64)
         doc_char = np.cumsum(lengths + 1) - (lengths + 1)
-        tokens = tokenize("\n".join(prepared), prepared=True)
+        tokens = tokenize(joined, prepared=True)
         if len(tokens) < n:
             return []
         word_doc = np.searchsorted(doc_char, tokens.starts, side="right") - 1

@@ -48,5 +48,6 @@ def verify_part(
     else:
         alignment = fuzz.partial_ratio_alignment(part, region, processor=None)
         score, start, end = alignment.score, alignment.dest_start, alignment.dest_end
-    overlap = float(np.isin(part_shingles, region_shingles).mean()) if len(part_shingles) else 0.0
+    wanted = set(part_shingles.tolist())
+    overlap = len(wanted.intersection(region_shingles.tolist())) / len(wanted) if wanted else 0.0
     return Verification(round(score / 100.0, 4), round(overlap, 4), start, end)

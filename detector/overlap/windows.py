@@ -6,8 +6,9 @@ mean equal shingle hashes. We therefore sign only the windows that contain an it
 This is exact: the candidates are the ones a scan of every window would return.
 
 We also skip windows whose Jaccard similarity with every part of their bucket is provably
-below `threshold / 2`: a window holding c item shingles shares at most c shingles with a
-part of S shingles, so its Jaccard similarity is at most c / S.
+below the LSH threshold: a window holding c item shingles shares at most c shingles with a
+part of S shingles, so its Jaccard similarity is at most c / S. (LSH would pair such a
+window with a part only by chance, below the similarity it is tuned for.)
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def find_candidates(
         hits = positions[selected]
         starts, ends = _windows_with_hits(hits, doc_first[hit_docs], doc_count[hit_docs], bucket.stride)
         held = np.searchsorted(hits, ends) - np.searchsorted(hits, starts)
-        enough = held >= max(1, math.ceil(0.5 * index.config.threshold * bucket.min_shingles))
+        enough = held >= max(1, math.ceil(index.config.threshold * bucket.min_shingles))
         window_starts.append(starts[enough])
         window_ends.append(ends[enough])
         window_buckets.append(np.full(int(enough.sum()), bit))
