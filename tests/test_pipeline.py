@@ -227,3 +227,25 @@ def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
     membership = result.report["signals"]["membership"]
     assert membership is not None and membership["n_items"] > 0
     assert build_report(tmp_path / "m")["signals"]["membership"] == membership
+
+
+def test_calibrated_run_with_reference_runs(tmp_path):
+    common = dict(benchmarks=("gsm8k", "mmlu"), limit=10, use_cache=False)
+    refs = [
+        run_probe(ProbeOptions(model="control/clean", out=tmp_path / f"ref{k}", **common)).run_dir
+        for k in range(5)
+    ]
+    target = run_probe(
+        ProbeOptions(model="control/contaminated", out=tmp_path / "t", references=tuple(refs), **common)
+    )
+    report = target.report
+    assert report["calibrated"] is True and report["calibration"]["n_references"] == 5
+    assert report["excess_drop"]["ci_low"] > 10
+    assert report["overfitting_score"] == report["excess_drop"]
+    assert report["verdict"] == "likely_overfit"
+    assert (tmp_path / "t" / "references.parquet").exists()
+    assert build_report(tmp_path / "t") == report  # rebuilt from its own tables, references included
+    few = run_probe(
+        ProbeOptions(model="control/contaminated", out=tmp_path / "f", references=tuple(refs[:2]), **common)
+    )
+    assert few.report["calibrated"] is False and "at least 5" in few.report["calibration"]["message"]

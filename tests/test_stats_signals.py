@@ -141,3 +141,18 @@ def test_analysis_calibrates_with_five_reference_runs():
     assert uncalibrated["calibrated"] is False and uncalibrated["verdict"] == "suspicious"
     cheat = analyze_scores(scores(0.9, 0.45), seed=0, n_boot=200, references=refs)
     assert cheat["excess_drop"]["ci_low"] > 10 and cheat["verdict"] == "likely_overfit"
+
+
+def test_vectorised_ols_matches_scikit_learn():
+    from sklearn.linear_model import LinearRegression
+
+    from detector.stats.calibration import predict_ols
+
+    rng = np.random.default_rng(1)
+    x, y, at = rng.normal(size=(4, 6)), rng.normal(size=(4, 6)), rng.normal(size=4)
+    got = predict_ols(x, y, at)
+    for row in range(4):
+        fit = LinearRegression().fit(x[row].reshape(-1, 1), y[row])
+        assert got[row] == pytest.approx(fit.predict([[at[row]]])[0])
+    flat = predict_ols(np.ones((1, 3)), np.array([[1.0, 2.0, 3.0]]), np.array([5.0]))
+    assert flat[0] == pytest.approx(2.0)

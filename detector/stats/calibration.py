@@ -69,6 +69,15 @@ def _fit(acc: NDArray, drop: NDArray) -> Any:
     return LinearRegression().fit(acc.reshape(-1, 1), drop)
 
 
+def predict_ols(x: NDArray, y: NDArray, at: NDArray) -> NDArray:
+    """Row-wise least-squares line of y on x, evaluated at `at` (a flat line where x is constant)."""
+    x_mean, y_mean = x.mean(axis=1), y.mean(axis=1)
+    sxx = ((x - x_mean[:, None]) ** 2).sum(axis=1)
+    sxy = ((x - x_mean[:, None]) * (y - y_mean[:, None])).sum(axis=1)
+    slope = np.divide(sxy, sxx, out=np.zeros_like(sxy), where=sxx > 0)
+    return y_mean + slope * (at - x_mean)
+
+
 def calibrate_drop(
     target: ClusterOutcomes,
     references: Sequence[ClusterOutcomes],
@@ -110,11 +119,10 @@ def calibrate_drop(
     boot_r = [ref.accuracy_and_drop(idx) for ref in references]
     acc_rb = np.stack([a for a, _ in boot_r], axis=1)
     drop_rb = np.stack([d for _, d in boot_r], axis=1)
-    excess = np.empty(n_boot)
-    for b in range(n_boot):
-        chosen = ref_choice[b]
-        model = _fit(acc_rb[b, chosen], drop_rb[b, chosen])
-        excess[b] = drop_tb[b] - float(model.predict(np.array([[acc_tb[b]]]))[0])
+    # Per replicate, the same least-squares line as the point fit, vectorised over replicates.
+    x = np.take_along_axis(acc_rb, ref_choice, axis=1)
+    y = np.take_along_axis(drop_rb, ref_choice, axis=1)
+    excess = drop_tb - predict_ols(x, y, acc_tb)
     low, high = np.quantile(excess, [ALPHA / 2, 1 - ALPHA / 2])
     block.update(
         calibrated=True,
