@@ -59,7 +59,7 @@ def parse_number(text: str) -> Fraction:
     return Fraction(cleaned)
 
 
-def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
+def tokenize(text: str) -> list[tuple[str, str, int, int]]:
     tokens: list[tuple[str, str, int, int]] = []
     pos = 0
     stripped_end = len(text.rstrip())
@@ -81,7 +81,7 @@ class _Parser:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokenize(text)
+        self.tokens = tokenize(text)
         self.pos = 0
         self.count = 0
 
@@ -105,9 +105,10 @@ class _Parser:
 
     def _term(self) -> Node:
         node = self._unary()
-        while (tok := self._peek()) is not None and tok[0] == "op" and tok[1] in "*/":
-            self.pos += 1
-            node = BinOp(tok[1], node, self._unary())
+        while (tok := self._peek()) is not None and tok[0] == "op" and tok[1] in "*/(":
+            if tok[1] != "(":  # `2(40+9)`: a bracket right after an operand multiplies it
+                self.pos += 1
+            node = BinOp("*" if tok[1] == "(" else tok[1], node, self._unary())
         return node
 
     def _unary(self) -> Node:

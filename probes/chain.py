@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from probes.arithmetic import ExpressionError, Node, Num, evaluate, literals, parse_expression, parse_number
+from probes.arithmetic import (
+    ExpressionError,
+    Node,
+    Num,
+    evaluate,
+    literals,
+    parse_expression,
+    parse_number,
+    tokenize,
+)
 
 ANNOTATION_RE = re.compile(r"<<([^<>=]*)=([^<>]*)>>")
 FINAL_RE = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
@@ -62,11 +71,12 @@ class Step:
     end: int
     annotated: bool = True
     glue: str = ""  # prose steps: the text between the expression and the result (" = $")
+    worded: bool = False  # a prose step with words between its numbers ("5 seconds x 7 bottles = 35")
 
 
 # An equation written in prose, e.g. "54 − 37 = 17" or "$7.50 x 4 = $30": parts joined by "=".
 _PROSE_EQUATION_RE = re.compile(
-    r"[\d$.(][\d$.,()+\-−*/x×÷ \xa0]*(?:=[ \xa0]*\$?[ \xa0]*[\d$.(][\d$.,()+\-−*/x×÷ \xa0]*)+"
+    r"[\d$.(][\d$.,()+\-−–*/x×÷ \xa0]*(?:=[ \xa0]*\$?[ \xa0]*[\d$.(][\d$.,()+\-−–*/x×÷ \xa0]*)+"
 )
 _PLAIN_NUMBER_RE = re.compile(r"\s*\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[\s.,]*$")
 
@@ -86,8 +96,11 @@ def _arithmetic_view(text: str) -> str:
 
 def _prose_steps(text: str, offset: int) -> list[Step]:
     """Unannotated computations in the prose: `expr = number` pairs that evaluate exactly."""
+    if "=" not in text and "equals" not in text:
+        return []
     steps: list[Step] = []
     view = _arithmetic_view(text)
+    covered: list[tuple[int, int]] = []
     for match in _PROSE_EQUATION_RE.finditer(view):
         parts = match.group(0).split("=")
         position = match.start()
@@ -113,23 +126,116 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
             res_end = res_start + len(number.group(1))
             steps.append(Step(text[lead:lead + len(core)], tree, result, number.group(1), offset + lead,
                               offset + res_end, False, text[lead + len(core):res_start]))
+            covered.append((lead, res_end))
+    for equals in (m.start() for m in _EQUALS_RE.finditer(view)):
+        if not any(a <= equals < b for a, b in covered):
+            step = _worded_step(text, view, equals, offset)
+            if step is not None:
+                steps.append(step)
+    steps.sort(key=lambda step: step.start)
     return steps
+
+
+_EQUALS_RE = re.compile("=")
+_RESULT_AFTER_EQUALS_RE = re.compile(
+    r"[ \xa0]*\$?[ \xa0]*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:]|[.,]\d)"
+)
+# Characters that end the clause an equation's left side may come from.
+_CLAUSE_END_RE = re.compile(r"[=\n;!?]|[.:](?=\s)")
+_ALGEBRA_RE = re.compile(r"\d[a-zA-Z]\b|\b[xXyYnN]\s*[-+*/=)]")  # `3x + 4`, `x + 30`: unknowns
+_KEEP = frozenset("0123456789$+-−–*/×÷() \xa0")
+
+
+def _blank_words(segment: str) -> str:
+    """The segment with everything but numbers and operators turned into spaces (same length):
+    letters, unit slashes (`/day`), hyphens of words (`400-meter`), stray periods and commas."""
+    out = []
+    n = len(segment)
+    for i, ch in enumerate(segment):
+        before = segment[i - 1] if i else " "
+        after = segment[i + 1] if i + 1 < n else " "
+        keep = ch in _KEEP
+        if ch in "xX":
+            keep = not before.isalnum() and not after.isalnum()
+        elif ch == "/":
+            following = segment[i + 1:].lstrip()[:1]
+            keep = not before.isalpha() and not following.isalpha()
+        elif ch in "-−–":
+            keep = not after.isalpha()
+        elif ch in ".,":
+            keep = after.isdigit() and (ch == "." or before.isdigit())
+        elif ch == "$":
+            keep = segment[i + 1:].lstrip()[:1] in tuple("0123456789.")
+        out.append(ch if keep else " ")
+    return "".join(out)
+
+
+def _worded_expression(view: str, equals: int, result: Fraction) -> tuple[int, str, Node] | None:
+    """The shortest whole expression left of `view[equals]`, within its clause, that gives `result`
+    exactly once words are blanked: (start in view, blanked text, tree). A candidate starts at the
+    clause start or after a number, never right after an operator (`10 - 5 + 5` is read whole)."""
+    start = max((m.end() for m in _CLAUSE_END_RE.finditer(view, 0, equals)), default=0)
+    segment = view[start:equals]
+    if not any(ch.isdigit() for ch in segment) or _ALGEBRA_RE.search(segment):
+        return None
+    blanked = _blank_words(segment)
+    try:
+        tokens = tokenize(blanked)
+    except ExpressionError:
+        return None
+    for i in range(len(tokens) - 1, -1, -1):
+        kind, symbol, begin, _ = tokens[i]
+        after_operator = i > 0 and tokens[i - 1][0] == "op" and tokens[i - 1][1] != ")"
+        if not (kind == "num" or symbol == "(") or after_operator:
+            continue
+        core = blanked[begin:].rstrip()
+        try:
+            tree = parse_expression(core)
+            if isinstance(tree, Num) or evaluate(tree) != result:
+                continue
+        except ExpressionError:
+            continue
+        return start + begin, core, tree
+    return None
+
+
+def _worded_step(text: str, view: str, equals: int, offset: int) -> Step | None:
+    """`160 pieces of straw – 70 pieces = 90`: a prose step with words between its numbers."""
+    number = _RESULT_AFTER_EQUALS_RE.match(view, equals + 1)
+    if number is None:
+        return None
+    found = _worded_expression(view, equals, parse_number(number.group(1)))
+    if found is None:
+        return None
+    lead, core, tree = found
+    res_start, res_end = number.span(1)
+    return Step(text[lead:lead + len(core)], tree, evaluate(tree), number.group(1), offset + lead,
+                offset + res_end, False, text[lead + len(core):res_start], worded=True)
 
 
 _TRAILING_EXPRESSION_RE = re.compile(r"([\d$.(][\d$.,()+\-−*/x×÷ \xa0]*)=[ \xa0]*\$?[ \xa0]*$")
 
 
-def _written_before(prose: str) -> tuple[str, Node] | None:
-    """The arithmetic expression that the prose right before a bare-number annotation shows."""
+def _written_before(prose: str, result: Fraction) -> tuple[str, Node] | None:
+    """The arithmetic expression that the prose right before a bare-number annotation shows
+    (`5,000 + 1,000 = <<6000=6000>>`, `54 inches / 12 inches/foot = <<4.5=4.5>>`)."""
     match = _TRAILING_EXPRESSION_RE.search(prose)
-    if match is None:
+    if match is not None:
+        text = match.group(1).strip()
+        try:
+            tree = parse_expression(text)
+            if not isinstance(tree, Num) and evaluate(tree) == result:
+                return text, tree
+        except ExpressionError:
+            pass
+    stripped = prose.rstrip(" \xa0$")
+    if not stripped.endswith("="):
         return None
-    text = match.group(1).strip()
-    try:
-        tree = parse_expression(text)
-    except ExpressionError:
+    found = _worded_expression(_arithmetic_view(stripped), len(stripped) - 1, result)
+    if found is None:
         return None
-    return (text, tree) if not isinstance(tree, Num) else None
+    compact = " ".join(symbol for _, symbol, _, _ in tokenize(found[1]))
+    return compact, parse_expression(compact)
 
 
 def parse_final_answer(solution_with_final: str) -> Fraction:
@@ -183,8 +289,8 @@ def parse_steps(solution: str) -> list[Step]:
         if computed != result:
             raise ChainError("annotation_mismatch", f"{expr_text} = {computed}, not {result_text}")
         if isinstance(tree, Num):  # "5,000 + 1,000 = <<6000=6000>>": the computation is in the prose
-            written = _written_before(solution[:match.start()])
-            if written is not None and evaluate(written[1]) == result:
+            written = _written_before(solution[:match.start()], result)
+            if written is not None:
                 expr_text, tree = written
         steps.append(Step(expr_text, tree, result, result_text, match.start(), match.end()))
     steps.extend(_prose_steps(solution[prose_start:], prose_start))

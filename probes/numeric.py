@@ -103,8 +103,12 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
     out: list[str] = []
     pos = 0
     for step, new_result, lits in zip(template.steps, results, literal_values, strict=True):
-        out.append(prose(template.solution[pos:step.start]))
         expr = _rewrite_expr(step.expr_text, literals(step.tree), lits)
+        if step.start < pos:  # `3/2 = 1.50 + 3.00 = 4.50`: this step starts with the result just written
+            first = literals(step.tree)[0]  # build_template checked it ends where the last step ended
+            expr = expr[first.start + len(format_number(lits[0])) if lits[0] != first.value else first.end:]
+        else:
+            out.append(prose(template.solution[pos:step.start]))
         pos = step.end
         if step.annotated:
             out.append(f"<<{expr}={format_number(new_result)}>>")

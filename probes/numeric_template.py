@@ -11,13 +11,14 @@ final answer: the new gold is right whichever reading the solution's author mean
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from math import prod
 
-from probes.arithmetic import evaluate, literals
+from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.quantities import Mention, find_mentions, fraction_parts
 
@@ -31,6 +32,7 @@ TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
 }
 PERCENT_TRANSFORMS = ("pct", "pct_up", "pct_down", "pct_rest")
 MAX_READINGS = 16
+_PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
 
 
 @dataclass(slots=True)
@@ -90,8 +92,11 @@ def _group_variables(mentions: list[Mention]) -> list[Var]:
 
 
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
-             fixed: set[Fraction]) -> tuple[Source, ...]:
-    """Every reading of one literal, the preferred one first (see the module docstring)."""
+             fixed: set[Fraction], marks: list[tuple[int, bool]]) -> tuple[Source, ...]:
+    """Every reading of one literal, the preferred one first (see the module docstring).
+
+    Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
+    """
     var_hits: list[tuple[int, str]] = []
     for i, var in enumerate(variables):
         names = ("id", *PERCENT_TRANSFORMS) if var.percent else ("id",)
@@ -100,30 +105,96 @@ def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: l
                               if steps[j].result == literal]
     if len(var_hits) == 1 and literal not in fixed:
         i, name = var_hits[0]
-        variables[i].used = True
+        marks.append((i, False))
         readings.append(Source("var", i, name))
     elif var_hits or literal in fixed:
-        for i, _ in var_hits:
-            variables[i].frozen = True
-            variables[i].used = True
+        marks.extend((i, True) for i, _ in var_hits)
         readings.append(Source("const", value=literal))
     if not readings:
         raise ChainError("unexplained_literal", f"{literal} in step {step_index + 1}")
     return tuple(readings)
 
 
-def _maybe_used_implicitly(value: Fraction, chain_literals: list[Fraction], known: set[Fraction]) -> bool:
-    """True if some chain literal is one operation away from `value` and another known number
-    (e.g. "four pizzas, two cost $30, the other two" gives 2 = 4 - 2): then the number may be used
-    in unwritten arithmetic and the item is skipped rather than guessed."""
-    for literal in chain_literals:
-        for other in known:
-            candidates = [value + other, value - other, other - value, value * other]
-            if other:
-                candidates += [value / other, other / value] if value else [value / other]
-            if literal in candidates:
-                return True
-    return False
+def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction], stated: set[Fraction]
+                   ) -> tuple[list[Step], list[list[tuple[Source, ...]]]]:
+    """The steps kept and the readings of their literals. A prose step read across words is dropped
+    when a literal of it has no reading; then its result may explain nothing later. A bare
+    annotation (`<<12=12>>`) read as a constant must be a value the question states in words."""
+    kept: list[Step] = []
+    sources: list[list[tuple[Source, ...]]] = []
+    dropped: set[Fraction] = set()
+    for step in steps:
+        marks: list[tuple[int, bool]] = []
+        try:
+            row = []
+            for lit in literals(step.tree):
+                if lit.value in dropped:
+                    raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
+                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks))
+            if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
+                source.kind == "const" for source in row[0]
+            ):
+                # `<<1=1>>` after a computation in words: the value was computed, from what is unknown
+                raise ChainError("unexplained_literal", f"bare annotation {step.result_text}")
+        except ChainError:
+            if not step.worded:
+                raise
+            dropped.add(step.result)
+            continue
+        for i, frozen in marks:
+            variables[i].used = True
+            variables[i].frozen = variables[i].frozen or frozen
+        kept.append(step)
+        sources.append(row)
+    return kept, sources
+
+
+def _one_operation(a: Fraction, b: Fraction) -> list[Fraction]:
+    out = [a + b, a - b, b - a, a * b]
+    if b:
+        out.append(a / b)
+    if a:
+        out.append(b / a)
+    return out
+
+
+def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[tuple[Source, ...]]],
+                   fixed: set[Fraction]) -> None:
+    """Freeze every stated number the chain does not use, with what it may implicitly relate to.
+
+    An unused number u may still feed the chain in unwritten arithmetic: a chain literal L is one
+    operation from u and another number o ("four pizzas, two cost $30, the other two": 2 = 4 - 2).
+    Then u, the variable behind o and the variables behind L are all frozen, which keeps the
+    relation true; if o or L is (or may be) a step result, the item is skipped instead.
+
+    Raises:
+        ChainError: `unmapped_question_number`.
+    """
+    results = {step.result for step in steps}
+    var_of = {var.value: i for i, var in enumerate(variables)}
+    readings_of: dict[Fraction, set[Source]] = {}
+    for step, row in zip(steps, sources, strict=True):
+        for lit, readings in zip(literals(step.tree), row, strict=True):
+            readings_of.setdefault(lit.value, set()).update(readings)
+    others = set(var_of) | fixed | results | set(readings_of)
+    to_freeze: set[int] = set()
+    for u, var in enumerate(variables):
+        if var.used or var.frozen:
+            continue
+        to_freeze.add(u)
+        for other in others - {var.value}:
+            for literal in set(_one_operation(var.value, other)) & readings_of.keys():
+                readings = readings_of[literal]
+                if other in results or (other not in var_of and other not in fixed) or any(
+                    source.kind == "result" for source in readings
+                ):
+                    raise ChainError("unmapped_question_number",
+                                     f"{var.mentions[0].text} may be used implicitly")
+                if other in var_of:
+                    to_freeze.add(var_of[other])
+                to_freeze.update(source.index for source in readings if source.kind == "var")
+    for i in to_freeze:
+        variables[i].frozen = True
 
 
 def build_template(question: str, solution: str, answer: str) -> Template:
@@ -141,17 +212,16 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     mentions = find_mentions(question)
     variables = _group_variables(mentions)
     fixed = set(allowed_constants(question)) | set(fraction_parts(mentions))
-    sources = [
-        [_explain(lit.value, i, steps, variables, fixed) for lit in literals(step.tree)]
-        for i, step in enumerate(steps)
-    ]
-    chain_literals = [lit.value for step in steps for lit in literals(step.tree)]
-    known = {v.value for v in variables} | {step.result for step in steps} | fixed | set(chain_literals)
-    for var in variables:
-        if not var.used and not var.frozen:
-            if _maybe_used_implicitly(var.value, chain_literals, known):
-                raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be used implicitly")
-            var.frozen = True  # stated but not used by the chain: kept as it is
+    if _PERCENT_CONVERSION_RE.search(solution):
+        fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion
+    stated = {m.value for m in mentions if m.kind == "fixed"}
+    steps, sources = _explain_steps(steps, variables, fixed, stated)
+    if not steps or steps[-1].result != final_value:
+        raise ChainError("final_not_last_result", "the last prose step could not be read")
+    for before, step in zip(steps, steps[1:], strict=False):
+        if step.start < before.end and step.start + literals(step.tree)[0].end != before.end:
+            raise ChainError("unparseable_annotation", "overlapping computations")
+    _freeze_unused(variables, steps, sources, fixed)
     constants = sorted({s.value for row in sources for readings in row for s in readings
                         if s.kind == "const" and s.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:
