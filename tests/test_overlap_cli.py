@@ -102,3 +102,11 @@ def test_missing_corpus_and_missing_parquet_column_exit_2(tmp_path: Path) -> Non
 
 def test_corpus_or_between_is_required() -> None:
     _assert_one_line_error(_run(), "--corpus")
+
+
+def test_corrupt_compressed_corpus_exit_2(tmp_path: Path) -> None:
+    bench = _benchmark(tmp_path / "toy.jsonl", QUESTIONS[:3])
+    (tmp_path / "c.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage that is not gzip")
+    corpus = str(tmp_path / "c.jsonl.gz")
+    result = _run("--benchmark", str(bench), "--corpus", corpus, "--out", str(tmp_path / "o"))
+    _assert_one_line_error(result, "c.jsonl.gz", "cannot read file")

@@ -11,6 +11,7 @@ import glob
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,13 +215,15 @@ def read_documents(path: str, text_field: str = "text", id_field: str = "id") ->
             yield from _read_parquet(path, text_field, id_field)
         else:
             yield from _read_text(path)
-    except (OSError, EOFError, UnicodeError, *_codec_errors()) as err:
+    except _read_errors() as err:
         raise CorpusFormatError(path, None, None, f"cannot read file ({err})") from None
 
 
-def _codec_errors() -> tuple[type[Exception], ...]:
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean an unreadable file (a corrupt zstd stream raises its own type)."""
+    errors: tuple[type[BaseException], ...] = (OSError, EOFError, UnicodeError, zlib.error)
     try:
         import zstandard
     except ImportError:
-        return ()
-    return (zstandard.ZstdError,)
+        return errors
+    return (*errors, zstandard.ZstdError)

@@ -132,7 +132,7 @@ def _shard_key(fingerprint: str, path: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Write through `write(tmp_path)` into a temporary file next to `path`, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -47,6 +47,8 @@ def verify_part(
         start, end = 0, len(region)
     else:
         alignment = fuzz.partial_ratio_alignment(part, region, processor=None)
+        if alignment is None:  # only when a score cutoff is given; kept for the type checker
+            return Verification(0.0, 0.0, 0, 0)
         score, start, end = alignment.score, alignment.dest_start, alignment.dest_end
     wanted = set(part_shingles.tolist())
     overlap = len(wanted.intersection(region_shingles.tolist())) / len(wanted) if wanted else 0.0
