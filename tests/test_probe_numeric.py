@@ -232,3 +232,74 @@ def test_random_substitutions_keep_every_constraint(seed, index):
         for a in olds:
             for b in olds:
                 assert (a < b) == (new_of.get(a, a) < new_of.get(b, b))
+
+
+# Recoveries (items written for these tests; new golds computed by hand in the comments).
+APPLES = make_item(  # a prose step with unit words between its numbers
+    "A farmer has 120 apples. He sells 45 apples at the market and gives 25 to a neighbor. "
+    "How many apples are left?",
+    "He gave away 45 apples + 25 apples = 70 apples.\n"
+    "He has 120 - 70 = <<120-70=50>>50 apples left.\n#### 50",
+)
+WALKERS = make_item(  # the final step is a percentage written in words
+    "Of the 40 students in a class, 10 walk to school and 6 ride a bike. What percent walk or bike?",
+    "10 + 6 = <<10+6=16>>16 students walk or bike.\nThat is 16 students / 40 students * 100% = 40%.\n#### 40",
+)
+SHIRTS = make_item(  # implicit multiplication `250(.40)`
+    "A shop has 250 shirts. 40 percent of them are red, and half of the red ones are on sale. "
+    "How many red shirts are on sale?",
+    "Red: 250(.40)=100\nOn sale: 100/2=<<100/2=50>>50\n#### 50",
+)
+BUS = make_item(  # 100 is a stated count and also the x100% conversion: it must stay 100
+    "A school has 100 girls and 140 boys. 60 of the girls and 90 of the boys ride the bus. "
+    "What percent of the students ride the bus?",
+    "Riders: 60 + 90 = <<60+90=150>>150 students.\nStudents: 100 + 140 = <<100+140=240>>240.\n"
+    "Share: 150 students / 240 students * 100% = 62.5%.\n#### 62.5",
+)
+BILL = make_item(  # "three" is not used, but 3 + 12 = 15 relates it to two stated numbers: all three frozen
+    "Three friends share a bill. Tom pays $12 and Ann pays $15. Bob pays $6 more than Ann. "
+    "How much do the three pay in total?",
+    "Bob pays 15 + 6 = <<15+6=21>>21 dollars.\n"
+    "Together they pay 12 + 15 + 21 = <<12+15+21=48>>48 dollars.\n#### 48",
+)
+
+
+@pytest.mark.parametrize(
+    ("item", "changes", "gold", "in_solution"),
+    [
+        # 40 + 25 = 65 given away; 150 - 65 = 85 left
+        (APPLES, {"120": "150", "45": "40"}, "85", ["40 apples + 25 apples = 65 apples", "150 - 65"]),
+        # 12 + 6 = 18 of 36 students: 18 / 36 * 100 = 50 percent
+        (WALKERS, {"10": "12", "40": "36"}, "50", ["18 students / 36 students * 100% = 50%"]),
+        # 300 * 0.30 = 90 red, half of them 45
+        (SHIRTS, {"250": "300", "40": "30"}, "45", ["300(0.3)=90", "<<90/2=45>>45"]),
+        # riders 150; students 100 + 150 = 250; 150 / 250 * 100 = 60 percent
+        (BUS, {"140": "150"}, "60", ["150 students / 250 students * 100% = 60.0%"]),
+        # Bob 15 + 8 = 23; 12 + 15 + 23 = 50
+        (BILL, {"6": "8"}, "50", ["<<15+8=23>>23", "<<12+15+23=50>>50"]),
+    ],
+)
+def test_hand_checked_recoveries(item, changes, gold, in_solution):
+    variant = PROBE.substitute(item, changes)
+    assert variant.item.answer == gold
+    for text in in_solution:
+        assert text in variant.item.solution
+    assert parse_steps(variant.item.solution or "")[-1].result == Fraction(gold)
+
+
+def test_numbers_that_relate_to_an_unused_one_are_frozen():
+    assert [PROBE.template(BILL).variables[i].value for i in PROBE.template(BILL).free] == [6]
+    with pytest.raises(ValueError, match="not a free number"):
+        PROBE.substitute(BILL, {"12": "20"})
+    with pytest.raises(ValueError, match="not a free number"):
+        PROBE.substitute(BUS, {"100": "120"})
+
+
+def test_bare_annotation_of_an_unseen_computation_is_skipped():
+    item = make_item(
+        "A board is 12 inches long. Tom glues 5 boards end to end. How many feet long is the row?",
+        "Each board is <<1=1>>1 foot long, so the row is 5 * 1 = <<5*1=5>>5 feet.\n#### 5",
+    )
+    with pytest.raises(ProbeSkip) as caught:
+        PROBE.template(item)
+    assert caught.value.reason == "unexplained_literal"
