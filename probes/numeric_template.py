@@ -164,19 +164,36 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
 
     An unused number u may still feed the chain in unwritten arithmetic: a chain literal L is one
     operation from u and another number o ("four pizzas, two cost $30, the other two": 2 = 4 - 2).
-    Then u, the variable behind o and the variables behind L are all frozen, which keeps the
-    relation true; if o or L is (or may be) a step result, the item is skipped instead.
+    Then u and every variable that L or o is or depends on (through the steps whose result they
+    may be) are frozen, which keeps the relation true whatever it means.
 
     Raises:
-        ChainError: `unmapped_question_number`.
+        ChainError: `unmapped_question_number` when o is a number nothing explains.
     """
-    results = {step.result for step in steps}
-    var_of = {var.value: i for i, var in enumerate(variables)}
+    depends: list[set[int]] = []
+    for row in sources:
+        needs: set[int] = set()
+        for readings in row:
+            for source in readings:
+                if source.kind == "var":
+                    needs.add(source.index)
+                elif source.kind == "result":
+                    needs |= depends[source.index]
+        depends.append(needs)
+
+    def behind(value: Fraction) -> set[int]:
+        found = {i for i, var in enumerate(variables) if var.value == value}
+        for step, needs in zip(steps, depends, strict=True):
+            if step.result == value:
+                found |= needs
+        return found
+
     readings_of: dict[Fraction, set[Source]] = {}
     for step, row in zip(steps, sources, strict=True):
         for lit, readings in zip(literals(step.tree), row, strict=True):
             readings_of.setdefault(lit.value, set()).update(readings)
-    others = set(var_of) | fixed | results | set(readings_of)
+    results = {step.result for step in steps}
+    others = {var.value for var in variables} | fixed | results | set(readings_of)
     to_freeze: set[int] = set()
     for u, var in enumerate(variables):
         if var.used or var.frozen:
@@ -184,15 +201,10 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
         to_freeze.add(u)
         for other in others - {var.value}:
             for literal in set(_one_operation(var.value, other)) & readings_of.keys():
-                readings = readings_of[literal]
-                if other in results or (other not in var_of and other not in fixed) or any(
-                    source.kind == "result" for source in readings
-                ):
+                if not (other in fixed or behind(other)):
                     raise ChainError("unmapped_question_number",
                                      f"{var.mentions[0].text} may be used implicitly")
-                if other in var_of:
-                    to_freeze.add(var_of[other])
-                to_freeze.update(source.index for source in readings if source.kind == "var")
+                to_freeze |= behind(other) | behind(literal)
     for i in to_freeze:
         variables[i].frozen = True
 
