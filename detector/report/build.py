@@ -81,15 +81,25 @@ def select_examples(
     picked = wrong.sort(["is_stale", "family", "prompt_id"], descending=[True, False, False])
     picked = picked.unique(subset=["family"], keep="first", maintain_order=True).head(n)
     text = dict(zip(responses["prompt_id"].to_list(), responses["text"].to_list(), strict=True))
-    item_q = dict(zip(items["item_id"].to_list(), items["question"].to_list(), strict=True))
-    var_q = dict(zip(variants["variant_id"].to_list(), variants["question"].to_list(), strict=True))
+    item_rows = {
+        row["item_id"]: row
+        for row in items.select("item_id", "question", "choices", "labels").iter_rows(named=True)
+    }
+    var_rows = {
+        row["variant_id"]: row
+        for row in variants.select("variant_id", "question", "choices", "labels").iter_rows(named=True)
+    }
     return [
         {
             "family": row["family"],
             "parent_id": row["parent_id"],
             "variant_id": row["prompt_id"],
-            "original_question": item_q.get(row["parent_id"]),
-            "variant_question": var_q.get(row["prompt_id"]),
+            "original_question": item_rows.get(row["parent_id"], {}).get("question"),
+            "variant_question": var_rows.get(row["prompt_id"], {}).get("question"),
+            "original_choices": item_rows.get(row["parent_id"], {}).get("choices") or [],
+            "original_labels": item_rows.get(row["parent_id"], {}).get("labels") or [],
+            "variant_choices": var_rows.get(row["prompt_id"], {}).get("choices") or [],
+            "variant_labels": var_rows.get(row["prompt_id"], {}).get("labels") or [],
             "original_gold": row["parent_gold"],
             "variant_gold": row["gold"],
             "original_response": text.get(row["parent_id"]),
