@@ -115,7 +115,7 @@ def test_solution_prose_follows_the_new_numbers():
             "If two of the pizzas cost 30 dollars, how much did each of the other two pizzas cost?",
             "The other two cost 64-30 = <<64-30=34>>34 dollars.\n"
             "Each costs 34/2 = <<34/2=17>>17.\n#### 17",
-            "unmapped_question_number",
+            "no_free_numbers",  # "four" is unused but 4 - 2 = 2 and 30 + 4 = 34: everything is frozen
         ),
         (
             "Jeff and Brad divide 100 dollars. Jeff gets 4 times as much as Brad. How much does Jeff get?",
