@@ -303,3 +303,21 @@ def test_bare_annotation_of_an_unseen_computation_is_skipped():
     with pytest.raises(ProbeSkip) as caught:
         PROBE.template(item)
     assert caught.value.reason == "unexplained_literal"
+
+
+SHOP = make_item(  # "25 workers" is unused but 25 - 4 = 21, a result: 4 and what 21 comes from are frozen
+    "On Monday a shop sold 12 red pens and 9 blue pens. On Tuesday it sold 30 pencils. Each pen costs $4 "
+    "and each pencil costs $3. The shop has 25 workers. How much money did the shop make from these sales?",
+    "It sold 12 + 9 = <<12+9=21>>21 pens.\nThe pens made 21 * 4 = $<<21*4=84>>84.\n"
+    "The pencils made 30 * 3 = $<<30*3=90>>90.\nIn all, 84 + 90 = $<<84+90=174>>174.\n#### 174",
+)
+
+
+def test_an_unused_number_related_to_a_result_freezes_what_the_result_comes_from():
+    template = PROBE.template(SHOP)
+    assert sorted(template.variables[i].value for i in template.free) == [3, 30]
+    # 84 + 40 * 2 = 164
+    assert PROBE.substitute(SHOP, {"30": "40", "3": "2"}).item.answer == "164"
+    for frozen in ("12", "9", "4", "25"):
+        with pytest.raises(ValueError, match="not a free number"):
+            PROBE.substitute(SHOP, {frozen: "20"})
