@@ -296,7 +296,7 @@ def parse_steps(solution: str) -> list[Step]:
     steps.extend(_prose_steps(solution[prose_start:], prose_start))
     if "<<" in ANNOTATION_RE.sub("", solution):
         raise ChainError("unparseable_annotation", "malformed '<<' annotation")
-    if not any(step.annotated for step in steps):
+    if not steps:
         raise ChainError("no_annotations")
     return steps
 

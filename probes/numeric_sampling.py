@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -16,6 +17,7 @@ from probes.arithmetic import ExpressionError, decimal_places, evaluate_float
 from probes.numeric_template import Source, Template, Var, alternative_choices, execute
 
 ATTEMPTS = 80
+_PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
 _PERCENT_FLOAT = {"id": lambda v: v, "pct": lambda v: v / 100, "pct_up": lambda v: 1 + v / 100,
                   "pct_down": lambda v: 1 - v / 100, "pct_rest": lambda v: 100 - v}
@@ -83,6 +85,11 @@ class Sampler:
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
         self.final = float(template.final_value)
+        # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
+        self.at_most_100 = [
+            r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
+            for r, step in zip(self.results, template.steps, strict=True)
+        ]
 
     @staticmethod
     def _float_source(source: Source) -> tuple[str, int, str, float]:
@@ -184,8 +191,8 @@ class Sampler:
 
     def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
         results, _ = execute(self.template, values)
-        for old, new in zip(self.results, results, strict=True):
-            if _sign(new) != _sign(old) or abs(new) > MAX_ABS:
+        for old, new, capped in zip(self.results, results, self.at_most_100, strict=True):
+            if _sign(new) != _sign(old) or abs(new) > MAX_ABS or (capped and new > 100):
                 return None
             if old.denominator == 1:
                 if new.denominator != 1:

@@ -321,3 +321,32 @@ def test_an_unused_number_related_to_a_result_freezes_what_the_result_comes_from
     for frozen in ("12", "9", "4", "25"):
         with pytest.raises(ValueError, match="not a free number"):
             PROBE.substitute(SHOP, {frozen: "20"})
+
+
+def test_a_solution_in_prose_equations_only_is_re_executed():
+    item = make_item(
+        "A farm has 36 cows. One third of them are brown. Half of the brown cows are calves. "
+        "How many brown calves are there?",
+        "Brown: 36(1/3)=12\nCalves: 12/2=6\n#### 6",
+    )
+    variant = PROBE.substitute(item, {"36": "48"})  # 48 / 3 = 16 brown, 16 / 2 = 8 calves
+    assert variant.item.answer == "8"
+    assert variant.item.solution == "Brown: 48(1/3)=16\nCalves: 16/2=8\n"
+
+
+def test_results_written_as_percentages_stay_at_most_100():
+    item = make_item(
+        "Each day 6% of the water in a tank evaporates for 4 days, then 5% each day for 2 more days. "
+        "40% of the water is left. What percent of the tank was full at the start?",
+        "First 6% * 4 days = <<6*4=24>>24% evaporated.\nThen 5% * 2 days = <<5*2=10>>10%.\n"
+        "At the start it was 24 + 10 + 40 = <<24+10+40=74>>74% full.\n#### 74",
+    )
+    rng = random.Random(3)
+    made = 0
+    for _ in range(30):
+        variant = PROBE.perturb(item, rng)
+        if variant is None:
+            continue
+        made += 1
+        assert all(step.result <= 100 for step in parse_steps(variant.item.solution or ""))
+    assert made >= 10
