@@ -31,7 +31,7 @@ TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
     "pct_rest": lambda v: HUNDRED - v,
 }
 PERCENT_TRANSFORMS = ("pct", "pct_up", "pct_down", "pct_rest")
-MAX_READINGS = 16
+MAX_READINGS = 64
 _PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
 
 
