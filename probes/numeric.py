@@ -161,8 +161,8 @@ class NumericProbe:
         drawn = sampler_for(template).sample(rng)
         if drawn is None:
             return None
-        values, results = drawn
-        return self._variant(item, template, values, results)
+        values, results, literal_values = drawn
+        return self._variant(item, template, values, results, literal_values)
 
     def substitute(self, item: BenchmarkItem, changes: dict[str, str]) -> Variant:
         """The variant with chosen new values (`{"16": "20"}`), re-executed; constraints are not checked.
@@ -178,12 +178,11 @@ class NumericProbe:
             if index is None:
                 raise ValueError(f"{old} is not a free number of {item.item_id}")
             values[index] = Fraction(new)
-        results, _ = execute(template, values)
-        return self._variant(item, template, values, results)
+        results, literal_values = execute(template, values)
+        return self._variant(item, template, values, results, literal_values)
 
     def _variant(self, item: BenchmarkItem, template: Template, values: list[Fraction],
-                 results: list[Fraction]) -> Variant:
-        _, literal_values = execute(template, values)
+                 results: list[Fraction], literal_values: list[list[Fraction]]) -> Variant:
         changes = "; ".join(
             f"{format_number(v.value)}->{format_number(n)}"
             for v, n in zip(template.variables, values, strict=True) if n != v.value

@@ -7,20 +7,18 @@ attempts, a step that is a divisor of the original, which keeps divisions exact 
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from probes.arithmetic import ExpressionError, decimal_places, evaluate_float
-from probes.numeric_template import Source, Template, Var, alternative_choices, execute
+from probes.arithmetic import ExpressionError, decimal_places
+from probes.numeric_float import FloatFn, compile_chain
+from probes.numeric_template import Template, Var, alternative_choices, execute
 
 ATTEMPTS = 80
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
-_PERCENT_FLOAT = {"id": lambda v: v, "pct": lambda v: v / 100, "pct_up": lambda v: 1 + v / 100,
-                  "pct_down": lambda v: 1 - v / 100, "pct_rest": lambda v: 100 - v}
 
 
 def _sign(value: float | Fraction) -> int:
@@ -65,25 +63,38 @@ def _value_range(var: Var) -> _Range:
 
 
 class Sampler:
-    """Precomputed data for drawing values of one template."""
+    """Precomputed data for drawing values of one template.
+
+    Values are drawn as exact integer pairs (numerator, denominator) and screened in floating point;
+    fractions are made only for draws that pass the screen.
+    """
 
     def __init__(self, template: Template) -> None:
         self.template = template
         self.free = template.free
         self.ranges = {i: _value_range(template.variables[i]) for i in self.free}
         self.alternatives = alternative_choices(template)
-        originals = [var.value for var in template.variables] + list(template.constants)
-        self.order = sorted(range(len(originals)), key=lambda i: originals[i])
-        self.original_anchors = originals
-        self.related = self._relations()
-        self.float_readings = [[tuple(self._float_source(r) for r in readings) for readings in row]
-                               for row in template.sources]
+        self.base = [var.value for var in template.variables]
+        originals = self.base + list(template.constants)
+        ascending = sorted(range(len(originals)), key=lambda i: originals[i])
+        self.order = [i for i in ascending if i in self.ranges]
+        self.anchors = [(value.numerator, value.denominator) for value in originals]
+        self.below: dict[int, list[int]] = {}
+        self.above: dict[int, list[int]] = {}
+        self.tied: set[int] = set()
+        for index, related in enumerate(self._relations()):
+            self.below[index] = [j for j in related if originals[j] < originals[index]]
+            self.above[index] = [j for j in related if originals[j] > originals[index]]
+            if any(originals[j] == originals[index] for j in related):
+                self.tied.add(index)  # tied with a value it meets: it cannot move alone
+        self.chain = compile_chain(template)
+        self.alternative_chains: list[list[FloatFn] | None] = [None] * len(self.alternatives)
         self.results = [step.result for step in template.steps]
-        self.integral = [r.denominator == 1 for r in self.results]
         self.signs = [_sign(r) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
+        self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.final_value)
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
@@ -91,33 +102,29 @@ class Sampler:
             for r, step in zip(self.results, template.steps, strict=True)
         ]
 
-    @staticmethod
-    def _float_source(source: Source) -> tuple[str, int, str, float]:
-        return source.kind, source.index, source.transform, float(source.value)
-
-    def draw(self, var_index: int, rng: random.Random, mode: int, lower: Fraction | None,
-             upper: Fraction | None) -> Fraction | None:
-        """A new value strictly between `lower` and `upper` (the neighbours in the original order)."""
+    def draw(self, var_index: int, rng: random.Random, mode: int, lower: tuple[int, int] | None,
+             upper: tuple[int, int] | None) -> tuple[int, int] | None:
+        """A new value (numerator, denominator) strictly between `lower` and `upper`."""
         r = self.ranges[var_index]
         step = r.steps[mode]
         first, last = (r.low + step - 1) // step, r.high // step
-        if lower is not None:
-            first = max(first, math.floor(lower * r.scale / step) + 1)
-        if upper is not None:
-            last = min(last, math.ceil(upper * r.scale / step) - 1)
+        if lower is not None:  # value * step / scale > lower
+            first = max(first, (lower[0] * r.scale) // (step * lower[1]) + 1)
+        if upper is not None:  # value * step / scale < upper
+            last = min(last, -((-upper[0] * r.scale) // (step * upper[1])) - 1)
         if first > last:
             return None
         for _ in range(6):
             scaled = rng.randint(first, last) * step
             if scaled != r.original:
-                return Fraction(scaled, r.scale)
-        return self.template.variables[var_index].value
+                return scaled, r.scale
+        return r.original, r.scale
 
     def _relations(self) -> list[set[int]]:
         """For each anchor, the anchors it meets as a literal of the same step."""
         n = len(self.template.variables)
         constants = list(self.template.constants)
-        related: list[set[int]] = [set() for _ in self.original_anchors]
+        related: list[set[int]] = [set() for _ in self.anchors]
         for row in self.template.sources:
             group = set()
             for readings in row:
@@ -130,67 +137,64 @@ class Sampler:
                 related[a] |= group - {a}
         return related
 
-    def _ordered_values(self, chosen: set[int], rng: random.Random, mode: int) -> list[Fraction] | None:
+    def _ordered_values(self, chosen: set[int], rng: random.Random, mode: int
+                        ) -> list[tuple[int, int]] | None:
         """Draw the chosen variables in ascending original order, each strictly between the values
         it meets in the same step, so that every order the chain's expressions rely on survives."""
-        old = self.original_anchors
-        new = list(old)
+        new = list(self.anchors)
         for index in self.order:
             if index not in chosen:
                 continue
-            lower: Fraction | None = None
-            upper: Fraction | None = None
-            for j in self.related[index]:
-                if old[j] == old[index]:
-                    return None  # tied with a value it meets: it cannot move alone
-                if old[j] < old[index]:
-                    lower = new[j] if lower is None else max(lower, new[j])
-                elif j not in chosen:
-                    upper = old[j] if upper is None else min(upper, old[j])
-            value = self.draw(index, rng, mode, lower, upper)
-            if value is None:
+            if index in self.tied:
                 return None
-            new[index] = value
-        return new[: len(self.template.variables)]
+            lower: tuple[int, int] | None = None
+            for j in self.below[index]:
+                value = new[j]
+                if lower is None or value[0] * lower[1] > lower[0] * value[1]:
+                    lower = value
+            upper: tuple[int, int] | None = None
+            for j in self.above[index]:
+                if j in chosen:
+                    continue
+                value = new[j]
+                if upper is None or value[0] * upper[1] < upper[0] * value[1]:
+                    upper = value
+            drawn = self.draw(index, rng, mode, lower, upper)
+            if drawn is None:
+                return None
+            new[index] = drawn
+        return new[: len(self.base)]
 
-    def _float_results(self, floats: list[float], choice: dict[tuple[int, int], int] | None,
-                       check: bool) -> list[float] | None:
-        """Step results in floating point; with `check`, None as soon as a step breaks a constraint."""
+    def _float_results(self, floats: list[float]) -> list[float] | None:
+        """Step results in floating point; None as soon as a step breaks a constraint."""
         results: list[float] = []
-        rows = zip(self.template.steps, self.float_readings, self.scales, self.signs, strict=True)
-        for s, (step, row, scale, sign) in enumerate(rows):
-            lits = []
-            for k, readings in enumerate(row):
-                kind, index, transform, value = readings[choice.get((s, k), 0) if choice else 0]
-                if kind == "var":
-                    lits.append(_PERCENT_FLOAT[transform](floats[index]))
-                elif kind == "result":
-                    lits.append(results[index])
-                else:
-                    lits.append(value)
-            result = evaluate_float(step.tree, lits)
-            if check:
-                scaled = result * scale
-                if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
-                    return None
+        for fn, scale, sign in self.checks:
+            result = fn(floats, results)
+            scaled = result * scale
+            if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
+                return None
             results.append(result)
         return results
 
-    def _float_screen(self, values: list[Fraction]) -> bool:
+    def _float_screen(self, floats: list[float]) -> bool:
         """A cheap inexact pre-check of every constraint and of the readings' agreement."""
-        floats = [float(v) for v in values]
-        results = self._float_results(floats, None, True)
+        results = self._float_results(floats)
         if results is None or results[-1] == self.final:
             return False
         final = results[-1]
-        for combo in self.alternatives:
-            other = self._float_results(floats, combo, False)
-            if other is None or abs(other[-1] - final) > 1e-6 * max(1.0, abs(final)):
+        for k, combo in enumerate(self.alternatives):
+            chain = self.alternative_chains[k]
+            if chain is None:
+                chain = self.alternative_chains[k] = compile_chain(self.template, combo)
+            other: list[float] = []
+            for fn in chain:
+                other.append(fn(floats, other))
+            if abs(other[-1] - final) > 1e-6 * max(1.0, abs(final)):
                 return False
         return True
 
-    def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
-        results, _ = execute(self.template, values)
+    def _exact_ok(self, values: list[Fraction]) -> tuple[list[Fraction], list[list[Fraction]]] | None:
+        results, literal_values = execute(self.template, values)
         for old, new, capped in zip(self.results, results, self.at_most_100, strict=True):
             if _sign(new) != _sign(old) or abs(new) > MAX_ABS or (capped and new > 100):
                 return None
@@ -205,26 +209,29 @@ class Sampler:
             return None
         if any(execute(self.template, values, combo)[0][-1] != results[-1] for combo in self.alternatives):
             return None
-        return results
+        return results, literal_values
 
-    def sample(self, rng: random.Random) -> tuple[list[Fraction], list[Fraction]] | None:
-        """New values keeping every constraint and agreeing under every reading; None if none found."""
-        base = [var.value for var in self.template.variables]
+    def sample(self, rng: random.Random
+               ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
+        """New values keeping every constraint and agreeing under every reading, with the step
+        results and literal values they give; None if none was found."""
         for attempt in range(ATTEMPTS):
             chosen = self.free
             if attempt >= ATTEMPTS // 2 and len(self.free) > 1:
                 chosen = rng.sample(self.free, rng.randint(1, len(self.free)))
-            values = self._ordered_values(set(chosen), rng, attempt % 2)
-            if values is None or values == base:
+            pairs = self._ordered_values(set(chosen), rng, attempt % 2)
+            if pairs is None or pairs == self.anchors[: len(self.base)]:
                 continue
             try:
-                if not self._float_screen(values):
+                if not self._float_screen([n / d for n, d in pairs]):
                     continue
-                results = self._exact_ok(values)
+                values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
+                          for old, pair in zip(self.base, pairs, strict=True)]
+                checked = self._exact_ok(values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
                 continue
-            if results is not None:
-                return values, results
+            if checked is not None:
+                return values, checked[0], checked[1]
         return None
 
 
