@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\s*\$?\s*(?:(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)|([-+*/()x×÷−–]))")
 
@@ -47,14 +48,18 @@ class Neg:
 Node = Num | BinOp | Neg
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+
+
+@lru_cache(maxsize=65536)
 def parse_number(text: str) -> Fraction:
-    """Parse `1,234.50`-style text into an exact Fraction.
+    """Parse `1,234.50`-style text into an exact Fraction (remembered: fractions are immutable).
 
     Raises:
         ExpressionError: if the text is not a plain decimal number.
     """
     cleaned = text.replace(",", "")
-    if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", cleaned):
+    if not _PLAIN_NUMBER.fullmatch(cleaned):
         raise ExpressionError(f"not a number: {text!r}")
     return Fraction(cleaned)
 
@@ -172,27 +177,6 @@ def evaluate(node: Node, values: Sequence[Fraction] | None = None) -> Fraction:
         return left * right
     if right == 0:
         raise ExpressionError("division by zero")
-    return left / right
-
-
-def evaluate_float(node: Node, values: Sequence[float]) -> float:
-    """Evaluate in floating point with `values[i]` for literal i: a fast, inexact screen only.
-
-    Raises:
-        ZeroDivisionError: on division by zero.
-    """
-    if isinstance(node, Num):
-        return values[node.index]
-    if isinstance(node, Neg):
-        return -evaluate_float(node.operand, values)
-    left = evaluate_float(node.left, values)
-    right = evaluate_float(node.right, values)
-    if node.op == "+":
-        return left + right
-    if node.op == "-":
-        return left - right
-    if node.op == "*":
-        return left * right
     return left / right
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
-from probes.arithmetic import Num, decimal_places, format_number, literals
+from probes.arithmetic import Num, decimal_places, format_number, literals, parse_number
 from probes.base import ProbeSkip, build_variant
 from probes.chain import ChainError
 from probes.number_words import WORD_NUMBER_RE, match_case, parse_number_words, to_number_words
@@ -69,6 +69,54 @@ def _fix_article(before: str, new_text: str) -> str:
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 
+# A prose piece: plain text (value None), a number in digits (Fraction) or a number in words (int).
+Piece = tuple[str, Fraction | int | None]
+
+
+def _prose_pieces(text: str) -> list[Piece]:
+    spans: list[tuple[int, int, Fraction | int]] = [
+        (m.start(), m.end(), parse_number(m.group(0))) for m in _NUMBER_IN_TEXT.finditer(text)
+    ]
+    for m in WORD_NUMBER_RE.finditer(text):
+        value = parse_number_words(m.group(0))
+        if value is not None:
+            spans.append((m.start(), m.end(), value))
+    pieces: list[Piece] = []
+    pos = 0
+    for start, end, value in sorted(spans, key=lambda span: span[0]):
+        pieces.append((text[pos:start], None))
+        pieces.append((text[start:end], value))
+        pos = end
+    pieces.append((text[pos:], None))
+    return pieces
+
+
+class SolutionPlan:
+    """The solution cut once into prose pieces and steps, so a rewrite only fills in new numbers."""
+
+    def __init__(self, template: Template) -> None:
+        self.before: list[list[Piece] | None] = []  # prose before each step (None: chained to the last)
+        self.shown: list[str | None] = []  # the result as the prose repeats it after an annotation
+        pos = 0
+        solution = template.solution
+        for step in template.steps:
+            self.before.append(None if step.start < pos else _prose_pieces(solution[pos:step.start]))
+            pos = step.end
+            shown = _NUMBER_IN_TEXT.match(solution, pos) if step.annotated else None
+            if shown and parse_number(shown.group(0)) == step.result:
+                self.shown.append(shown.group(0))
+                pos = shown.end()
+            else:
+                self.shown.append(None)
+        self.after = _prose_pieces(solution[pos:])
+
+
+def _plan(template: Template) -> SolutionPlan:
+    if template.plan is None:
+        template.plan = SolutionPlan(template)
+    assert isinstance(template.plan, SolutionPlan)
+    return template.plan
+
 
 def rewrite_solution(template: Template, values: list[Fraction], results: list[Fraction],
                      literal_values: list[list[Fraction]]) -> str:
@@ -81,44 +129,38 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
     for step, lits in zip(template.steps, literal_values, strict=True):
         for lit, new in zip(literals(step.tree), lits, strict=True):
             mapping.setdefault(lit.value, set()).add(new)
-
-    def unique_new(old: Fraction) -> Fraction | None:
-        news = mapping.get(old)
-        return next(iter(news)) if news and len(news) == 1 else None
-
-    def swap_digits(match: re.Match[str]) -> str:
-        new = unique_new(Fraction(match.group(0).replace(",", "")))
-        return match.group(0) if new is None else _format_like(new, match.group(0))
-
-    def swap_words(match: re.Match[str]) -> str:
-        value = parse_number_words(match.group(0))
-        new = None if value is None else unique_new(Fraction(value))
-        if new is None or new.denominator != 1 or new == value:
-            return match.group(0)
-        return match_case(to_number_words(int(new)), match.group(0))
-
-    def prose(text: str) -> str:
-        return WORD_NUMBER_RE.sub(swap_words, _NUMBER_IN_TEXT.sub(swap_digits, text))
-
     out: list[str] = []
-    pos = 0
-    for step, new_result, lits in zip(template.steps, results, literal_values, strict=True):
+
+    def prose(pieces: list[Piece]) -> None:
+        for text, value in pieces:
+            news = None if value is None else mapping.get(Fraction(value))
+            if not news or len(news) != 1:
+                out.append(text)
+                continue
+            new = next(iter(news))
+            if isinstance(value, Fraction):
+                out.append(_format_like(new, text))
+            elif new.denominator != 1 or new == value:
+                out.append(text)
+            else:
+                out.append(match_case(to_number_words(int(new)), text))
+
+    plan = _plan(template)
+    for step, new_result, lits, before, shown in zip(template.steps, results, literal_values, plan.before,
+                                                      plan.shown, strict=True):
         expr = _rewrite_expr(step.expr_text, literals(step.tree), lits)
-        if step.start < pos:  # `3/2 = 1.50 + 3.00 = 4.50`: this step starts with the result just written
+        if before is None:  # `3/2 = 1.50 + 3.00 = 4.50`: this step starts with the result just written
             first = literals(step.tree)[0]  # build_template checked it ends where the last step ended
             expr = expr[first.start + len(format_number(lits[0])) if lits[0] != first.value else first.end:]
         else:
-            out.append(prose(template.solution[pos:step.start]))
-        pos = step.end
+            prose(before)
         if step.annotated:
             out.append(f"<<{expr}={format_number(new_result)}>>")
-            shown = _NUMBER_IN_TEXT.match(template.solution, pos)  # the result as the prose repeats it
-            if shown and Fraction(shown.group(0).replace(",", "")) == step.result:
-                out.append(_format_like(new_result, shown.group(0)))
-                pos = shown.end()
+            if shown is not None:
+                out.append(_format_like(new_result, shown))
         else:
             out.append(f"{expr}{step.glue}{_format_like(new_result, step.result_text)}")
-    out.append(prose(template.solution[pos:]))
+    prose(plan.after)
     return "".join(out)
 
 

@@ -67,6 +67,7 @@ class Template:
     final_value: Fraction
     constants: list[Fraction] = field(default_factory=list)
     sampler: object | None = field(default=None, repr=False, compare=False)  # built by numeric_sampling
+    plan: object | None = field(default=None, repr=False, compare=False)  # built by numeric (SolutionPlan)
 
     @property
     def free(self) -> list[int]:
