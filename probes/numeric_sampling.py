@@ -17,6 +17,7 @@ from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_template import Template, Var, alternative_choices, execute
 
 ATTEMPTS = 80
+GATE_ATTEMPTS = 400
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
 
@@ -96,6 +97,7 @@ class Sampler:
                        for r in self.results]
         self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.final_value)
+        self._feasible: bool | None = None
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
             r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
@@ -114,8 +116,9 @@ class Sampler:
             last = min(last, -((-upper[0] * r.scale) // (step * upper[1])) - 1)
         if first > last:
             return None
+        count = last - first + 1
         for _ in range(6):
-            scaled = rng.randint(first, last) * step
+            scaled = (first + int(rng.random() * count)) * step
             if scaled != r.original:
                 return scaled, r.scale
         return r.original, r.scale
@@ -170,8 +173,8 @@ class Sampler:
         results: list[float] = []
         for fn, scale, sign in self.checks:
             result = fn(floats, results)
-            scaled = result * scale
-            if _sign(result) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, abs(scaled)):
+            scaled = abs(result * scale)
+            if ((result > 0) - (result < 0)) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, scaled):
                 return None
             results.append(result)
         return results
@@ -211,13 +214,25 @@ class Sampler:
             return None
         return results, literal_values
 
+    @property
+    def feasible(self) -> bool:
+        """Whether a fixed-seed search of GATE_ATTEMPTS draws finds a valid one: a property of the
+        template alone (so outputs stay deterministic) that spares hopeless items many searches."""
+        if self._feasible is None:
+            self._feasible = self._search(random.Random(0), GATE_ATTEMPTS) is not None
+        return self._feasible
+
     def sample(self, rng: random.Random
                ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
         """New values keeping every constraint and agreeing under every reading, with the step
         results and literal values they give; None if none was found."""
-        for attempt in range(ATTEMPTS):
+        return self._search(rng, ATTEMPTS) if self.feasible else None
+
+    def _search(self, rng: random.Random, attempts: int
+                ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
+        for attempt in range(attempts):
             chosen = self.free
-            if attempt >= ATTEMPTS // 2 and len(self.free) > 1:
+            if attempt >= attempts // 2 and len(self.free) > 1:
                 chosen = rng.sample(self.free, rng.randint(1, len(self.free)))
             pairs = self._ordered_values(set(chosen), rng, attempt % 2)
             if pairs is None or pairs == self.anchors[: len(self.base)]:
