@@ -59,7 +59,11 @@ def test_each_retryable_fault_is_retried_and_nothing_is_lost_or_asked_twice(serv
     assert [g.text for g in got] == [g.text for g in control.generate(prompts, GenParams())]
     assert all(server.requests[p] == 3 for p in prompts), server.requests
     assert all(server.answered[p] == 1 for p in prompts), server.answered
-    assert runner.stats.n_failed == 0 and runner.stats.n_retries == 2 * len(prompts)
+    assert runner.stats.n_failed == 0
+    if mode == "drop":  # a drop on a kept-alive connection is first retried once inside the pool
+        assert len(prompts) <= runner.stats.n_retries <= 2 * len(prompts)
+    else:
+        assert runner.stats.n_retries == 2 * len(prompts)
 
 
 def test_a_request_that_fails_for_good_is_an_error_generation(served):

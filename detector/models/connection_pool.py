@@ -1,5 +1,9 @@
 """Keep-alive HTTP connections, one per worker thread, on the standard library's http.client.
 
+http and https (system trust store; SSL_CERT_FILE / SSL_CERT_DIR name other CAs), chunked
+replies, gzip/deflate-encoded replies, and servers that close idle keep-alive connections
+(a closed connection is noticed before it is reused, and a dropped reused one is retried once).
+
 Measured on the project's 2-core machine against the local server, http.client costs about
 0.2 ms of CPU per request where httpx costs about 0.8 ms; at 32 concurrent requests that is
 the difference between meeting the throughput target and not.
@@ -7,17 +11,19 @@ the difference between meeting the throughput target and not.
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import select
+import socket
 import ssl
 import threading
-import time
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from detector.models.api import ModelCallError
 
 DROPPED = "connection failed (server closed it without a reply)"
-STALE_AFTER_S = 1.0  # a connection idle this long may have been closed by the server
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +47,21 @@ class ConnectionPool:
         self.host = parts.hostname
         self.port = parts.port
         self.prefix = parts.path.rstrip("/")
+        self.query = f"?{parts.query}" if parts.query else ""  # e.g. Azure's ?api-version=...
         self._local = threading.local()
         self._open: set[http.client.HTTPConnection] = set()
         self._lock = threading.Lock()
 
     def post(self, path: str, body: bytes, headers: dict[str, str], timeout_s: float) -> Reply:
-        conn, stale = self._connection(timeout_s)
+        conn, reused = self._connection(timeout_s)
         try:
             return self._send(conn, path, body, headers)
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             self._discard(conn)
-            if not stale:
+            if not reused:
                 raise ModelCallError(DROPPED, retryable=True) from None
-        conn, _ = self._connection(timeout_s)  # the server had closed an idle connection: one fresh try
+        # a kept-alive connection the server had closed (its close raced our request): one fresh try
+        conn, _ = self._connection(timeout_s)
         try:
             return self._send(conn, path, body, headers)
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
@@ -64,7 +72,7 @@ class ConnectionPool:
         self, conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
     ) -> Reply:
         try:
-            conn.request("POST", self.prefix + path, body=body, headers=headers)
+            conn.request("POST", self.prefix + path + self.query, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
         except TimeoutError:
@@ -77,12 +85,11 @@ class ConnectionPool:
             raise ModelCallError(f"connection failed ({type(err).__name__})", retryable=True) from None
         if response.will_close:
             self._discard(conn)
-        else:
-            self._local.last_used = time.monotonic()
-        return Reply(response.status, response.getheader("Retry-After"), data)
+        return Reply(response.status, response.getheader("Retry-After"),
+                     _decoded(data, response.getheader("Content-Encoding")))
 
     def _connection(self, timeout_s: float) -> tuple[http.client.HTTPConnection, bool]:
-        """This thread's connection and whether it is a reused, possibly stale one."""
+        """This thread's connection and whether it is a reused one (the server may have closed it)."""
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
         if conn is None:
             if self.https:
@@ -94,11 +101,13 @@ class ConnectionPool:
             with self._lock:
                 self._open.add(conn)
             return conn, False
+        if conn.sock is not None and _closed_by_peer(conn.sock):
+            self._discard(conn)  # the server closed it while idle: start afresh instead of failing
+            return self._connection(timeout_s)
         conn.timeout = timeout_s
         if conn.sock is not None:
             conn.sock.settimeout(timeout_s)
-        idle = time.monotonic() - getattr(self._local, "last_used", 0.0)
-        return conn, idle > STALE_AFTER_S
+        return conn, True
 
     def _discard(self, conn: http.client.HTTPConnection) -> None:
         conn.close()
@@ -112,3 +121,28 @@ class ConnectionPool:
             for conn in self._open:
                 conn.close()
             self._open.clear()
+
+
+def _closed_by_peer(sock: socket.socket) -> bool:
+    """True when an idle keep-alive socket is readable: the server closed it (EOF) or sent junk."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def _decoded(data: bytes, encoding: str | None) -> bytes:
+    """The body with gzip/deflate content-encoding undone (some proxies compress unasked)."""
+    name = (encoding or "").strip().lower()
+    try:
+        if name in ("gzip", "x-gzip"):
+            return gzip.decompress(data)
+        if name == "deflate":
+            try:
+                return zlib.decompress(data)
+            except zlib.error:
+                return zlib.decompress(data, -zlib.MAX_WBITS)  # raw deflate, as some servers send
+    except (OSError, EOFError, zlib.error):
+        raise ModelCallError(f"reply body is not valid {name}", retryable=True) from None
+    return data

@@ -2,20 +2,26 @@
 
 It serves any backend object (usually a control model) on 127.0.0.1 at an ephemeral port:
 `/v1/chat/completions`, `/v1/completions`, `/v1/models`. Faults (429 with Retry-After, 500,
-slow replies, dropped connections, malformed JSON, missing fields, and "auth": a 401 that
-echoes the key it was sent, as some APIs do) hit each prompt's first `times` requests. It
+slow replies, dropped connections, malformed JSON, missing fields, "auth": a 401 that echoes
+the key it was sent, as some APIs do, and "status": any status with a given JSON body and
+headers) hit each prompt's first `times` requests. Transport styles ("gzip": gzip-encoded body,
+"chunked": chunked transfer encoding, "close": the server closes the keep-alive connection
+after answering, without saying so) answer normally in that style. `reshape` rewrites each
+successful reply (to mimic vLLM, llama.cpp, Ollama or TGI reply shapes). It
 counts requests and successful answers per prompt, so tests can check that nothing is lost
 and nothing is asked twice.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
+import ssl
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,9 +29,12 @@ from typing import Any
 from detector.models.api import ModelAPI, ModelCallError
 from detector.types import GenParams
 
-FAULTS = ("429", "500", "slow", "drop", "malformed", "missing", "auth")
+FAULTS = ("429", "500", "slow", "drop", "malformed", "missing", "auth", "status", "gzip", "chunked", "close")
+STYLES = ("gzip", "chunked", "close")  # faults that still answer, in a transport style
 # (text) -> [(token, character offset, logprob)]; the server then offers echoed prompt logprobs.
 PromptLogprobs = Callable[[str], list[tuple[str, int, float]]]
+# (route, reply) -> reply to send instead
+Reshape = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,9 @@ class Fault:
     times: int = 1
     retry_after_s: float = 0.05
     slow_s: float = 1.0
+    status: int = 500  # "status": the status, JSON body and headers to answer with
+    payload: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in FAULTS:
@@ -58,11 +70,15 @@ class LocalServer:
         delay_s: float = 0.0,
         prompt_logprobs: PromptLogprobs | None = None,
         served_name: str = "control",
+        reshape: Reshape | None = None,
+        tls: ssl.SSLContext | None = None,
     ):
         self.model = model
         self.delay_s = delay_s
         self.prompt_logprobs = prompt_logprobs
         self.served_name = served_name
+        self.reshape = reshape
+        self.tls = tls  # a server-side context: serve https
         self.fault: Fault | None = None
         self.requests: Counter[str] = Counter()
         self.answered: Counter[str] = Counter()
@@ -75,7 +91,8 @@ class LocalServer:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("server not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}/v1"
 
     def set_fault(self, mode: str | None, **options: Any) -> None:
         """Switch faults: `set_fault("429", times=2)`; `set_fault(None)` turns them off."""
@@ -89,6 +106,8 @@ class LocalServer:
     def start(self) -> LocalServer:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.owner = self
+        if self.tls is not None:
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -159,6 +178,9 @@ class _Handler(BaseHTTPRequestHandler):
         fault = owner._admit(prompt)
         if owner.delay_s:
             time.sleep(owner.delay_s)
+        style = fault.mode if fault is not None and fault.mode in STYLES else None
+        if style is not None:
+            fault = None
         if fault is not None and self._fail(fault):
             return
         if route == "/v1/completions" and body.get("echo") and body.get("logprobs") is not None:
@@ -185,9 +207,11 @@ class _Handler(BaseHTTPRequestHandler):
             choice = {"index": 0, "text": generation.text, "logprobs": None}
         choice["finish_reason"] = generation.finish_reason or "stop"
         reply = {"id": "local", "object": "completion", "model": owner.served_name, "choices": [choice]}
+        if owner.reshape is not None:
+            reply = owner.reshape(route, reply)
         if fault is None:  # count before sending, so a client that has the answer sees it counted
             owner._answered(prompt)
-        if not self._send_json(200, reply) and fault is None:
+        if not self._send_styled(reply, style) and fault is None:
             owner._answered(prompt, -1)
 
     def _send_echo(self, prompt: str, owner: LocalServer) -> None:
@@ -224,9 +248,37 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.mode == "auth":
             sent = self.headers.get("Authorization", "")
             self._send_json(401, {"error": {"message": f"Incorrect API key provided: {sent}"}})
+        elif fault.mode == "status":
+            self._send_json(fault.status, dict(fault.payload or {}), headers=dict(fault.headers or {}))
         elif fault.mode == "missing":
             self._send_json(200, {"id": "local", "object": "chat.completion", "choices": [{"index": 0}]})
         return True
+
+    def _send_styled(self, payload: dict[str, Any], style: str | None) -> bool:
+        """Answer 200 with `payload` gzip-encoded, chunked, or followed by a silent close."""
+        data = json.dumps(payload).encode("utf-8")
+        if style == "gzip":
+            return self._send_raw(200, gzip.compress(data), {"Content-Encoding": "gzip"})
+        if style == "close":
+            sent = self._send_raw(200, data)
+            self.close_connection = True  # no "Connection: close" header: the client is not told
+            return sent
+        if style != "chunked":
+            return self._send_raw(200, data)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for start in range(0, len(data), 7):
+                piece = data[start:start + 7]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+            return True
+        except OSError:
+            self.close_connection = True
+            return False
 
     def _send_json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> bool:
         return self._send_raw(status, json.dumps(payload).encode("utf-8"), headers)

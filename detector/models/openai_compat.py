@@ -1,8 +1,14 @@
 """Backend for OpenAI-compatible servers (OpenAI, vLLM, Ollama, llama.cpp, TGI ...).
 
 It makes one HTTP call per prompt and sorts failures into retryable (429, 408, 5xx, timeouts,
-dropped connections, malformed or incomplete replies) and final (other 4xx). The API key is
-sent in a header and kept out of every message, log and cache key.
+dropped connections, malformed or incomplete replies) and final (other 4xx: a wrong key, an
+unknown model, a prompt over the context length). The API key is sent in a header and kept out
+of every message, log and cache key.
+
+Reply shapes accepted: chat `message.content` as a string, a list of parts (their text parts
+are joined) or null (an empty answer; when the server split the output into
+`reasoning_content`/`reasoning` and the model stopped normally, that text is the answer);
+errors as `{"error": {"message": ...}}`, `{"error": "..."}` (TGI) or `{"message": ...}` (vLLM).
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import json
 import threading
 import time
 from collections.abc import Sequence
+from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from detector.models.api import ModelCallError, SingleCallBackend, UnsupportedCapabilityError
 from detector.models.cache import public_endpoint
@@ -21,6 +29,27 @@ from detector.types import Generation, GenParams, TokenLogprobs
 DEFAULT_BASE_URLS = {"vllm": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434/v1"}
 ENDPOINTS = ("chat", "completions")
 LOGPROB_PROBE_TEXT = "The quick brown fox jumps over the lazy dog."
+ROUTE_SUFFIXES = ("/chat/completions", "/completions")
+REASONING_FIELDS = ("reasoning_content", "reasoning")
+TEXT_PART_TYPES = ("text", "output_text")
+
+
+def normalize_base_url(url: str) -> str:
+    """The API root: no trailing slash, `/v1` added to a bare host, a pasted route removed.
+
+    "http://h:8000", "http://h:8000/", "http://h:8000/v1/" and
+    "http://h:8000/v1/chat/completions" all give "http://h:8000/v1"; other paths
+    ("https://host/openai/v1", "…/v1beta/openai") are kept as given.
+    """
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    for suffix in ROUTE_SUFFIXES:
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    if not path:
+        path = "/v1"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 class OpenAICompatModel(SingleCallBackend):
@@ -40,7 +69,7 @@ class OpenAICompatModel(SingleCallBackend):
         self.name = f"{provider}/{model_id}"
         self.provider = provider
         self.model_id = model_id
-        self.base_url = base_url.rstrip("/")
+        self.base_url = normalize_base_url(base_url)
         self.endpoint = endpoint
         self._api_key = api_key or None
         self._pool = ConnectionPool(self.base_url)
@@ -77,14 +106,10 @@ class OpenAICompatModel(SingleCallBackend):
         start = time.perf_counter()
         data = self._post(path, body, timeout_s)
         choice = _first_choice(data)
-        if self.endpoint == "chat":
-            message = choice.get("message")
-            text = message.get("content") if isinstance(message, dict) else None
-        else:
-            text = choice.get("text")
+        finish = choice.get("finish_reason")
+        text = _chat_text(choice) if self.endpoint == "chat" else choice.get("text")
         if not isinstance(text, str):
             raise ModelCallError("reply is missing the generated text", retryable=True)
-        finish = choice.get("finish_reason")
         return Generation(
             text=text,
             finish_reason=finish if isinstance(finish, str) else None,
@@ -148,15 +173,29 @@ class OpenAICompatModel(SingleCallBackend):
             wait = _retry_after(reply.retry_after)
             raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
         if status >= 400:
-            detail = self._redact(reply.body[:300].decode("utf-8", "replace"))
-            raise ModelCallError(f"server answered HTTP {status}: {detail}", retryable=False)
+            raise ModelCallError(self._client_error(status, _error_detail(reply.body)), retryable=False)
         try:
             data = json.loads(reply.body)
         except ValueError:
             raise ModelCallError("reply is not valid JSON", retryable=True) from None
         if not isinstance(data, dict):
             raise ModelCallError("reply is not a JSON object", retryable=True)
+        if data.get("error") and not data.get("choices"):  # some servers and proxies answer 200 with an error
+            detail = self._redact(_error_detail(reply.body))
+            raise ModelCallError(f"server answered with an error: {detail}", retryable=True)
         return data
+
+    def _client_error(self, status: int, detail: str) -> str:
+        """A final 4xx error, naming the model and the public base URL (never the key)."""
+        where = f"model {self.model_id!r} at {public_endpoint(self.base_url)}"
+        detail = self._redact(detail)
+        if status in (401, 403):
+            hint = "check the API key (OPENAI_API_KEY)"
+            return f"server answered HTTP {status} (not authorized) for {where}: {detail}; {hint}"
+        if status == 404:
+            hint = "check the model name (GET /models lists them) and the base URL"
+            return f"server answered HTTP 404 (not found) for {where}: {detail}; {hint}"
+        return f"server answered HTTP {status} for {where}: {detail}"
 
     def _redact(self, text: str) -> str:
         key = self._api_key
@@ -174,12 +213,57 @@ def _first_choice(data: dict[str, Any]) -> dict[str, Any]:
     return choices[0]
 
 
+def _chat_text(choice: dict[str, Any]) -> str | None:
+    """The answer text of a chat choice; None when the reply has no message at all."""
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        return None
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # parts: [{"type": "text", "text": ...}, {"type": "thinking", ...}]
+        texts = [
+            part.get("text") if isinstance(part, dict) and part.get("type", "text") in TEXT_PART_TYPES
+            else part
+            for part in content
+        ]
+        return "".join(t for t in texts if isinstance(t, str))
+    if content is None and choice.get("finish_reason") == "stop":
+        for name in REASONING_FIELDS:  # the server put the whole output in the reasoning field
+            reasoning = message.get(name)
+            if isinstance(reasoning, str) and reasoning.strip():
+                return reasoning
+    return "" if content is None else None
+
+
+def _error_detail(body: bytes) -> str:
+    """The server's error message from any common error shape, else the body's start."""
+    text = body[:2000].decode("utf-8", "replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:300]
+    if isinstance(data, dict):
+        error = data.get("error", data)
+        if isinstance(error, dict):
+            error = error.get("message", error.get("detail", error))
+        if isinstance(error, str):
+            return error[:300]
+    return text[:300]
+
+
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (numeric form); None when absent or a date."""
+    """Seconds from a Retry-After header, in seconds or HTTP-date form; None when absent or bad."""
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        return None
-    return max(0.0, seconds)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - time.time()
+    return max(0.0, seconds) if seconds == seconds else None

@@ -1,0 +1,232 @@
+"""Real servers' reply shapes, error bodies and transports (vLLM, llama.cpp, Ollama, TGI, hosted APIs)."""
+
+from __future__ import annotations
+
+import shutil
+import ssl
+import subprocess
+import time
+from email.utils import formatdate
+
+import pytest
+
+from detector.models import AnswerKey, ControlCase, ControlModel, Runner, load_model
+from detector.models.api import ModelCallError
+from detector.models.local_server import LocalServer
+from detector.models.openai_compat import _retry_after, normalize_base_url
+from detector.types import GenParams
+
+FAKE_KEY = "sk-FAKEKEY-0123456789abcdefDETECT"
+
+
+def make_key(n: int) -> tuple[AnswerKey, list[str]]:
+    key = AnswerKey()
+    prompts = [f"Question {i}: what is {i} + {i}?" for i in range(n)]
+    for i, prompt in enumerate(prompts):
+        key.register(prompt, ControlCase(gold=str(2 * i), kind="math", parent_id=f"t/{i}"))
+    return key, prompts
+
+
+def serve(**kw) -> tuple[LocalServer, ControlModel, list[str]]:
+    answer_key, prompts = make_key(6)
+    control = ControlModel("control/clean", answer_key, p_right=1.0)
+    return LocalServer(control, **kw), control, prompts
+
+
+def runner_for(model, **kw) -> Runner:
+    opts = {"concurrency": 2, "retries": 2, "timeout_s": 5.0, "backoff_s": 0.001, "max_backoff_s": 0.01}
+    opts.update(kw)
+    return Runner(model, None, **opts)
+
+
+def expected(control: ControlModel, prompts: list[str]) -> list[str | None]:
+    return [g.text for g in control.generate(prompts, GenParams())]
+
+
+@pytest.mark.parametrize(
+    ("given", "root"),
+    [
+        ("http://h:8000", "http://h:8000/v1"),
+        ("http://h:8000/", "http://h:8000/v1"),
+        ("http://h:8000/v1/", "http://h:8000/v1"),
+        ("http://h:8000/v1/chat/completions", "http://h:8000/v1"),
+        ("https://api.groq.com/openai/v1", "https://api.groq.com/openai/v1"),
+        ("https://g.example/v1beta/openai/", "https://g.example/v1beta/openai"),
+        ("https://x.example/openai/deployments/d?api-version=2024-06-01",
+         "https://x.example/openai/deployments/d?api-version=2024-06-01"),
+    ],
+)
+def test_base_url_is_normalized(given, root):
+    assert normalize_base_url(given) == root
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/v1/"])
+def test_base_url_without_v1_or_with_a_trailing_slash_reaches_the_server(suffix):
+    server, control, prompts = serve()
+    with server:
+        host = server.url.removesuffix("/v1")
+        got = runner_for(load_model("vllm/control", base_url=host + suffix)).generate(prompts, GenParams())
+    assert [g.text for g in got] == expected(control, prompts)
+
+
+def reasoning_split(route: str, reply: dict) -> dict:
+    """vLLM/Ollama with a reasoning parser: the whole output in `reasoning_content`, content null."""
+    message = reply["choices"][0]["message"]
+    message["reasoning_content"], message["content"] = message["content"], None
+    return reply
+
+
+def truncated_reasoning(route: str, reply: dict) -> dict:
+    reply["choices"][0]["message"] = {"role": "assistant", "content": None, "reasoning": "Let me think"}
+    reply["choices"][0]["finish_reason"] = "length"
+    return reply
+
+
+def content_parts(route: str, reply: dict) -> dict:
+    message = reply["choices"][0]["message"]
+    text = message["content"]
+    message["content"] = [{"type": "thinking", "thinking": "hmm 99"}, {"type": "text", "text": text}]
+    return reply
+
+
+def test_reasoning_only_reply_uses_the_reasoning_text_when_the_model_stopped():
+    server, control, prompts = serve(reshape=reasoning_split)
+    with server:
+        got = runner_for(load_model("vllm/control", base_url=server.url)).generate(prompts, GenParams())
+    assert [g.text for g in got] == expected(control, prompts)
+
+
+def test_null_content_cut_by_length_is_an_empty_answer_not_a_retry():
+    server, _, prompts = serve(reshape=truncated_reasoning)
+    with server:
+        runner = runner_for(load_model("ollama/control", base_url=server.url))
+        got = runner.generate(prompts, GenParams())
+    assert all(g.text == "" and g.error is None and g.finish_reason == "length" for g in got)
+    assert all(server.requests[p] == 1 for p in prompts)
+
+
+def test_content_given_as_a_list_of_parts_keeps_only_the_text_parts():
+    server, control, prompts = serve(reshape=content_parts)
+    with server:
+        got = runner_for(load_model("openai/control", base_url=server.url, api_key="")).generate(
+            prompts, GenParams())
+    assert [g.text for g in got] == expected(control, prompts)
+
+
+def test_empty_choices_and_200_errors_are_retried_then_reported():
+    server, _, prompts = serve()
+    server.set_fault("status", status=200, payload={"id": "x", "choices": []}, times=1)
+    with server:
+        got = runner_for(load_model("vllm/control", base_url=server.url)).generate(prompts[:2], GenParams())
+        assert all(g.text and server.requests[p] == 2 for g, p in zip(got, prompts, strict=False))
+        server.set_fault("status", status=200, payload={"error": {"message": "upstream overloaded"}}, times=9)
+        model = load_model("vllm/control", base_url=server.url)
+        [bad] = runner_for(model).generate(prompts[2:3], GenParams())
+    assert bad.text is None and "upstream overloaded" in (bad.error or "")
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "words"),
+    [
+        # vLLM
+        (404, {"object": "error", "message": "The model `nope` does not exist.", "type": "NotFoundError",
+               "code": 404}, ["not found", "'nope'", "does not exist", "model name"]),
+        # Ollama /v1
+        (404, {"error": {"message": 'model "nope" not found, try pulling it first', "type": "api_error"}},
+         ["not found", "'nope'", "try pulling it"]),
+        # hosted API, key echoed back
+        (401, {"error": {"message": f"Incorrect API key provided: {FAKE_KEY}", "code": "invalid_api_key"}},
+         ["not authorized", "'nope'", "OPENAI_API_KEY"]),
+        (403, {"error": "Forbidden"}, ["not authorized", "Forbidden"]),
+        # llama.cpp server
+        (400, {"error": {"code": 400, "message": "the request exceeds the available context size",
+                         "type": "exceed_context_size_error"}}, ["HTTP 400", "context size"]),
+        # TGI
+        (422, {"error": "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096",
+               "error_type": "validation"}, ["HTTP 422", "max_new_tokens"]),
+    ],
+)
+def test_final_client_errors_are_one_clear_error_row_naming_model_and_url(
+    monkeypatch, status, payload, words
+):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    server, _, prompts = serve()
+    server.set_fault("status", status=status, payload=payload, times=9)
+    with server:
+        runner = runner_for(load_model("openai/nope", base_url=server.url + "/"))
+        [row] = runner.generate(prompts[:1], GenParams())
+        url = server.url
+    assert row.text is None and server.requests[prompts[0]] == 1  # not retried
+    assert url in (row.error or "")
+    for word in words:
+        assert word in (row.error or "")
+    assert FAKE_KEY not in (row.error or "") and FAKE_KEY[-8:] not in (row.error or "")
+
+
+def test_retry_after_in_http_date_form():
+    assert 25.0 <= (_retry_after(formatdate(time.time() + 30, usegmt=True)) or 0) <= 31.0
+    assert _retry_after(formatdate(time.time() - 60, usegmt=True)) == 0.0
+    assert _retry_after("2") == 2.0 and _retry_after("soon") is None and _retry_after(None) is None
+
+
+def test_503_with_an_http_date_retry_after_is_retried_after_that_wait():
+    server, control, prompts = serve()
+    when = formatdate(time.time() + 1, usegmt=True)  # whole seconds: waits between 0 and 1 s
+    server.set_fault("status", status=503, payload={"error": "Model is overloaded"},
+                     headers={"Retry-After": when})
+    with server:
+        model = load_model("vllm/control", base_url=server.url)
+        with pytest.raises(ModelCallError) as info:
+            model.call(prompts[0], GenParams(), 5.0)
+        got = runner_for(model, concurrency=1).generate(prompts[1:2], GenParams())
+    assert info.value.retryable and info.value.retry_after_s is not None and info.value.retry_after_s <= 1.0
+    assert [g.text for g in got] == expected(control, prompts[1:2])
+
+
+@pytest.mark.parametrize("style", ["gzip", "chunked"])
+def test_gzip_and_chunked_replies_are_read(style):
+    server, control, prompts = serve()
+    server.set_fault(style, times=9)
+    with server:
+        for endpoint in ("chat", "completions"):
+            model = load_model("vllm/control", base_url=server.url, endpoint=endpoint)
+            got = runner_for(model, retries=0).generate(prompts, GenParams())
+            assert [g.text for g in got] == expected(control, prompts)
+
+
+def test_keep_alive_closed_by_the_server_after_each_reply_reconnects_without_failing():
+    server, control, prompts = serve()
+    server.set_fault("close", times=9)
+    with server:
+        runner = runner_for(load_model("vllm/control", base_url=server.url), concurrency=1, retries=0)
+        got = runner.generate(prompts, GenParams())
+    assert [g.text for g in got] == expected(control, prompts)
+    assert all(server.requests[p] == 1 for p in prompts) and runner.stats.n_failed == 0
+
+
+def make_certificate(folder) -> tuple[str, str]:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+def test_https_server_is_reached_and_verified(tmp_path, monkeypatch):
+    cert, key = make_certificate(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server, control, prompts = serve(tls=context)
+    with server:
+        assert server.url.startswith("https://")
+        untrusted = runner_for(load_model("vllm/control", base_url=server.url), retries=0)
+        [refused] = untrusted.generate(prompts[:1], GenParams())
+        monkeypatch.setenv("SSL_CERT_FILE", cert)  # how users name a private CA
+        got = runner_for(load_model("vllm/control", base_url=server.url)).generate(prompts, GenParams())
+    assert refused.text is None and "SSL" in (refused.error or "")
+    assert [g.text for g in got] == expected(control, prompts)
