@@ -17,7 +17,6 @@ from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_template import Template, Var, alternative_choices, execute
 
 ATTEMPTS = 80
-GATE_ATTEMPTS = 400
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
 
@@ -97,7 +96,6 @@ class Sampler:
                        for r in self.results]
         self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.final_value)
-        self._feasible: bool | None = None
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
             r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
@@ -214,19 +212,11 @@ class Sampler:
             return None
         return results, literal_values
 
-    @property
-    def feasible(self) -> bool:
-        """Whether a fixed-seed search of GATE_ATTEMPTS draws finds a valid one: a property of the
-        template alone (so outputs stay deterministic) that spares hopeless items many searches."""
-        if self._feasible is None:
-            self._feasible = self._search(random.Random(0), GATE_ATTEMPTS) is not None
-        return self._feasible
-
     def sample(self, rng: random.Random
                ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
         """New values keeping every constraint and agreeing under every reading, with the step
         results and literal values they give; None if none was found."""
-        return self._search(rng, ATTEMPTS) if self.feasible else None
+        return self._search(rng, ATTEMPTS)
 
     def _search(self, rng: random.Random, attempts: int
                 ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
