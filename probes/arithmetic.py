@@ -139,8 +139,10 @@ class _Parser:
         raise ExpressionError(f"unexpected {tok[1]!r} in {self.text!r}")
 
 
+@lru_cache(maxsize=16384)
 def parse_expression(text: str) -> Node:
-    """Parse arithmetic text into a tree. Anything but numbers, + - * / ( ) is rejected.
+    """Parse arithmetic text into a tree (remembered: trees are immutable). Anything but numbers,
+    + - * / ( ) is rejected.
 
     Raises:
         ExpressionError: on any other character, a malformed expression, or empty text.
