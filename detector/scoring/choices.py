@@ -1,8 +1,10 @@
 """Extract the chosen option label from a free-text multiple-choice answer.
 
 The label is read in the scheme the prompt used (`labels`, e.g. A-D, 1-4 or a relabelled
-scheme). Robust to "The answer is (B).", "**B**", "Answer: b", "B) some text", a bare
-label, and to an echo of exactly one option's text.
+scheme). Robust to "The answer is (B).", "**B**", "Answer: b", "B) some text", "Option B",
+"So C.", a bare label, and to an echo of exactly one option's text. A model that first
+repeats the options ("A) red\nB) green\n...") is read from what it says besides that
+listing; an answer naming two labels ("A or C", "both A and C") is ambiguous: None.
 """
 
 from __future__ import annotations
@@ -68,17 +70,54 @@ def _patterns(labels: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     bare = re.compile(_DECOR + "(" + alt + r")" + r"[\s\*\)\]\}\"'`_\.:]*", flags)
     opening = re.compile(r"(?:^|\n)" + r"[\s\*\(\[]*" + "(" + alt + r")" + r"\s*[\*\]]*\s*[\)\.:\]]", flags)
     closing = re.compile(
-        r"(?:\bis|:)" + _DECOR + bound_l + "(" + alt + ")" + r"[\s\*\)\]\}\"'`_\.!]*$", flags
+        r"(?:\bis|:|\bso|\bthus|\btherefore|\bhence)[,\s]*" + _DECOR + bound_l + "(" + alt + ")"
+        + r"[\s\*\)\]\}\"'`_\.!]*$",
+        flags,
     )
     marked = re.compile(r"(?:\(|\*\*)(" + alt + r")(?:\)|\*\*)", flags)
-    return explicit, bare, opening, closing, marked
+    # A second label right after the chosen one: "A or C", "A/C", "A and C" (not "A and C is ...").
+    another = re.compile(
+        r"[\s\*\)\]]*(?:(?:\bor\b|/)|(?:,|&|\band\b)(?!" + _DECOR + r"(?:" + alt + r")\s+(?:is|was)\b))"
+        + r"\s*(?:option|choice)?" + _DECOR + "(" + alt + ")" + bound_r,
+        flags,
+    )  # fmt: skip
+    return explicit, bare, opening, closing, marked, another
+
+
+@lru_cache(maxsize=256)
+def _line_label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """A line that starts with a label and a separator: "A) text", "(B) text", "**C.** text"."""
+    return re.compile(
+        r"^[\s\*\(\[]*(" + _label_alternation(labels) + r")\s*[\*\]]*\s*[\)\.:\]]\s*\**\s*(.*)$",
+        re.IGNORECASE,
+    )
+
+
+def _strip_option_listing(text: str, labels: Sequence[str], choices: Sequence[str]) -> str:
+    """`text` without the lines that repeat the options, when it repeats two or more of them."""
+    if not choices or len(choices) != len(labels):
+        return text
+    line_re = _line_label_pattern(tuple(labels))
+    option_text = {label: _normalise_text(choice) for label, choice in zip(labels, choices, strict=True)}
+    kept, echoed = [], set()
+    for line in text.splitlines():
+        match = line_re.match(line)
+        label = _canonical(match.group(1), labels) if match else None
+        if match and label is not None and option_text[label]:
+            rest = _normalise_text(match.group(2))
+            if rest == option_text[label] or rest.startswith(option_text[label] + " "):
+                echoed.add(label)
+                continue
+        kept.append(line)
+    return "\n".join(kept) if len(echoed) >= 2 else text
 
 
 def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()) -> str | None:
     """Return the label the answer chose (as written in `labels`), or None if none is clear."""
     if not labels or not text.strip():
         return None
-    explicit, bare_re, opening, closing_re, marked_re = _patterns(tuple(labels))
+    explicit, bare_re, opening, closing_re, marked_re, another = _patterns(tuple(labels))
+    text = _strip_option_listing(text, labels, choices)
     for match in reversed(list(explicit.finditer(text))):
         found_label = match.group(1)
         after = text[match.end() :]
@@ -87,6 +126,9 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
             continue
         label = _canonical(found_label, labels)
         if label is not None:
+            second = another.match(after)
+            if second and _canonical(second.group(1), labels) not in (None, label):
+                return None  # "the answer is A or C"
             return label
     stripped = text.strip()
     # A bare or decorated label: "B", "**B**", "(B)", "B.", "b)".
@@ -95,7 +137,8 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
         return _canonical(bare.group(1), labels)
     # A label that opens the answer or a line: "B) text", "B. text", "(B) text", "**B:** text".
     found = opening.findall(stripped)
-    if found:
+    listing = len({label.lower() for label in found}) >= 3  # "A) ...\nB) ...\nC) ...": a listing, no answer
+    if found and not listing:
         label = _canonical(found[-1], labels)
         if label is not None:
             return label

@@ -95,7 +95,7 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
         label = extract_choice(text, item.labels, item.choices)
         return Score(kind, label, label is not None and label == item.answer)
     if kind == "math":
-        number = extract_number(text)
+        number = extract_number(text, keep_percent=True)  # "75%" matches a gold of 75 or 0.75
         return Score(kind, number, numbers_equal(number, item.answer))
     span, correct = match_cloze(text, item.answer)
     return Score(kind, span or None, correct)

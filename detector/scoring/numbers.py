@@ -1,38 +1,55 @@
 """Extract the final number from a free-text answer and compare numbers numerically.
 
-GSM8K-style outputs end with `#### 42`; chat models write "The answer is $1,234.50."
-We take the `####` number when present, else the number after "answer is"/"Answer:", else
-the last number in the text. Commas, currency signs, percent signs and trailing units are
-dropped; decimals compare numerically ("18.00" == "18").
+GSM8K-style outputs end with `#### 42`; chat models write "The answer is $1,234.50.",
+"**Answer:** 42" or `\\boxed{\\frac{3}{4}}`. We take the `####` number when present, else the
+last `\\boxed{...}` (LaTeX fractions, `\\text{}` units and `\\$` read), else the number after the
+last "answer is"/"Answer:" (after the last "=" when the model wrote an equation there), else
+the last number in the text. Commas, thin or (after an answer marker) plain spaces between
+thousands, currency signs and trailing units are dropped; "3/4" is 0.75; decimals compare
+numerically ("18.00" == "18"); a percentage matches its value or its fraction ("75%" == 0.75).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DivisionByZero, InvalidOperation
 
-_NUMBER = r"[-−]?[$€£¥]?\s?[-−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
+_SIGN = r"[-−]?[$€£¥]?\s?[-−]?"
+_PLAIN = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
+_FRACTION = r"(?:\s*/\s*\d+(?![\d/]|\.\d))?"
+_PERCENT = r"(?:\s?(?:\\?%|percent\b))?"
+_THIN_GROUPS = r"\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?!\d)(?:\.\d+)?"
+_SPACED_GROUPS = r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)(?:\.\d+)?"
+_NUMBER = r"(?<![\d/])" + _SIGN + "(?:" + _THIN_GROUPS + "|" + _PLAIN + _FRACTION + ")" + _PERCENT
+# After an answer marker a space may separate thousands too ("The answer is 1 234 567").
+_MARKED_NUMBER = _SIGN + "(?:" + _SPACED_GROUPS + "|" + _PLAIN + _FRACTION + ")" + _PERCENT
 _NUMBER_RE = re.compile(_NUMBER)
-_HASHES_RE = re.compile(r"####\s*(" + _NUMBER + ")")
-_ANSWER_IS_RE = re.compile(
-    r"(?:answer\s*(?:is|:|=)|answer\s+is\s*:)\s*\**\s*(?:\\boxed\{)?\s*(" + _NUMBER + ")", re.IGNORECASE
-)
-_BOXED_RE = re.compile(r"\\boxed\{\s*(" + _NUMBER + r")")
+_HASHES_RE = re.compile(r"####\s*(" + _MARKED_NUMBER + ")")
+_ANSWER_MARK_RE = re.compile(r"answer\s*(?:is|:|=)\s*:?", re.IGNORECASE)
+_LEADING_NUMBER_RE = re.compile(r"[\s\*_:]*(?:\\\(|\$(?!\s?\d))?\s*(" + _MARKED_NUMBER + ")")
+_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|\n")
+_BOXED_RE = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_LATEX_FRACTION_RE = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_LATEX_WRAPPER_RE = re.compile(r"\\(?:text|textbf|mathrm|mathbf|mbox)\s*\{([^{}]*)\}")
+_LATEX_SPACING_RE = re.compile(r"\\[,!;: ]|~|\\left|\\right|\\\$")
 
 
 def normalize_number(text: str) -> str | None:
     """Return the canonical decimal string of a number written in `text`, or None.
 
-    "1,234.50" -> "1234.5", "$-3" -> "-3", "18.00" -> "18", "7%" -> "7".
+    "1,234.50" -> "1234.5", "$-3" -> "-3", "18.00" -> "18", "7%" -> "7", "3/4" -> "0.75".
     """
-    cleaned = text.strip().replace("−", "-")
-    cleaned = re.sub(r"[\s$€£¥,%]", "", cleaned)
+    cleaned = text.strip().replace("−", "-").replace("percent", "")
+    cleaned = re.sub(r"[\s$€£¥,%\\]", "", cleaned)
     cleaned = cleaned.rstrip(".")
+    numerator, slash, denominator = cleaned.partition("/")
     if cleaned.count("-") > 1 or ("-" in cleaned and not cleaned.startswith("-")):
         return None
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        value = Decimal(numerator)
+        if slash:
+            value = value / Decimal(denominator)
+    except (InvalidOperation, DivisionByZero):
         return None
     if not value.is_finite():
         return None
@@ -42,30 +59,101 @@ def normalize_number(text: str) -> str | None:
     return format(normal, "f")
 
 
-def extract_number(text: str) -> str | None:
-    """Return the model's final numeric answer in canonical form, or None if it gave none."""
-    for pattern in (_HASHES_RE, _BOXED_RE, _ANSWER_IS_RE):
-        matches = pattern.findall(text)
-        if matches:
-            value = normalize_number(matches[-1])
+def _is_percent(raw: str) -> bool:
+    return "%" in raw or "percent" in raw
+
+
+def _canonical(raw: str, keep_percent: bool) -> str | None:
+    value = normalize_number(raw)
+    if value is not None and keep_percent and _is_percent(raw):
+        return value + "%"
+    return value
+
+
+def _boxed_contents(text: str) -> list[str]:
+    """The contents of every `\\boxed{...}`, braces balanced."""
+    contents = []
+    for match in _BOXED_RE.finditer(text):
+        depth, start = 1, match.end()
+        for pos in range(start, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[pos], 0)
+            if depth == 0:
+                contents.append(text[start:pos])
+                break
+    return contents
+
+
+def _latex_number(content: str) -> str | None:
+    """The number a boxed LaTeX answer states: `\\frac{3}{4}`, `\\$18`, `5 \\text{ apples}`, `x = 7`."""
+    content = _LATEX_FRACTION_RE.sub(r"(\1)/(\2)", content)
+    content = _LATEX_WRAPPER_RE.sub(r" \1", content)
+    content = _LATEX_SPACING_RE.sub("", content).replace("{", "").replace("}", "")
+    content = re.sub(r"\((\s*-?[\d.]+\s*)\)", r"\1", content)  # (3)/(4) -> 3/4
+    content = content.rsplit("=", 1)[-1]
+    match = _LEADING_NUMBER_RE.match(content)
+    return match.group(1) if match else None
+
+
+def _after_answer_marker(text: str) -> str | None:
+    """The number stated after the last "answer is"/"Answer:" that states one.
+
+    Within that sentence an equation ("The answer is 10 - 3 = 7") gives its result.
+    """
+    for mark in reversed(list(_ANSWER_MARK_RE.finditer(text))):
+        rest = text[mark.end() :]
+        end = _SENTENCE_END_RE.search(rest)
+        sentence = rest[: end.start()] if end else rest
+        if "=" in sentence:
+            match = _LEADING_NUMBER_RE.match(sentence.rsplit("=", 1)[-1])
+            if match:
+                return match.group(1)
+        match = _LEADING_NUMBER_RE.match(rest)
+        if match:
+            return match.group(1)
+    return None
+
+
+def extract_number(text: str, *, keep_percent: bool = False) -> str | None:
+    """Return the model's final numeric answer in canonical form, or None if it gave none.
+
+    With `keep_percent`, an answer written as a percentage keeps its "%" ("75%"), which
+    `numbers_equal` then matches against both 75 and 0.75.
+    """
+    hashes = _HASHES_RE.findall(text)
+    candidates: list[str | None] = [hashes[-1] if hashes else None]
+    candidates += [_latex_number(content) for content in reversed(_boxed_contents(text))]
+    candidates.append(_after_answer_marker(text))
+    for raw in candidates:
+        if raw is not None:
+            value = _canonical(raw, keep_percent)
             if value is not None:
                 return value
     for raw in reversed(_NUMBER_RE.findall(text)):
-        value = normalize_number(raw)
+        value = _canonical(raw, keep_percent)
         if value is not None:
             return value
     return None
 
 
+def _values(text: str) -> list[Decimal]:
+    """The values a number string may denote: a percentage is also its fraction."""
+    value = normalize_number(text)
+    if value is None:
+        return []
+    number = Decimal(value)
+    return [number, number / 100] if _is_percent(text) else [number]
+
+
 def numbers_equal(left: str | None, right: str | None, *, rel_tol: float = 1e-9) -> bool:
-    """Whether two number strings denote the same value (numerically, not textually)."""
+    """Whether two number strings denote the same value (numerically, not textually).
+
+    A side written as a percentage ("75%") equals both 75 and 0.75.
+    """
     if left is None or right is None:
         return False
-    a, b = normalize_number(left), normalize_number(right)
-    if a is None or b is None:
-        return False
-    da, db = Decimal(a), Decimal(b)
-    if da == db:
-        return True
-    scale = max(abs(da), abs(db))
-    return bool(abs(da - db) <= Decimal(str(rel_tol)) * scale)
+    tolerance = Decimal(str(rel_tol))
+    for da in _values(left):
+        for db in _values(right):
+            if da == db or abs(da - db) <= tolerance * max(abs(da), abs(db)):
+                return True
+    return False

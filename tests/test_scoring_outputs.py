@@ -1,0 +1,100 @@
+"""Answer extraction on what real instruction-tuned models write (each case failed before its fix)."""
+
+import pytest
+
+from detector.scoring import extract_choice, extract_number, numbers_equal, same_answer, score_response
+from detector.types import BenchmarkItem
+
+ABCD = ("A", "B", "C", "D")
+COLOURS = ("red", "green", "blue", "yellow")
+
+
+@pytest.mark.parametrize(
+    ("text", "gold"),
+    [
+        ("So the total is \\boxed{42}.", "42"),
+        ("The probability is \\boxed{\\frac{3}{4}}.", "0.75"),
+        ("\\[\\boxed{\\dfrac{3}{4}}\\]", "0.75"),
+        ("\\boxed{-\\frac{1}{2}}", "-0.5"),
+        ("The final answer is $\\boxed{\\$18}$. I hope it is correct.", "18"),
+        ("\\boxed{18 \\text{ apples}}", "18"),
+        ("\\boxed{x = 7}", "7"),
+        ("\\boxed{1\\,000}", "1000"),
+        ("The answer is $1,234.50.", "1234.5"),
+        ("She earns 42 dollars.", "42"),
+        ("The answer is: **42**", "42"),
+        ("Final Answer: 42.", "42"),
+        ("The answer is 42. I hope this helps! Ask me 2 more questions anytime.", "42"),
+        ("The answer is -5.", "-5"),
+        ("The answer is $-5$.", "-5"),
+        ("The answer is 3/4.", "0.75"),
+        ("The answer is 1 234 567.", "1234567"),
+        ("In total 1\u202f234 dollars", "1234"),
+        ("The answer is 12 apples.", "12"),
+        ("The answer is 10 - 3 = 7", "7"),
+        ("The answer is 5 + 3 = 8.", "8"),
+        ("On 3/4/2020 she bought 5 pens.", "5"),
+    ],
+)
+def test_numbers_real_models_write(text, gold):
+    assert numbers_equal(extract_number(text), gold), extract_number(text)
+
+
+def test_percentages_match_percent_and_decimal_golds():
+    assert extract_number("The answer is 75%.") == "75"  # plain extraction keeps its old contract
+    assert extract_number("The answer is 75%.", keep_percent=True) == "75%"
+    assert extract_number("\\boxed{25\\%}", keep_percent=True) == "25%"
+    assert numbers_equal("75%", "0.75") and numbers_equal("75%", "75") and numbers_equal("0.5", "50%")
+    assert not numbers_equal("75", "0.75")  # without a percent sign, no scaling
+    item = BenchmarkItem("g", "g/0", "What fraction?", "0.75", metadata={"kind": "math"})
+    assert score_response(item, "So 75 percent of them.").correct is True
+    assert score_response(item, "The answer is \\boxed{\\frac{3}{4}}").correct is True
+    assert same_answer("math", "75%", "75")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(B)", "B"),
+        ("B.", "B"),
+        ("Option B", "B"),
+        ("**Answer: C**", "C"),
+        ("answer: c", "C"),
+        ("Therefore, the answer is **B**.", "B"),
+        # the model repeats every option before answering: not the first (or last) listed label
+        ("The options are:\nA) red\nB) green\nC) blue\nD) yellow\n\nThe sky is blue: the answer is C", "C"),
+        ("A. red\nB. green\nC. blue\nD. yellow\nThe correct option is blue.", "C"),
+        ("Let's check each option.\nA) red - no\nB) green - no\nC) blue - yes\nD) yellow - no\nSo C.", "C"),
+        ("A) red\nB) green\nC) blue\nD) yellow", None),
+        ("both A and C", None),
+        ("The answer is A or C.", None),
+        ("The answer is A/C", None),
+        ("Answer: A and C", None),
+        ("The answer is B and A is wrong.", "B"),
+        ("The answer is C, not B.", "C"),
+        ("C) blue\n\nThe others are wrong.", "C"),
+    ],
+)
+def test_choices_real_models_write(text, expected):
+    assert extract_choice(text, ABCD, COLOURS) == expected
+
+
+def test_listing_without_option_texts_is_not_an_answer():
+    listing = "A) red\nB) green\nC) blue\nD) yellow\n"
+    assert extract_choice(listing, ABCD) is None
+    assert extract_choice(listing + "So C.", ABCD) == "C"
+
+
+@pytest.mark.parametrize(
+    ("labels", "text", "expected"),
+    [
+        (("1", "2", "3", "4"), "1. red\n2. green\n3. blue\n4. yellow\nAnswer: 3", "3"),
+        (("1", "2", "3", "4"), "The answer is 2 or 3", None),
+        (("1", "2", "3", "4"), "The answer is option 2.", "2"),
+        (("i", "ii", "iii", "iv"), "I think the answer is iii", "iii"),
+        (("i", "ii", "iii", "iv"), "i) red\nii) green\niii) blue\niv) yellow\nAnswer: iv", "iv"),
+        (("i", "ii", "iii", "iv"), "(ii)", "ii"),
+    ],
+)
+def test_other_label_schemes(labels, text, expected):
+    assert extract_choice(text, labels, COLOURS) == expected
