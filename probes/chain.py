@@ -24,11 +24,12 @@ FINAL_RE = re.compile(r"####\s*(.+?)\s*$", re.MULTILINE)
 # each one (a constant is allowed only if one of its words occurs in the question).
 UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
     Fraction(1): ("",),
-    Fraction(2): ("half", "twice", "double", "pair", "both", "couple", "twin", "each other", "round trip",
-                  "weekend", "saturday and sunday", "there and back", "back and forth", "to and from"),
+    Fraction(2): ("half", "halfway", "twice", "double", "pair", "both", "couple", "twin", "each other",
+                  "round trip", "weekend", "saturday and sunday", "there and back", "back and forth",
+                  "to and from"),
     Fraction(5): ("weekday", "nickel"),
-    Fraction(100): ("%", "percent", "cent", "dollar", "$", "century", "meter"),
-    Fraction(60): ("minute", "hour", "second"),
+    Fraction(100): ("%", "percent", "percentage", "cent", "dollar", "$", "century", "meter", "centimeter"),
+    Fraction(60): ("minute", "hour", "seconds", "per second", "a second"),
     Fraction(24): ("day", "hour", "daily"),
     Fraction(7): ("week", "day"),
     Fraction(12): ("month", "year", "dozen", "foot", "feet", "inch", "annual"),
@@ -42,10 +43,10 @@ UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
     Fraction(3): ("yard", "third", "triple", "thrice", "triangle"),
     Fraction(16): ("ounce", "pound", "cup", "gallon"),
     Fraction(8): ("pint", "gallon", "cup", "ounce"),
-    Fraction(1, 2): ("half", "halves"),
+    Fraction(1, 2): ("half", "halfway", "halves"),
     Fraction(1, 4): ("quarter",),
     Fraction(1, 10): ("dime",),
-    Fraction(1, 100): ("cent", "penny", "pennies", "%", "percent"),
+    Fraction(1, 100): ("cent", "penny", "pennies", "%", "percent", "percentage"),
     Fraction(5280): ("mile",),
     Fraction(4, 100): ("quarter",),
 }
@@ -301,10 +302,24 @@ def parse_steps(solution: str) -> list[Step]:
     return steps
 
 
+def _license_pattern(word: str) -> str:
+    """Symbols match anywhere; words match whole (with a plural or -ly ending: `hours`, `daily`
+    is listed), so `second month` does not license 60 nor `Monday` 24; `kilo` is a prefix."""
+    if not word or not word[0].isalpha():
+        return re.escape(word)
+    if word == "kilo":
+        return r"\bkilo"
+    return rf"\b{re.escape(word)}(?:s|es|ly)?\b"
+
+
+_LICENSES = [(value, re.compile("|".join(_license_pattern(w) for w in words)))
+             for value, words in UNIT_CONSTANTS.items()]
+
+
 def allowed_constants(question: str) -> set[Fraction]:
     """Unstated constants the question's wording licenses (12 months, 60 minutes, 100 percent...)."""
     lowered = question.lower()
-    return {value for value, words in UNIT_CONSTANTS.items() if any(w in lowered for w in words)}
+    return {value for value, pattern in _LICENSES if pattern.search(lowered)}
 
 
 def literal_count(steps: list[Step]) -> int:

@@ -58,6 +58,8 @@ def _value_range(var: Var) -> _Range:
     high = max(original * 2, original + 8)
     if var.percent and original <= 100 * scale:
         high = min(high, 100 * scale - 1)
+    if var.cap is not None:
+        high = min(high, int(var.cap * scale))
     return _Range(original, scale, low, high,
                   (_roundness_step(original, low, high), _divisor_step(original, low, high)))
 

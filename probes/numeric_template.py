@@ -45,6 +45,7 @@ class Var:
     decimals: int = 0
     frozen: bool = False
     used: bool = False
+    cap: Fraction | None = None  # "6 days a week": a new value stays at most 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,23 @@ class Template:
     @property
     def free(self) -> list[int]:
         return [i for i, var in enumerate(self.variables) if var.used and not var.frozen]
+
+
+# A count of units per larger unit stays within it: "6 days a week" <= 7, "8 hours a day" <= 24.
+_PER_UNIT_CAPS = [
+    (re.compile(r"\s*(?:days?|nights?)\s+(?:a|per|each|every)\s+week\b"), Fraction(7)),
+    (re.compile(r"\s*hours?\s+(?:a|per|each|every)\s+day\b"), Fraction(24)),
+    (re.compile(r"\s*days?\s+(?:a|per|each|every)\s+month\b"), Fraction(31)),
+    (re.compile(r"\s*months?\s+(?:a|per|each|every)\s+year\b"), Fraction(12)),
+    (re.compile(r"\s*weeks?\s+(?:a|per|each|every)\s+year\b"), Fraction(52)),
+    (re.compile(r"\s*minutes?\s+(?:a|per|each|every)\s+hour\b"), Fraction(60)),
+]
+
+
+def _per_unit_cap(question: str, var: Var) -> Fraction | None:
+    caps = [cap for m in var.mentions for pattern, cap in _PER_UNIT_CAPS
+            if pattern.match(question.lower(), m.end)]
+    return min(caps) if caps else None
 
 
 def _group_variables(mentions: list[Mention]) -> list[Var]:
@@ -224,6 +242,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         raise ChainError("final_not_last_result", f"#### {answer} vs last result {steps[-1].result_text}")
     mentions = find_mentions(question)
     variables = _group_variables(mentions)
+    for var in variables:
+        var.cap = _per_unit_cap(question, var)
     fixed = set(allowed_constants(question)) | set(fraction_parts(mentions))
     if _PERCENT_CONVERSION_RE.search(solution):
         fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion

@@ -350,3 +350,31 @@ def test_results_written_as_percentages_stay_at_most_100():
         made += 1
         assert all(step.result <= 100 for step in parse_steps(variant.item.solution or ""))
     assert made >= 10
+
+
+def test_unit_constants_are_licensed_by_whole_words():
+    from probes.chain import allowed_constants
+
+    licensed = allowed_constants("On Monday of the second month she paid $5.")
+    assert Fraction(60) not in licensed and Fraction(24) not in licensed  # not "Monday", not ordinal "second"
+    assert Fraction(30) in licensed and Fraction(100) in licensed  # "month", "$"
+    assert {Fraction(60), Fraction(24), Fraction(7)} <= allowed_constants("He runs 2 hours on 3 days.")
+    assert Fraction(100) in allowed_constants("What percentage of them passed?")
+
+
+def test_counts_per_larger_unit_stay_within_it():
+    item = make_item(
+        "Jen works 6 days a week and 8 hours a day. She earns $12 an hour. How much does she earn in a week?",
+        "She works 6 * 8 = <<6*8=48>>48 hours a week.\nShe earns 48 * 12 = $<<48*12=576>>576.\n#### 576",
+    )
+    rng = random.Random(7)
+    made = 0
+    for _ in range(40):
+        variant = PROBE.perturb(item, rng)
+        if variant is None:
+            continue
+        made += 1
+        days, hours, rate = (int(n) for n in re.findall(r"\d+", variant.item.question))
+        assert days <= 7 and hours <= 24
+        assert int(variant.item.answer) == days * hours * rate
+    assert made >= 10
