@@ -98,3 +98,13 @@ def test_listing_without_option_texts_is_not_an_answer():
 )
 def test_other_label_schemes(labels, text, expected):
     assert extract_choice(text, labels, COLOURS) == expected
+
+
+def test_thinking_blocks_of_reasoning_models_are_not_the_answer():
+    math = BenchmarkItem("g", "g/0", "q", "18", metadata={"kind": "math"})
+    text = "<think>Maybe the answer is 20? No: 12 + 6.</think>\n\nShe has 18 apples."
+    assert score_response(math, text).correct is True
+    assert score_response(math, "So the answer is 20?</think>\nShe has 18 apples.").correct is True
+    mc = BenchmarkItem("m", "m/0", "q", "C", choices=COLOURS, labels=ABCD)
+    assert score_response(mc, "<think>The answer is A? Hmm, no.</think>\nC) blue").extracted == "C"
+    assert score_response(math, "<think>The answer is 18</think>").correct is True  # nothing else said

@@ -22,6 +22,16 @@ VERBATIM_THRESHOLD = 0.9
 CLOZE_THRESHOLD = 0.9
 
 _ANSWER_SPAN_RE = re.compile(r"answer\s*(?:is|:)\s*(.+)", re.IGNORECASE | re.DOTALL)
+# Reasoning models served raw (DeepSeek-R1, QwQ, Qwen3 ...) think aloud before answering.
+_THINKING_RE = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def strip_thinking(text: str) -> str:
+    """`text` without closed `<think>...</think>` blocks, unless nothing else is left."""
+    answer = _THINKING_RE.sub(" ", text)
+    if "</think>" in answer.lower() and "<think>" not in answer.lower():  # the opening tag was in the prompt
+        answer = answer[answer.lower().rindex("</think>") + len("</think>") :]
+    return answer if answer.strip() else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +98,8 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
     kind = item_kind(item, scoring)
     if text is None:
         return Score(kind, None, None, None)
+    if kind != "continuation":
+        text = strip_thinking(text)
     if kind == "continuation":
         similarity = continuation_similarity(text, item.answer)
         return Score(kind, None, similarity >= VERBATIM_THRESHOLD, similarity)
