@@ -18,6 +18,9 @@ _MENTION_RE = re.compile(
     rf"|(?P<num>(?<![\w.])(?:{_DIGITS}))(?P<pct>\s*(?:%|percent\b))?(?P<cents>\s*cents?\b)?",
     re.IGNORECASE,
 )
+_DENOMINATOR_AFTER_RE = re.compile(
+    r"[\s-]+(?:thirds?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|quarters?|halves)\b"
+)
 _FIXED_RE = re.compile(r"\b(" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
@@ -91,9 +94,11 @@ def find_mentions(question: str) -> list[Mention]:
                     taken.append((begin, end))
             continue
         kind = "fixed" if word_value <= 1 else "word"
-        tail = question[start + len(text):start + len(text) + 9].lower()
+        tail = question[start + len(text):start + len(text) + 12].lower()
         if kind == "word" and re.match(r"\s*(%|percent\b)", tail):
             kind = "percent"
+        elif _DENOMINATOR_AFTER_RE.match(tail):
+            kind = "fixed"  # "two-thirds": a written fraction, never resampled
         mentions.append(Mention(start, start + len(text), text, Fraction(word_value), kind))
         taken.append((start, start + len(text)))
     for match in _FIXED_RE.finditer(question):

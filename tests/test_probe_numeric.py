@@ -378,3 +378,14 @@ def test_counts_per_larger_unit_stay_within_it():
         assert days <= 7 and hours <= 24
         assert int(variant.item.answer) == days * hours * rate
     assert made >= 10
+
+
+def test_number_words_of_written_fractions_are_fixed():
+    item = make_item(
+        "A tank holds 60 liters and is two-thirds full. How many liters of water are in it?",
+        "It holds 60 * 2/3 = <<60*2/3=40>>40 liters.\n#### 40",
+    )
+    assert [PROBE.template(item).variables[i].value for i in PROBE.template(item).free] == [60]
+    assert PROBE.substitute(item, {"60": "90"}).item.answer == "60"  # 90 * 2 / 3
+    with pytest.raises(ValueError, match="not a free number"):
+        PROBE.substitute(item, {"2": "5"})
