@@ -7,6 +7,8 @@ attempts, a step that is a divisor of the original, which keeps divisions exact 
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_template import Template, Var, alternative_choices, execute
 
 ATTEMPTS = 80
+SMALL_SPACE = 150
+Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
 
@@ -98,6 +102,7 @@ class Sampler:
                        for r in self.results]
         self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.final_value)
+        self._listed: list[Draw] | bool | None = None
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
             r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
@@ -214,14 +219,64 @@ class Sampler:
             return None
         return results, literal_values
 
-    def sample(self, rng: random.Random
-               ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
+    def sample(self, rng: random.Random) -> Draw | None:
         """New values keeping every constraint and agreeing under every reading, with the step
-        results and literal values they give; None if none was found."""
+        results and literal values they give; None if none was found. When the item's values
+        allow few combinations, every valid one is listed once and a draw picks one of them."""
+        if self._listed is None:
+            self._listed = self._list_small_space()
+        if self._listed is not False:
+            assert isinstance(self._listed, list)
+            return self._listed[int(rng.random() * len(self._listed))] if self._listed else None
         return self._search(rng, ATTEMPTS)
 
-    def _search(self, rng: random.Random, attempts: int
-                ) -> tuple[list[Fraction], list[Fraction], list[list[Fraction]]] | None:
+    def _candidates(self, index: int) -> list[int]:
+        r = self.ranges[index]
+        if index in self.tied:
+            return [r.original]
+        values = {r.original}
+        for step in set(r.steps):
+            values.update(range(((r.low + step - 1) // step) * step, r.high + 1, step))
+        return sorted(values)
+
+    def _list_small_space(self) -> list[Draw] | bool:
+        """Every valid draw when there are at most SMALL_SPACE combinations of candidate values
+        (in a fixed order: deterministic); False when there are more."""
+        candidates = [self._candidates(i) for i in self.free]
+        if math.prod(len(c) for c in candidates) > SMALL_SPACE:
+            return False
+        scales = [self.ranges[i].scale for i in self.free]
+        base = self.anchors[: len(self.base)]
+        valid: list[Draw] = []
+        for combo in itertools.product(*candidates):
+            pairs = list(base)
+            for i, value, scale in zip(self.free, combo, scales, strict=True):
+                pairs[i] = (value, scale)
+            if pairs == base or not self._keeps_order(pairs):
+                continue
+            try:
+                if not self._float_screen([n / d for n, d in pairs]):
+                    continue
+                values = [Fraction(*pair) for pair in pairs]
+                checked = self._exact_ok(values)
+            except (ExpressionError, ZeroDivisionError, OverflowError):
+                continue
+            if checked is not None:
+                valid.append((values, checked[0], checked[1]))
+        return valid
+
+    def _keeps_order(self, pairs: list[tuple[int, int]]) -> bool:
+        """Every two values that meet in a step keep their original order."""
+        values = pairs + self.anchors[len(pairs):]
+        for index in self.free:
+            n, d = values[index]
+            if any(values[j][0] * d >= n * values[j][1] for j in self.below[index]):
+                return False
+            if any(values[j][0] * d <= n * values[j][1] for j in self.above[index]):
+                return False
+        return True
+
+    def _search(self, rng: random.Random, attempts: int) -> Draw | None:
         for attempt in range(attempts):
             chosen = self.free
             if attempt >= attempts // 2 and len(self.free) > 1:

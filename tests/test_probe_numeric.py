@@ -389,3 +389,22 @@ def test_number_words_of_written_fractions_are_fixed():
     assert PROBE.substitute(item, {"60": "90"}).item.answer == "60"  # 90 * 2 / 3
     with pytest.raises(ValueError, match="not a free number"):
         PROBE.substitute(item, {"2": "5"})
+
+
+def test_small_value_spaces_are_listed_once_and_every_draw_is_valid():
+    from probes.numeric_sampling import sampler_for
+
+    item = make_item(
+        "Sara has 9 stickers. She gives 4 of them to Ben. How many stickers does she have left?",
+        "She has 9 - 4 = <<9-4=5>>5 stickers left.\n#### 5",
+    )
+    rng = random.Random(11)
+    answers = set()
+    for _ in range(30):
+        variant = PROBE.perturb(item, rng)
+        assert variant is not None
+        have, give = (int(n) for n in re.findall(r"\d+", variant.item.question))
+        assert give < have and int(variant.item.answer) == have - give
+        answers.add(variant.item.question)
+    assert len(answers) >= 3
+    assert isinstance(sampler_for(PROBE.template(item))._listed, list)
