@@ -395,8 +395,8 @@ def test_small_value_spaces_are_listed_once_and_every_draw_is_valid():
     from probes.numeric_sampling import sampler_for
 
     item = make_item(
-        "Sara has 9 stickers. She gives 4 of them to Ben. How many stickers does she have left?",
-        "She has 9 - 4 = <<9-4=5>>5 stickers left.\n#### 5",
+        "Sara has 7 stickers. She gives 3 of them to Ben. How many stickers does she have left?",
+        "She has 7 - 3 = <<7-3=4>>4 stickers left.\n#### 4",
     )
     rng = random.Random(11)
     answers = set()
