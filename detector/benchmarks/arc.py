@@ -13,6 +13,15 @@ from detector.benchmarks.records import Record
 from detector.types import BenchmarkItem
 
 
+def _label_text(value: object) -> object:
+    """Labels and answer keys written as numbers (1, 2.0) become their text ("1", "2")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _choices_from_list(record: Record, raw: object) -> tuple[list[str], list[str]]:
     if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
         raise record.error("question.choices", "expected a non-empty list of {label, text}")
@@ -21,7 +30,7 @@ def _choices_from_list(record: Record, raw: object) -> tuple[list[str], list[str
         where = f"question.choices[{position}]"
         if not isinstance(choice, Mapping):
             raise record.error(where, "expected an object with 'label' and 'text'")
-        label, text = choice.get("label"), choice.get("text")
+        label, text = _label_text(choice.get("label")), choice.get("text")
         if not isinstance(label, str) or not label.strip():
             raise record.error(f"{where}.label", "missing or empty label")
         if not isinstance(text, str) or not text.strip():
@@ -32,6 +41,9 @@ def _choices_from_list(record: Record, raw: object) -> tuple[list[str], list[str
 
 
 def _choices_from_columns(record: Record, raw: Mapping[str, object]) -> tuple[list[str], list[str]]:
+    label_values = raw.get("label")
+    if isinstance(label_values, Sequence) and not isinstance(label_values, str):
+        raw = {**raw, "label": [_label_text(label) for label in label_values]}
     sub = Record(record.path, record.line, raw)
     labels, texts = sub.text_list("label"), sub.text_list("text")
     if len(labels) != len(texts):
@@ -54,7 +66,10 @@ def parse_arc(record: Record, benchmark: str, index: int) -> BenchmarkItem:
         raise record.error("question", "expected an object with 'stem' and 'choices'")
     if len(set(labels)) != len(labels):
         raise record.error("question.choices", f"duplicate labels {labels}")
-    answer = record.text("answerKey").strip()
+    answer_value = _label_text(record.get("answerKey"))
+    if not isinstance(answer_value, str) or not answer_value.strip():
+        raise record.error("answerKey", f"expected a label, found {answer_value!r}")
+    answer = answer_value.strip()
     if answer not in labels:
         raise record.error(
             "answerKey", f"unknown answer label {answer!r}; expected one of {', '.join(labels)}"

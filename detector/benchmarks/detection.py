@@ -41,7 +41,17 @@ def detect_record_format(data: Mapping[str, object]) -> str | None:
         return "gsm8k"
     if "question" in data and "choices" in data and "answer" in data:
         return "mmlu-hf"
+    if has_mmlu_columns(data):
+        return "mmlu"
     return None
+
+
+def has_mmlu_columns(data: Mapping[str, object]) -> bool:
+    """A CSV with a header in the MMLU layout: question (or input), A-D, answer (or target)."""
+    keys = {str(key).strip().lower() for key in data}
+    return {"a", "b", "c", "d"} <= keys and bool(keys & {"question", "input"}) and bool(
+        keys & {"answer", "target"}
+    )
 
 
 def looks_like_mmlu_row(row: list[str]) -> bool:

@@ -7,12 +7,11 @@ several comma-separated columns (`choices=opt_a,opt_b,opt_c`).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 
 from detector.benchmarks.mmlu import LETTERS, multiple_choice_metadata
-from detector.benchmarks.records import Record
+from detector.benchmarks.records import Record, parse_list_text
 from detector.types import BenchmarkItem
 
 FieldMap = Mapping[str, str]
@@ -56,12 +55,8 @@ def _list_field(record: Record, spec: str) -> list[str]:
     if "," in spec:
         return [record.text(column) for column in spec.split(",")]
     value = record.get(spec)
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise record.error(spec, "expected a list (a JSON list in CSV cells)") from exc
-        return Record(record.path, record.line, {spec: value}).text_list(spec)
+    if isinstance(value, str) and parse_list_text(value) is None:
+        raise record.error(spec, "expected a list (a JSON or Python list literal in CSV cells)")
     return record.text_list(spec)
 
 

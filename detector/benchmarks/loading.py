@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from detector.benchmarks.detection import detect_container, detect_record_format, looks_like_mmlu_row
+from detector.benchmarks.detection import (
+    detect_container,
+    detect_record_format,
+    has_mmlu_columns,
+    looks_like_mmlu_row,
+)
 from detector.benchmarks.generic import FieldMap, check_field_map, parse_generic
 from detector.benchmarks.mmlu import read_mmlu_csv
 from detector.benchmarks.records import Record, read_csv_rows, read_csv_with_header, read_jsonl, read_parquet
@@ -21,6 +28,7 @@ from detector.benchmarks.registry import (
 )
 from detector.types import BenchmarkFormatError, BenchmarkItem
 
+NUMERIC_ANSWER = re.compile(r"-?\d+(?:\.\d+)?")
 SPLIT_NAMES = frozenset({"test", "train", "dev", "val", "validation"})
 
 
@@ -51,6 +59,16 @@ def _undetected(record: Record) -> BenchmarkFormatError:
     )
 
 
+def _is_numeric_question(data: Mapping[str, object]) -> bool:
+    """A `question` with a bare numeric `answer` (GSM8K variants without the worked solution)."""
+    answer = data.get("answer")
+    if isinstance(answer, bool) or not isinstance(data.get("question"), str):
+        return False
+    if isinstance(answer, int | float):
+        return True
+    return isinstance(answer, str) and NUMERIC_ANSWER.fullmatch(answer.strip().replace(",", "")) is not None
+
+
 def read_records(path: Path, format: str | None) -> tuple[str | None, list[Record]]:
     """Read a file's raw records; returns the format when the layout alone decides it (MMLU CSV)."""
     container = detect_container(path)
@@ -59,7 +77,8 @@ def read_records(path: Path, format: str | None) -> tuple[str | None, list[Recor
     if container == "jsonl":
         return format, read_jsonl(path)
     rows = read_csv_rows(path)
-    if format == "mmlu" or (format is None and looks_like_mmlu_row(rows[0][1])):
+    header_row = has_mmlu_columns(dict.fromkeys(rows[0][1]))
+    if (format == "mmlu" and not header_row) or (format is None and looks_like_mmlu_row(rows[0][1])):
         return "mmlu", read_mmlu_csv(path, rows)
     return format, read_csv_with_header(path, rows)
 
@@ -78,6 +97,8 @@ def parse_records(
     """Detect the format (unless given) and parse every record; item indices count from `start`."""
     if format is None:
         format = detect_record_format(records[0].data)
+        if format is None and fields is None and _is_numeric_question(records[0].data):
+            format, fields = "generic", {"question": "question", "answer": "answer"}  # GSM8K-like
         if format is None:
             raise _undetected(records[0])
     parse = _row_parser(format, fields)

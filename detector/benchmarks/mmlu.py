@@ -63,14 +63,25 @@ def multiple_choice_metadata(record: Record, subject: str | None) -> dict[str, s
     return metadata
 
 
+def _column(record: Record, *names: str) -> str:
+    """The record's column named like one of `names` (any case, spaces trimmed); the first name if none."""
+    by_name = {str(key).strip().lower(): str(key) for key in record.data}
+    return next((by_name[name] for name in names if name in by_name), names[0])
+
+
 def parse_mmlu_csv(record: Record, benchmark: str, index: int) -> BenchmarkItem:
-    """Build an item from a row of a released MMLU CSV; the subject comes from the file name."""
-    question = record.text("question")
-    choices = [record.text(letter) for letter in LETTERS[:4]]
-    answer = record.text("answer").strip()
+    """Build an item from a row of an MMLU CSV, released (headerless) or with a header row
+    (question/input, A-D, answer/target, optional subject); the subject defaults to the file name."""
+    question = record.text(_column(record, "question", "input"))
+    choices = [record.text(_column(record, letter.lower())) for letter in LETTERS[:4]]
+    answer_column = _column(record, "answer", "target")
+    answer = record.text(answer_column).strip().upper()
     if answer not in LETTERS[:4]:
-        raise record.error("answer", f"unknown answer letter {answer!r}; expected one of A, B, C, D")
-    return _item(record, benchmark, index, question, choices, answer, subject_from_path(record.path))
+        raise record.error(answer_column, f"unknown answer letter {answer!r}; expected one of A, B, C, D")
+    subject = record.data.get(_column(record, "subject"))
+    if not isinstance(subject, str) or not subject.strip():
+        subject = subject_from_path(record.path)
+    return _item(record, benchmark, index, question, choices, answer, subject.strip())
 
 
 def parse_mmlu_hf(record: Record, benchmark: str, index: int) -> BenchmarkItem:

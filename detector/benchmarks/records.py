@@ -9,11 +9,43 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from detector.types import BenchmarkFormatError
+
+# One quoted string of a Python or numpy list repr: 'a', "b", with backslash escapes.
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'" + "|" + r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
+
+
+def parse_list_text(text: str) -> list[str] | None:
+    """A list of texts written in one CSV cell, or None when the cell is not a list literal.
+
+    Reads a JSON list (`["a", "b"]`), a Python list repr (`['a', 'b']`) and the numpy repr that
+    pandas writes for array columns (`['a' 'b']`). Nothing is evaluated.
+    """
+    body = text.strip()
+    if not (body.startswith("[") and body.endswith("]")):
+        return None
+    try:
+        value = json.loads(body)
+    except ValueError:
+        value = None
+    if isinstance(value, list):
+        return [str(entry) for entry in value]
+    items, position, inner = [], 0, body[1:-1]
+    for match in _QUOTED.finditer(inner):
+        if inner[position : match.start()].strip(" \t\r\n,"):
+            return None  # something other than separators between the strings
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        items.append(re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), raw))
+        position = match.end()
+    if inner[position:].strip(" \t\r\n,"):
+        return None
+    return items
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +77,12 @@ class Record:
     def text_list(self, key: str) -> list[str]:
         """The value of `key` as a non-empty list of non-empty texts."""
         value = self.get(key)
-        if isinstance(value, str) or not isinstance(value, Sequence):
+        if isinstance(value, str):  # a CSV cell holding a list literal
+            parsed = parse_list_text(value)
+            if parsed is None:
+                raise self.error(key, "expected a list of texts, found text that is not a list literal")
+            value = parsed
+        if not isinstance(value, Sequence):
             # Parquet gives numpy arrays or lists; JSON gives lists.
             if hasattr(value, "tolist"):
                 value = value.tolist()
@@ -90,10 +127,38 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_jsonl(path: Path) -> list[Record]:
-    """One record per non-blank line; each line must be a JSON object."""
+def read_json_array(path: Path, text: str) -> list[Record]:
+    """Records of a `.json` file holding one array of objects; each remembers its start line."""
+    decoder = json.JSONDecoder()
     records = []
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
+    position = text.index("[") + 1
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            break
+        line = text.count("\n", 0, position) + 1
+        try:
+            data, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            raise BenchmarkFormatError(str(path), exc.lineno, None, f"malformed JSON: {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise BenchmarkFormatError(
+                str(path), line, None, f"expected a JSON object, found {type(data).__name__}"
+            )
+        records.append(Record(str(path), line, data))
+    if not records:
+        raise BenchmarkFormatError(str(path), None, None, "file is empty: no items")
+    return records
+
+
+def read_jsonl(path: Path) -> list[Record]:
+    """One record per non-blank line; each line must be a JSON object (or one JSON array of objects)."""
+    text = read_text(path)
+    if text.lstrip().startswith("["):
+        return read_json_array(path, text)
+    records = []
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
