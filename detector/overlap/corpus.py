@@ -3,6 +3,17 @@
 Every reader yields `DocumentBatch`es of bounded size, so memory stays flat however large
 a file is. Each file is one shard of a scan. Bad input raises `CorpusFormatError` naming
 the file, the line (or row) and the field.
+
+- Compression: multi-member gzip and multi-frame zstd (concatenated files, pzstd) are read
+  whole; zstd frames made with `--long` (windows up to 2 GiB) are accepted.
+- The text field may be nested (`meta.text`); with the default `text`, documents that have
+  no `text` but `content` (The Stack) or `raw_content` (RedPajama) are read from those.
+- Text that is not valid UTF-8 (e.g. latin-1) is decoded with U+FFFD replacement characters,
+  never an error: a replaced accent only lowers a match's similarity a little.
+- A plain-text line longer than `BATCH_CHARS` is read in pieces (document ids
+  "line N" then "line N+OFFSET"); a JSONL or Parquet document is held whole, so the largest
+  single document bounds memory there. Parquet is read one row group at a time, in row
+  batches sized from the file's column statistics (about `BATCH_CHARS` of text each).
 """
 
 from __future__ import annotations
@@ -19,6 +30,10 @@ from typing import IO
 
 BATCH_CHARS = 2_000_000  # characters of text per batch
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+DEFAULT_TEXT_FIELD = "text"
+FALLBACK_TEXT_FIELDS = ("content", "raw_content")  # read when the default `text` is absent
+ZSTD_MAX_WINDOW = 2**31  # `zstd --long=31`
+PARQUET_MAX_ROWS = 2_000  # rows per Parquet batch at most
 
 
 class CorpusFormatError(ValueError):
@@ -107,8 +122,19 @@ def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
     elif lower.endswith((".zst", ".zstd")):
         import zstandard
 
-        stream = zstandard.ZstdDecompressor().stream_reader(stream)  # type: ignore[assignment]
+        decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        stream = decompressor.stream_reader(stream, read_across_frames=True)  # type: ignore[assignment]
     return io.TextIOWrapper(stream, encoding="utf-8", errors="replace"), counter  # type: ignore[arg-type]
+
+
+def _record_text(record: dict[str, object], text_field: str) -> object:
+    """The value at `text_field` ("text", or dotted for nested objects: "meta.text")."""
+    value: object = record
+    for part in text_field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None and text_field == DEFAULT_TEXT_FIELD:
+        value = next((record[name] for name in FALLBACK_TEXT_FIELDS if record.get(name) is not None), None)
+    return value
 
 
 def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentBatch]:
@@ -126,10 +152,13 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
                 raise CorpusFormatError(path, number, None, f"invalid JSON ({err.msg})") from None
             if not isinstance(record, dict):
                 raise CorpusFormatError(path, number, None, "expected a JSON object")
-            text = record.get(text_field)
+            text = _record_text(record, text_field)
             if not isinstance(text, str):
                 problem = "missing" if text is None else "not a string"
-                raise CorpusFormatError(path, number, text_field, f"text field {problem}")
+                fields = ", ".join(sorted(record)[:12])
+                raise CorpusFormatError(
+                    path, number, text_field, f"text field {problem} (fields: {fields}); pass --text-field"
+                )
             doc_id = record.get(id_field)
             ids.append(str(doc_id) if isinstance(doc_id, str | int) else f"line {number}")
             texts.append(text)
@@ -140,31 +169,69 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
         yield DocumentBatch(ids, texts, counter.count)
 
 
+def _parquet_text_path(path: str, names: Sequence[str], text_field: str) -> list[str]:
+    """The column path of the text: ["text"], ["content"] (fallback) or ["meta", "text"] (nested)."""
+    if text_field in names:
+        return [text_field]
+    if text_field == DEFAULT_TEXT_FIELD:
+        for name in FALLBACK_TEXT_FIELDS:
+            if name in names:
+                return [name]
+    parts = text_field.split(".")
+    if len(parts) > 1 and parts[0] in names:
+        return parts
+    raise CorpusFormatError(path, None, text_field, f"text column missing (columns: {', '.join(names[:12])})")
+
+
+def _parquet_rows_per_batch(metadata: object, top: str) -> int:
+    """Rows per batch so that one batch holds about BATCH_CHARS of text (from the column statistics)."""
+    rows = metadata.num_rows  # type: ignore[attr-defined]
+    size = 0
+    for g in range(metadata.num_row_groups):  # type: ignore[attr-defined]
+        group = metadata.row_group(g)  # type: ignore[attr-defined]
+        for i in range(group.num_columns):
+            if group.column(i).path_in_schema.split(".")[0] == top:
+                size += group.column(i).total_uncompressed_size
+    per_row = max(1.0, size / max(rows, 1))
+    return max(1, min(PARQUET_MAX_ROWS, int(BATCH_CHARS / per_row)))
+
+
 def _read_parquet(path: str, text_field: str, id_field: str) -> Iterator[DocumentBatch]:
-    import polars as pl
+    """Row batches through pyarrow, one row group at a time (memory: one row group's text column)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     try:
-        schema = pl.scan_parquet(path).collect_schema()
-    except (pl.exceptions.PolarsError, OSError) as err:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as err:
         raise CorpusFormatError(path, None, None, f"cannot read Parquet ({err})") from None
-    if text_field not in schema:
-        raise CorpusFormatError(path, None, text_field, "text column missing")
-    columns = [text_field] + ([id_field] if id_field in schema else [])
-    frame = pl.scan_parquet(path).select(columns)
+    names = parquet.schema_arrow.names
+    text_path = _parquet_text_path(path, names, text_field)
+    columns = [text_path[0]] + ([id_field] if id_field in names and id_field != text_path[0] else [])
+    rows = parquet.metadata.num_rows
     total_bytes = Path(path).stat().st_size
-    rows = frame.select(pl.len()).collect().item()
-    step = 2_000
-    for start in range(0, rows, step):
-        chunk = frame.slice(start, step).collect()
-        texts = chunk.get_column(text_field).to_list()
-        for offset, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise CorpusFormatError(path, start + offset + 1, text_field, "text is null or not a string")
-        if id_field in chunk.columns:
-            ids = [str(v) for v in chunk.get_column(id_field).to_list()]
-        else:
-            ids = [f"row {start + i + 1}" for i in range(len(texts))]
-        yield DocumentBatch(ids, texts, int(total_bytes * min(rows, start + step) / max(rows, 1)))
+    done = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=_parquet_rows_per_batch(parquet.metadata, text_path[0]),
+                                          columns=columns):
+            column = batch.column(text_path[0])
+            for part in text_path[1:]:
+                if not pa.types.is_struct(column.type) or column.type.get_field_index(part) < 0:
+                    raise CorpusFormatError(path, None, text_field, f"no nested field {part!r}")
+                column = column.field(part)
+            texts = column.to_pylist()
+            for offset, text in enumerate(texts):
+                if not isinstance(text, str):
+                    row = done + offset + 1
+                    raise CorpusFormatError(path, row, text_field, "text is null or not a string")
+            if id_field in batch.schema.names:
+                ids = [str(v) for v in batch.column(id_field).to_pylist()]
+            else:
+                ids = [f"row {done + i + 1}" for i in range(len(texts))]
+            done += len(texts)
+            yield DocumentBatch(ids, texts, int(total_bytes * done / max(rows, 1)))
+    except pa.ArrowException as err:
+        raise CorpusFormatError(path, None, None, f"cannot read Parquet ({err})") from None
 
 
 def _read_text(path: str) -> Iterator[DocumentBatch]:
@@ -175,28 +242,43 @@ def _read_text(path: str) -> Iterator[DocumentBatch]:
         texts: list[str] = []
         block: list[str] = []
         block_chars = 0
-        block_line = 1
         size = 0
-        for number, line in enumerate(handle, start=1):
+        block_id = "line 1"
+        for number, column, line in _lines(handle):
+            where = f"line {number}" if column == 0 else f"line {number}+{column}"
             if line.strip() and block_chars < BATCH_CHARS:
                 if not block:
-                    block_line = number
+                    block_id = where
                 block.append(line)
                 block_chars += len(line)
                 continue
             if block:
-                ids.append(f"line {block_line}")
+                ids.append(block_id)
                 texts.append("".join(block))
                 size += block_chars
             block, block_chars = ([line], len(line)) if line.strip() else ([], 0)
-            block_line = number
+            block_id = where
             if size >= BATCH_CHARS:
                 yield DocumentBatch(ids, texts, counter.count)
                 ids, texts, size = [], [], 0
         if block:
-            ids.append(f"line {block_line}")
+            ids.append(block_id)
             texts.append("".join(block))
         yield DocumentBatch(ids, texts, counter.count)
+
+
+def _lines(handle: IO[str]) -> Iterator[tuple[int, int, str]]:
+    """(1-based line number, character offset in that line, text) with lines cut to BATCH_CHARS."""
+    number, column = 1, 0
+    while True:
+        piece = handle.readline(BATCH_CHARS)
+        if not piece:
+            return
+        yield number, column, piece
+        if piece.endswith("\n"):
+            number, column = number + 1, 0
+        else:
+            column += len(piece)
 
 
 def read_documents(path: str, text_field: str = "text", id_field: str = "id") -> Iterator[DocumentBatch]:
