@@ -1,16 +1,17 @@
-"""The floating-point screen of a numeric template: its chain compiled once into closures.
-
-Draws are screened with these (fast, inexact) before the exact check with fractions decides.
+"""A numeric template's chain compiled once into closures, in floating point (the fast, inexact
+screen of a draw) or exactly over fractions (the check that decides).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from probes.arithmetic import BinOp, Neg, Node, Num
 from probes.numeric_template import Source, Template
 
 FloatFn = Callable[[list[float], list[float]], float]  # (variable values, earlier results) -> value
+ExactFn = Callable[[list[Fraction], list[Fraction]], Fraction]
 
 _TRANSFORM: dict[str, Callable[[float], float]] = {
     "id": lambda v: v, "pct": lambda v: v / 100, "pct_up": lambda v: 1 + v / 100,
@@ -18,17 +19,24 @@ _TRANSFORM: dict[str, Callable[[float], float]] = {
 }
 
 
-def compile_source(source: Source) -> FloatFn:
+_HUNDRED = Fraction(100)
+_EXACT_TRANSFORM: dict[str, Callable[[Fraction], Fraction]] = {
+    "id": lambda v: v, "pct": lambda v: v / _HUNDRED, "pct_up": lambda v: 1 + v / _HUNDRED,
+    "pct_down": lambda v: 1 - v / _HUNDRED, "pct_rest": lambda v: _HUNDRED - v,
+}
+
+
+def compile_source(source: Source, exact: bool = False) -> FloatFn:
     index = source.index
     if source.kind == "result":
         return lambda values, results: results[index]
     if source.kind == "const":
-        constant = float(source.value)
-        return lambda values, results: constant
+        constant = source.value if exact else float(source.value)
+        return lambda values, results: constant  # type: ignore[return-value]
     if source.transform == "id":
         return lambda values, results: values[index]
-    transform = _TRANSFORM[source.transform]
-    return lambda values, results: transform(values[index])
+    transform = (_EXACT_TRANSFORM if exact else _TRANSFORM)[source.transform]
+    return lambda values, results: transform(values[index])  # type: ignore[arg-type]
 
 
 def compile_node(node: Node, leaves: list[FloatFn]) -> FloatFn:
@@ -50,10 +58,13 @@ def compile_node(node: Node, leaves: list[FloatFn]) -> FloatFn:
     return lambda values, results: left(values, results) / right(values, results)
 
 
-def compile_chain(template: Template, choice: dict[tuple[int, int], int] | None = None) -> list[FloatFn]:
-    """One closure per step; `choice` picks non-primary readings as in `numeric_template.execute`."""
+def compile_chain(template: Template, choice: dict[tuple[int, int], int] | None = None,
+                  exact: bool = False) -> list[FloatFn]:
+    """One closure per step; `choice` picks non-primary readings as in `numeric_template.execute`.
+    With `exact`, the closures compute over fractions (constants exact, ZeroDivisionError on /0)."""
     chain = []
     for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
-        leaves = [compile_source(readings[(choice or {}).get((s, k), 0)]) for k, readings in enumerate(row)]
+        picks = [readings[(choice or {}).get((s, k), 0)] for k, readings in enumerate(row)]
+        leaves = [compile_source(source, exact) for source in picks]
         chain.append(compile_node(step.tree, leaves))
     return chain

@@ -102,7 +102,10 @@ class Sampler:
                        for r in self.results]
         self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.final_value)
-        self._listed: list[Draw] | bool | None = None
+        self._listed: list[list[tuple[int, int]]] | bool | None = None
+        self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
+        self.exact_chain = compile_chain(template, exact=True)
+        self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
             r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
@@ -201,8 +204,15 @@ class Sampler:
                 return False
         return True
 
-    def _exact_ok(self, values: list[Fraction]) -> tuple[list[Fraction], list[list[Fraction]]] | None:
-        results, literal_values = execute(self.template, values)
+    def _exact_results(self, chain: list[FloatFn], values: list[Fraction]) -> list[Fraction]:
+        results: list[Fraction] = []
+        for fn in chain:
+            results.append(fn(values, results))  # type: ignore[arg-type]
+        return results
+
+    def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
+        """The exact step results if every constraint holds under every reading, else None."""
+        results = self._exact_results(self.exact_chain, values)
         for old, new, capped in zip(self.results, results, self.at_most_100, strict=True):
             if _sign(new) != _sign(old) or abs(new) > MAX_ABS or (capped and new > 100):
                 return None
@@ -215,20 +225,39 @@ class Sampler:
                     return None
         if results[-1] == self.template.final_value:
             return None
-        if any(execute(self.template, values, combo)[0][-1] != results[-1] for combo in self.alternatives):
-            return None
-        return results, literal_values
+        for k, combo in enumerate(self.alternatives):
+            chain = self.exact_alternatives[k]
+            if chain is None:
+                chain = self.exact_alternatives[k] = compile_chain(self.template, combo, exact=True)
+            if self._exact_results(chain, values)[-1] != results[-1]:
+                return None
+        return results
+
+    def _draw(self, values: list[Fraction], results: list[Fraction]) -> Draw:
+        return values, results, execute(self.template, values)[1]
 
     def sample(self, rng: random.Random) -> Draw | None:
         """New values keeping every constraint and agreeing under every reading, with the step
         results and literal values they give; None if none was found. When the item's values
-        allow few combinations, every valid one is listed once and a draw picks one of them."""
+        allow few combinations, those that pass the float screen are listed once and a draw
+        picks among them (each checked exactly once, when first picked)."""
         if self._listed is None:
             self._listed = self._list_small_space()
-        if self._listed is not False:
-            assert isinstance(self._listed, list)
-            return self._listed[int(rng.random() * len(self._listed))] if self._listed else None
-        return self._search(rng, ATTEMPTS)
+        if self._listed is False:
+            return self._search(rng, ATTEMPTS)
+        assert isinstance(self._listed, list)
+        for _ in range(min(ATTEMPTS, 4 * len(self._listed))):
+            index = int(rng.random() * len(self._listed))
+            if index not in self._checked:
+                values = [Fraction(*pair) for pair in self._listed[index]]
+                try:
+                    results = self._exact_ok(values)
+                except (ExpressionError, ZeroDivisionError, OverflowError):
+                    results = None
+                self._checked[index] = None if results is None else self._draw(values, results)
+            if self._checked[index] is not None:
+                return self._checked[index]
+        return None
 
     def _candidates(self, index: int) -> list[int]:
         r = self.ranges[index]
@@ -239,15 +268,15 @@ class Sampler:
             values.update(range(((r.low + step - 1) // step) * step, r.high + 1, step))
         return sorted(values)
 
-    def _list_small_space(self) -> list[Draw] | bool:
-        """Every valid draw when there are at most SMALL_SPACE combinations of candidate values
-        (in a fixed order: deterministic); False when there are more."""
+    def _list_small_space(self) -> list[list[tuple[int, int]]] | bool:
+        """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
+        of candidate values (in a fixed order: deterministic); False when there are more."""
         candidates = [self._candidates(i) for i in self.free]
         if math.prod(len(c) for c in candidates) > SMALL_SPACE:
             return False
         scales = [self.ranges[i].scale for i in self.free]
         base = self.anchors[: len(self.base)]
-        valid: list[Draw] = []
+        listed: list[list[tuple[int, int]]] = []
         for combo in itertools.product(*candidates):
             pairs = list(base)
             for i, value, scale in zip(self.free, combo, scales, strict=True):
@@ -255,15 +284,11 @@ class Sampler:
             if pairs == base or not self._keeps_order(pairs):
                 continue
             try:
-                if not self._float_screen([n / d for n, d in pairs]):
-                    continue
-                values = [Fraction(*pair) for pair in pairs]
-                checked = self._exact_ok(values)
-            except (ExpressionError, ZeroDivisionError, OverflowError):
+                if self._float_screen([n / d for n, d in pairs]):
+                    listed.append(pairs)
+            except (ZeroDivisionError, OverflowError):
                 continue
-            if checked is not None:
-                valid.append((values, checked[0], checked[1]))
-        return valid
+        return listed
 
     def _keeps_order(self, pairs: list[tuple[int, int]]) -> bool:
         """Every two values that meet in a step keep their original order."""
@@ -289,11 +314,11 @@ class Sampler:
                     continue
                 values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
                           for old, pair in zip(self.base, pairs, strict=True)]
-                checked = self._exact_ok(values)
+                results = self._exact_ok(values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
                 continue
-            if checked is not None:
-                return values, checked[0], checked[1]
+            if results is not None:
+                return self._draw(values, results)
         return None
 
 
