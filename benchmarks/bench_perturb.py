@@ -22,8 +22,9 @@ from detector.benchmarks import load_benchmark, load_default_benchmarks
 from detector.types import BenchmarkItem
 from detector.variants import VariantSet, make_variants
 from probes import PROBES
+from probes.chain import ChainError
 from probes.numeric import NumericProbe
-from probes.numeric_template import execute
+from probes.numeric_template import build_template, execute
 
 TARGET_RATE = 2000.0
 TARGET_COVERAGE = 0.80
@@ -90,6 +91,15 @@ def measure_coverage(path: Path, per_item: int = 3, seed: int = 0) -> None:
         results, _ = execute(template, [var.value for var in template.variables])
         if results[-1] != Fraction(item.answer.replace(",", "")):
             identity_failures += 1
+    rederived = Counter()  # each variant's own question + rewritten solution, re-derived from scratch
+    for variant in variant_set.variants:
+        try:
+            own = build_template(variant.item.question, variant.item.solution or "", variant.item.answer)
+        except ChainError as exc:
+            rederived[f"not re-derivable ({exc.reason})"] += 1
+            continue
+        own_results, _ = execute(own, [var.value for var in own.variables])
+        rederived["same gold" if own_results[-1] == Fraction(variant.item.answer) else "DIFFERENT gold"] += 1
     summary = variant_set.summaries[0]
     few = Counter(min(len(q), 3) for q in distinct.values())
     print(f"\nGSM8K numeric coverage on {path} ({len(items)} items, per_item={per_item}, seed={seed}):")
@@ -98,6 +108,7 @@ def measure_coverage(path: Path, per_item: int = 3, seed: int = 0) -> None:
     print(f"  items with 1 / 2 distinct variants: {few[1]} / {few[2]}")
     print(f"  identity re-execution reproduces ####: {len(distinct) - identity_failures} of {len(distinct)} "
           f"kept items ({identity_failures} failures)")
+    print(f"  variants re-derived from their own text (identity re-execution): {dict(rederived)}")
     print(f"  variants: {len(variant_set.variants)} in {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU "
           f"({len(variant_set.variants) / cpu_seconds:.0f} variants per CPU second on GSM8K test)")
     print("  items skipped (no variant), by reason:")
