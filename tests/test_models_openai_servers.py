@@ -230,3 +230,51 @@ def test_https_server_is_reached_and_verified(tmp_path, monkeypatch):
         got = runner_for(load_model("vllm/control", base_url=server.url)).generate(prompts, GenParams())
     assert refused.text is None and "SSL" in (refused.error or "")
     assert [g.text for g in got] == expected(control, prompts)
+
+
+def test_reasoning_models_that_refuse_max_tokens_and_temperature_are_asked_without_them(caplog):
+    rejects = {"max_tokens": "unsupported_parameter", "temperature": "unsupported_value"}
+    server, control, prompts = serve(rejects=rejects)
+    with server:
+        runner = runner_for(load_model("openai/o-model", base_url=server.url, api_key=""), concurrency=1,
+                            retries=0)
+        got = runner.generate(prompts, GenParams(max_tokens=64))
+    assert [g.text for g in got] == expected(control, prompts) and runner.stats.n_failed == 0
+    answered = [b for b in server.bodies if not set(rejects) & set(b)]
+    assert len(answered) == len(prompts) and all(b["max_completion_tokens"] == 64 for b in answered)
+    assert len(server.bodies) == len(prompts) + 2  # one refusal per parameter, then remembered
+    assert "does not take 'temperature'" in caplog.text
+
+
+def test_a_refused_parameter_we_cannot_leave_out_stays_an_error():
+    server, _, prompts = serve(rejects={"messages": "unsupported_parameter"})
+    with server:
+        [row] = runner_for(load_model("vllm/control", base_url=server.url)).generate(prompts[:1], GenParams())
+    assert row.text is None and "Unsupported parameter: 'messages'" in (row.error or "")
+    assert len(server.bodies) == 1
+
+
+def test_html_instead_of_json_names_the_base_url():
+    server, _, prompts = serve()
+    server.set_fault("status", status=200, payload={}, times=9)
+    with server:
+        model = load_model("vllm/control", base_url=server.url)
+        original = model._pool.post
+
+        def html(path, body, headers, timeout_s):
+            reply = original(path, body, headers, timeout_s)
+            return type(reply)(reply.status, None, b"<!doctype html><title>Open WebUI</title>", "text/html")
+
+        model._pool.post = html
+        with pytest.raises(ModelCallError, match=r"text/html: '<!doctype html>.*OpenAI-compatible API root"):
+            model.call(prompts[0], GenParams(), 5.0)
+
+
+def test_retry_after_ms_is_preferred_when_given():
+    server, _, prompts = serve()
+    server.set_fault("status", status=429, payload={"error": {"message": "Rate limit reached"}},
+                     headers={"Retry-After": "20", "retry-after-ms": "250"})
+    with server:
+        with pytest.raises(ModelCallError) as info:
+            load_model("openai/control", base_url=server.url, api_key="").call(prompts[0], GenParams(), 5.0)
+    assert info.value.retryable and info.value.retry_after_s == pytest.approx(0.25)

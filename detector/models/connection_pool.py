@@ -31,6 +31,7 @@ class Reply:
     status: int
     retry_after: str | None
     body: bytes
+    content_type: str | None = None
 
 
 class ConnectionPool:
@@ -85,8 +86,12 @@ class ConnectionPool:
             raise ModelCallError(f"connection failed ({type(err).__name__})", retryable=True) from None
         if response.will_close:
             self._discard(conn)
-        return Reply(response.status, response.getheader("Retry-After"),
-                     _decoded(data, response.getheader("Content-Encoding")))
+        retry_after = response.getheader("Retry-After")
+        milliseconds = response.getheader("retry-after-ms")  # OpenAI's finer hint
+        if milliseconds is not None and milliseconds.replace(".", "", 1).isdigit():
+            retry_after = f"{float(milliseconds) / 1000:g}"
+        body = _decoded(data, response.getheader("Content-Encoding"))
+        return Reply(response.status, retry_after, body, response.getheader("Content-Type"))
 
     def _connection(self, timeout_s: float) -> tuple[http.client.HTTPConnection, bool]:
         """This thread's connection and whether it is a reused one (the server may have closed it)."""

@@ -72,6 +72,7 @@ class LocalServer:
         served_name: str = "control",
         reshape: Reshape | None = None,
         tls: ssl.SSLContext | None = None,
+        rejects: Mapping[str, str] | None = None,
     ):
         self.model = model
         self.delay_s = delay_s
@@ -79,6 +80,10 @@ class LocalServer:
         self.served_name = served_name
         self.reshape = reshape
         self.tls = tls  # a server-side context: serve https
+        # request parameters answered with an OpenAI-style 400 (value: "unsupported_parameter" or
+        # "unsupported_value"), as hosted reasoning models answer `max_tokens` or `temperature`
+        self.rejects = dict(rejects or {})
+        self.bodies: list[dict[str, Any]] = []  # every JSON request body, in arrival order
         self.fault: Fault | None = None
         self.requests: Counter[str] = Counter()
         self.answered: Counter[str] = Counter()
@@ -166,6 +171,15 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         if auth:
             owner.authorization_headers.add(auth)
+        with owner._lock:
+            owner.bodies.append(body)
+        for name, code in owner.rejects.items():
+            if name in body:
+                what = "parameter" if code == "unsupported_parameter" else "value"
+                text = f"Unsupported {what}: '{name}' is not supported with this model."
+                error = {"message": text, "type": "invalid_request_error", "param": name, "code": code}
+                self._send_json(400, {"error": error})
+                return
         route = self.path.rstrip("/")
         if route == "/v1/chat/completions":
             messages = body.get("messages") or [{}]
@@ -187,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_echo(prompt, owner)
             return
         params = GenParams(
-            max_tokens=int(body.get("max_tokens") or 512),
+            max_tokens=int(body.get("max_tokens") or body.get("max_completion_tokens") or 512),
             temperature=float(body.get("temperature") or 0.0),
             top_p=float(body.get("top_p") or 1.0),
             sample_index=int(body.get("seed") or 0),

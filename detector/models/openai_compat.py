@@ -14,6 +14,8 @@ errors as `{"error": {"message": ...}}`, `{"error": "..."}` (TGI) or `{"message"
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -32,6 +34,9 @@ LOGPROB_PROBE_TEXT = "The quick brown fox jumps over the lazy dog."
 ROUTE_SUFFIXES = ("/chat/completions", "/completions")
 REASONING_FIELDS = ("reasoning_content", "reasoning")
 TEXT_PART_TYPES = ("text", "output_text")
+ADAPTABLE_PARAMS = frozenset({"max_tokens", "temperature", "top_p", "seed", "stop"})
+UNSUPPORTED_RE = re.compile(r"Unsupported (?:parameter|value): '(\w+)'")
+logger = logging.getLogger(__name__)
 
 
 def normalize_base_url(url: str) -> str:
@@ -77,6 +82,7 @@ class OpenAICompatModel(SingleCallBackend):
         if self._api_key:
             self._headers["Authorization"] = f"Bearer {self._api_key}"
         self._probe_lock = threading.Lock()
+        self._unsupported: set[str] = set()  # request parameters this model refused
         self._logprobs_supported: bool | None = None
 
     def __repr__(self) -> str:
@@ -104,7 +110,7 @@ class OpenAICompatModel(SingleCallBackend):
             body["prompt"] = prompt
             path = "/completions"
         start = time.perf_counter()
-        data = self._post(path, body, timeout_s)
+        data = self._post_adapting(path, body, timeout_s)
         choice = _first_choice(data)
         finish = choice.get("finish_reason")
         text = _chat_text(choice) if self.endpoint == "chat" else choice.get("text")
@@ -165,6 +171,27 @@ class OpenAICompatModel(SingleCallBackend):
             raise ModelCallError("reply carries no log-probabilities for the continuation", retryable=False)
         return TokenLogprobs(tokens=tuple(t for t, _ in picked), logprobs=tuple(v for _, v in picked))
 
+    def _post_adapting(self, path: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        """POST, leaving out (or renaming) the parameters the model said it does not take.
+
+        Reasoning models on hosted APIs reject `max_tokens` (they want `max_completion_tokens`)
+        and any non-default `temperature`/`top_p`; the model remembers what it was told.
+        """
+        while True:
+            sent = dict(body)
+            for name in self._unsupported:
+                value = sent.pop(name, None)
+                if name == "max_tokens" and value is not None:
+                    sent["max_completion_tokens"] = value
+            try:
+                return self._post(path, sent, timeout_s)
+            except _UnsupportedParameterError as err:
+                if err.param not in ADAPTABLE_PARAMS or err.param not in sent:
+                    raise
+                if err.param != "max_tokens":
+                    logger.warning("%s does not take %r; sending requests without it", self.name, err.param)
+                self._unsupported.add(err.param)
+
     def _post(self, path: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         payload = json.dumps(body).encode("utf-8")
         reply = self._pool.post(path, payload, self._headers, timeout_s)
@@ -173,11 +200,21 @@ class OpenAICompatModel(SingleCallBackend):
             wait = _retry_after(reply.retry_after)
             raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
         if status >= 400:
-            raise ModelCallError(self._client_error(status, _error_detail(reply.body)), retryable=False)
+            message = self._client_error(status, _error_detail(reply.body))
+            param = _unsupported_parameter(reply.body) if status == 400 else None
+            if param is not None:
+                raise _UnsupportedParameterError(message, param)
+            raise ModelCallError(message, retryable=False)
         try:
             data = json.loads(reply.body)
         except ValueError:
-            raise ModelCallError("reply is not valid JSON", retryable=True) from None
+            kind = reply.content_type or "no content type"
+            start = reply.body[:60].decode("utf-8", "replace")
+            raise ModelCallError(
+                f"reply is not valid JSON ({kind}: {start!r}); is {public_endpoint(self.base_url)} "
+                "an OpenAI-compatible API root?",
+                retryable=True,
+            ) from None
         if not isinstance(data, dict):
             raise ModelCallError("reply is not a JSON object", retryable=True)
         if data.get("error") and not data.get("choices"):  # some servers and proxies answer 200 with an error
@@ -211,6 +248,29 @@ def _first_choice(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         raise ModelCallError("reply is missing 'choices'", retryable=True)
     return choices[0]
+
+
+class _UnsupportedParameterError(ModelCallError):
+    """HTTP 400 because the model does not take one request parameter."""
+
+    def __init__(self, message: str, param: str):
+        super().__init__(message, retryable=False)
+        self.param = param
+
+
+def _unsupported_parameter(body: bytes) -> str | None:
+    """The parameter an OpenAI-style 400 says the model does not support, if that is what it says."""
+    try:
+        error = json.loads(body).get("error")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(error, dict):
+        return None
+    param = error.get("param")
+    if error.get("code") in ("unsupported_parameter", "unsupported_value") and isinstance(param, str):
+        return param
+    found = UNSUPPORTED_RE.search(str(error.get("message", "")))
+    return found.group(1) if found else None
 
 
 def _chat_text(choice: dict[str, Any]) -> str | None:
