@@ -11,6 +11,7 @@ import itertools
 import math
 import random
 import re
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -104,6 +105,8 @@ class Sampler:
         self.final = float(template.final_value)
         self._listed: list[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
+        self._given: weakref.WeakKeyDictionary[random.Random, set[tuple[Fraction, ...]]] = (
+            weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
         self.exact_chain = compile_chain(template, exact=True)
         self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
@@ -238,25 +241,37 @@ class Sampler:
 
     def sample(self, rng: random.Random) -> Draw | None:
         """New values keeping every constraint and agreeing under every reading, with the step
-        results and literal values they give; None if none was found. When the item's values
-        allow few combinations, those that pass the float screen are listed once and a draw
-        picks among them (each checked exactly once, when first picked)."""
+        results and literal values they give; None if none was found. A draw already returned to
+        the same `rng` is not returned again (so one item's variants differ; still deterministic:
+        it depends only on that rng's earlier draws). When the item's values allow few
+        combinations, those that pass the float screen are listed once and a draw picks among
+        them (each checked exactly once, when first picked)."""
+        given = self._given.setdefault(rng, set())
         if self._listed is None:
             self._listed = self._list_small_space()
         if self._listed is False:
-            return self._search(rng, ATTEMPTS)
-        assert isinstance(self._listed, list)
-        for _ in range(min(ATTEMPTS, 4 * len(self._listed))):
-            index = int(rng.random() * len(self._listed))
+            drawn = self._search(rng, ATTEMPTS, given)
+        else:
+            assert isinstance(self._listed, list)
+            drawn = self._pick_listed(rng, self._listed, given)
+        if drawn is not None:
+            given.add(tuple(drawn[0]))
+        return drawn
+
+    def _pick_listed(self, rng: random.Random, listed: list[list[tuple[int, int]]],
+                     given: set[tuple[Fraction, ...]]) -> Draw | None:
+        for _ in range(min(ATTEMPTS, 4 * len(listed))):
+            index = int(rng.random() * len(listed))
             if index not in self._checked:
-                values = [Fraction(*pair) for pair in self._listed[index]]
+                values = [Fraction(*pair) for pair in listed[index]]
                 try:
                     results = self._exact_ok(values)
                 except (ExpressionError, ZeroDivisionError, OverflowError):
                     results = None
                 self._checked[index] = None if results is None else self._draw(values, results)
-            if self._checked[index] is not None:
-                return self._checked[index]
+            drawn = self._checked[index]
+            if drawn is not None and tuple(drawn[0]) not in given:
+                return drawn
         return None
 
     def _candidates(self, index: int) -> list[int]:
@@ -301,7 +316,7 @@ class Sampler:
                 return False
         return True
 
-    def _search(self, rng: random.Random, attempts: int) -> Draw | None:
+    def _search(self, rng: random.Random, attempts: int, given: set[tuple[Fraction, ...]]) -> Draw | None:
         for attempt in range(attempts):
             chosen = self.free
             if attempt >= attempts // 2 and len(self.free) > 1:
@@ -314,6 +329,8 @@ class Sampler:
                     continue
                 values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
                           for old, pair in zip(self.base, pairs, strict=True)]
+                if tuple(values) in given:
+                    continue
                 results = self._exact_ok(values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
                 continue

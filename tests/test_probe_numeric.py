@@ -408,3 +408,14 @@ def test_small_value_spaces_are_listed_once_and_every_draw_is_valid():
         answers.add(variant.item.question)
     assert len(answers) >= 3
     assert isinstance(sampler_for(PROBE.template(item))._listed, list)
+
+
+def test_draws_given_to_one_rng_do_not_repeat_and_stay_deterministic():
+    def questions(seed: int) -> list[str]:
+        rng = random.Random(seed)
+        made = [PROBE.perturb(JACKET, rng) for _ in range(9)]
+        return [v.item.question for v in made if v is not None]
+
+    first = questions(5)
+    assert len(first) >= 6 and len(set(first)) == len(first)
+    assert questions(5) == first  # a fresh rng with the same seed gives the same sequence
