@@ -108,3 +108,31 @@ def test_thinking_blocks_of_reasoning_models_are_not_the_answer():
     mc = BenchmarkItem("m", "m/0", "q", "C", choices=COLOURS, labels=ABCD)
     assert score_response(mc, "<think>The answer is A? Hmm, no.</think>\nC) blue").extracted == "C"
     assert score_response(math, "<think>The answer is 18</think>").correct is True  # nothing else said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He had 3 apples. The answer is six.", "6"),
+        ("The answer is twenty-five.", "25"),
+        ("It took 3 days. The answer is one hundred", "3"),  # not misread as 1: falls back to digits
+        ("The answer is \\$18.", "18"),
+    ],
+)
+def test_number_words_and_escaped_dollars_after_the_marker(text, expected):
+    assert extract_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I would choose C.", "C"),
+        ("I'll go with B.", "B"),
+        ("Therefore, C is the correct answer.", "C"),
+        ("A is wrong, C is correct.", "C"),
+        ("A is incorrect.", None),
+        ("a is the best way to see it", None),  # an article, not a label
+    ],
+)
+def test_choices_stated_with_verbs(text, expected):
+    assert extract_choice(text, ABCD, COLOURS) == expected

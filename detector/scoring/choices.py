@@ -63,7 +63,8 @@ def _patterns(labels: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     flags = re.IGNORECASE
     bound_l, bound_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
     explicit = re.compile(
-        r"(?:answer|option|choice)\s*(?:is|would be|:|=|-)?\s*(?:option|choice)?" + _DECOR + bound_l
+        r"(?:answer|option|choice|\bchoose|\bselect|\bpick|\bgo with)\s*(?:is|would be|:|=|-)?\s*"
+        r"(?:option|choice)?" + _DECOR + bound_l
         + "(" + alt + ")" + bound_r,
         flags,
     )  # fmt: skip
@@ -81,7 +82,11 @@ def _patterns(labels: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         + r"\s*(?:option|choice)?" + _DECOR + "(" + alt + ")" + bound_r,
         flags,
     )  # fmt: skip
-    return explicit, bare, opening, closing, marked, another
+    # "C is the correct answer", "C is correct" (not "C is incorrect").
+    asserted = re.compile(
+        bound_l + "(" + alt + r")" + r"[\s\*\)\]]*\bis\s+(?:the\s+)?(?:correct|right|best)\b", flags
+    )
+    return explicit, bare, opening, closing, marked, another, asserted
 
 
 @lru_cache(maxsize=256)
@@ -116,7 +121,7 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
     """Return the label the answer chose (as written in `labels`), or None if none is clear."""
     if not labels or not text.strip():
         return None
-    explicit, bare_re, opening, closing_re, marked_re, another = _patterns(tuple(labels))
+    explicit, bare_re, opening, closing_re, marked_re, another, asserted = _patterns(tuple(labels))
     text = _strip_option_listing(text, labels, choices)
     for match in reversed(list(explicit.finditer(text))):
         found_label = match.group(1)
@@ -131,6 +136,9 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
                 return None  # "the answer is A or C"
             return label
     stripped = text.strip()
+    said = [found for found in asserted.findall(stripped) if found in labels]  # exact case: "a" is an article
+    if said:
+        return said[-1]
     # A bare or decorated label: "B", "**B**", "(B)", "B.", "b)".
     bare = bare_re.fullmatch(stripped)
     if bare:

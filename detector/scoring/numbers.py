@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
-_SIGN = r"[-−]?[$€£¥]?\s?[-−]?"
+_SIGN = r"[-−]?\\?[$€£¥]?\s?[-−]?"
 _PLAIN = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
 _FRACTION = r"(?:\s*/\s*\d+(?![\d/]|\.\d))?"
 _PERCENT = r"(?:\s?(?:\\?%|percent\b))?"
@@ -94,6 +94,28 @@ def _latex_number(content: str) -> str | None:
     return match.group(1) if match else None
 
 
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_WORD_NUMBER_RE = re.compile(
+    r"[\s\*_:]*(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(_UNITS[1:10]) + r"))?|("
+    + "|".join(_UNITS) + r"))\b(?![-\s]*(?:hundred|thousand|million|billion)\b)",
+    re.IGNORECASE,
+)
+
+
+def _word_number(text: str) -> str | None:
+    """The value of a number word opening `text` ("six", "twenty-five"), as digits; else None."""
+    match = _WORD_NUMBER_RE.match(text)
+    if match is None:
+        return None
+    tens, unit, small = match.groups()
+    if small:
+        return str(_UNITS.index(small.lower()))
+    return str(_TENS[tens.lower()] + (_UNITS.index(unit.lower()) if unit else 0))
+
+
 def _after_answer_marker(text: str) -> str | None:
     """The number stated after the last "answer is"/"Answer:" that states one.
 
@@ -110,6 +132,9 @@ def _after_answer_marker(text: str) -> str | None:
         match = _LEADING_NUMBER_RE.match(rest)
         if match:
             return match.group(1)
+        word = _word_number(rest)  # "The answer is six."
+        if word is not None:
+            return word
     return None
 
 
