@@ -19,7 +19,7 @@ from probes.arithmetic import ExpressionError, decimal_places
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_template import Template, Var, alternative_choices, execute
 
-ATTEMPTS = 80
+ATTEMPTS = 120
 SMALL_SPACE = 150
 Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
