@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
@@ -49,6 +50,12 @@ def _reformat_numbers(text: str, rng: random.Random) -> str:
     return _BIG_NUMBER_RE.sub(one, text)
 
 
+@lru_cache(maxsize=4096)
+def _rewordable(question: str) -> bool:
+    """Whether any rewrite can change the question (remembered across an item's draws)."""
+    return any(pattern.search(question) for pattern in (_SYNONYM_RE, _IF_CLAUSE_RE, _BIG_NUMBER_RE))
+
+
 REWRITES = (("synonyms", _synonyms), ("if-clause", _move_if_clause), ("number-format", _reformat_numbers))
 
 
@@ -60,8 +67,7 @@ class ParaphraseProbe:
         return True
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
-        if not _SYNONYM_RE.search(item.question) and not _IF_CLAUSE_RE.search(item.question) \
-                and not _BIG_NUMBER_RE.search(item.question):
+        if not _rewordable(item.question):
             raise ProbeSkip("nothing_to_reword")
         question = item.question
         applied = []
