@@ -83,9 +83,9 @@ def _prose_pieces(text: str) -> list[Piece]:
             spans.append((m.start(), m.end(), value))
     pieces: list[Piece] = []
     pos = 0
-    for start, end, value in sorted(spans, key=lambda span: span[0]):
+    for start, end, number in sorted(spans, key=lambda span: span[0]):
         pieces.append((text[pos:start], None))
-        pieces.append((text[start:end], value))
+        pieces.append((text[start:end], number))
         pos = end
     pieces.append((text[pos:], None))
     return pieces

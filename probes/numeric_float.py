@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from probes.arithmetic import BinOp, Neg, Node, Num
 from probes.numeric_template import Source, Template
 
-FloatFn = Callable[[list[float], list[float]], float]  # (variable values, earlier results) -> value
-ExactFn = Callable[[list[Fraction], list[Fraction]], Fraction]
+# (variable values, earlier results) -> value; floats for the screen, fractions for the exact check.
+FloatFn = Callable[[list[Any], list[Any]], Any]
 
 _TRANSFORM: dict[str, Callable[[float], float]] = {
     "id": lambda v: v, "pct": lambda v: v / 100, "pct_up": lambda v: 1 + v / 100,
@@ -32,11 +33,11 @@ def compile_source(source: Source, exact: bool = False) -> FloatFn:
         return lambda values, results: results[index]
     if source.kind == "const":
         constant = source.value if exact else float(source.value)
-        return lambda values, results: constant  # type: ignore[return-value]
+        return lambda values, results: constant
     if source.transform == "id":
         return lambda values, results: values[index]
     transform = (_EXACT_TRANSFORM if exact else _TRANSFORM)[source.transform]
-    return lambda values, results: transform(values[index])  # type: ignore[arg-type]
+    return lambda values, results: transform(values[index])
 
 
 def compile_node(node: Node, leaves: list[FloatFn]) -> FloatFn:

@@ -210,7 +210,7 @@ class Sampler:
     def _exact_results(self, chain: list[FloatFn], values: list[Fraction]) -> list[Fraction]:
         results: list[Fraction] = []
         for fn in chain:
-            results.append(fn(values, results))  # type: ignore[arg-type]
+            results.append(fn(values, results))
         return results
 
     def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
