@@ -23,6 +23,10 @@ from probes.arithmetic import ExpressionError, evaluate_text, format_number, par
         ("10/3", Fraction(10, 3)),
         ("2-3-4", Fraction(-5)),  # left associative
         ("2+3*4", Fraction(14)),  # precedence
+        ("2(40+9)", Fraction(98)),  # a bracket right after an operand multiplies it
+        ("250(.40)", Fraction(100)),
+        ("(1/2)(68)+10", Fraction(44)),
+        ("40+2(120)", Fraction(280)),
     ],
 )
 def test_evaluates_exactly(text, expected):
