@@ -278,3 +278,28 @@ def test_retry_after_ms_is_preferred_when_given():
         with pytest.raises(ModelCallError) as info:
             load_model("openai/control", base_url=server.url, api_key="").call(prompts[0], GenParams(), 5.0)
     assert info.value.retryable and info.value.retry_after_s == pytest.approx(0.25)
+
+
+def word_rows(text: str, shift: int = 0) -> list[tuple[str, int, float]]:
+    """One token per word (with its leading space), logprob -len(word)/10, offsets moved by `shift`."""
+    rows, pos = [], 0
+    for word in text.split(" "):
+        token = word if pos == 0 else " " + word
+        rows.append((token, pos + shift, -len(word) / 10))
+        pos += len(token)
+    return rows
+
+
+def test_prompt_logprobs_with_offsets_shifted_by_a_bos_token_are_realigned():
+    bos = "<|begin_of_text|>"
+
+    def vllm_style(text: str) -> list[tuple[str, int, float]]:
+        return [(bos, 0, 0.0), *word_rows(text, shift=len(bos))]
+
+    answer_key, _ = make_key(1)
+    with LocalServer(ControlModel("control/clean", answer_key), prompt_logprobs=vllm_style) as server:
+        model = load_model("vllm/toy", base_url=server.url)
+        assert model.supports_logprobs() is True
+        [lp] = runner_for(model).logprobs([("The cat sat", " on the mat")])
+    assert lp.tokens == (" on", " the", " mat")
+    assert lp.logprobs == pytest.approx((-0.2, -0.3, -0.3))

@@ -155,12 +155,17 @@ class OpenAICompatModel(SingleCallBackend):
             "logprobs": 1,
         }
         data = self._post("/completions", body, timeout_s)
-        info = _first_choice(data).get("logprobs")
+        choice = _first_choice(data)
+        info = choice.get("logprobs")
         if not isinstance(info, dict):
             raise ModelCallError("reply has no logprobs", retryable=False)
         tokens, values, offsets = info.get("tokens"), info.get("token_logprobs"), info.get("text_offset")
         if not (isinstance(tokens, list) and isinstance(values, list) and isinstance(offsets, list)):
             raise ModelCallError("reply logprobs lack tokens, token_logprobs or text_offset", retryable=False)
+        echoed = choice.get("text")
+        offsets = _aligned_offsets(
+            [str(t) for t in tokens], offsets, echoed if isinstance(echoed, str) else context + continuation
+        )
         start, end = len(context), len(context) + len(continuation)
         picked = [
             (str(tok), float(val))
@@ -271,6 +276,33 @@ def _unsupported_parameter(body: bytes) -> str | None:
         return param
     found = UNSUPPORTED_RE.search(str(error.get("message", "")))
     return found.group(1) if found else None
+
+
+def _aligned_offsets(tokens: list[str], offsets: list[Any], echoed: str) -> list[Any]:
+    """Character offsets of `tokens` in the echoed text.
+
+    The server's `text_offset` when it agrees with the text (OpenAI); otherwise offsets counted
+    from the tokens themselves, placed so that they end with the echoed text. Some servers
+    (older vLLM) count offsets over decoded tokens including a BOS token such as
+    "<|begin_of_text|>", which shifts every offset by that token's length.
+    """
+    def agrees(places: list[Any]) -> bool:
+        return all(
+            isinstance(place, int) and echoed[place : place + len(token)] == token
+            for token, place in zip(tokens, places, strict=False)
+            if isinstance(place, int) and 0 <= place < len(echoed)
+        ) and any(isinstance(place, int) and 0 <= place < len(echoed) for place in places)
+
+    if agrees(offsets):
+        return offsets
+    joined = "".join(tokens)
+    if not joined.endswith(echoed):
+        return offsets
+    position, counted = len(echoed) - len(joined), []
+    for token in tokens:
+        counted.append(position)
+        position += len(token)
+    return counted
 
 
 def _chat_text(choice: dict[str, Any]) -> str | None:
