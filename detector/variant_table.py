@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from detector.atomic_files import write_atomic, write_text_atomic
 from detector.types import BenchmarkFormatError, BenchmarkItem, Variant
 
 VARIANT_SCHEMA: Mapping[str, Any] = {
@@ -73,19 +72,10 @@ def rows_to_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
 
 def write_rows(rows: list[dict[str, object]], path: Path) -> Path:
     """Write atomically (temp file + rename): JSON lines for `.jsonl`, Parquet otherwise."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        if path.suffix == ".jsonl":
-            Path(temp_name).write_text(canonical_jsonl(rows), encoding="utf-8")
-        else:
-            rows_to_frame(rows).write_parquet(temp_name, compression="zstd", statistics=False)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return path
+    if path.suffix == ".jsonl":
+        return write_text_atomic(path, canonical_jsonl(rows))
+    frame = rows_to_frame(rows)
+    return write_atomic(path, lambda tmp: frame.write_parquet(tmp, compression="zstd", statistics=False))
 
 
 def read_rows(path: Path) -> list[dict[str, object]]:

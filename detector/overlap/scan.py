@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -20,6 +18,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from detector.atomic_files import write_atomic, write_text_atomic
 from detector.overlap.corpus import expand_corpus, read_documents
 from detector.overlap.index import OverlapConfig, build_index, item_full_text
 from detector.overlap.matcher import MinHashMatcher
@@ -132,20 +131,6 @@ def _shard_key(fingerprint: str, path: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through `write(tmp_path)` into a temporary file next to `path`, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 _WORKER: dict[str, Any] = {}
 
 
@@ -191,7 +176,7 @@ def run_overlap(
     def finish(path: str, frame: pl.DataFrame, count: int) -> None:
         write_atomic(shard_dir / f"{keys[path]}.parquet", frame.write_parquet)
         record = json.dumps({"corpus_file": path, "documents": count}) + "\n"
-        write_atomic(shard_dir / f"{keys[path]}.json", lambda p: p.write_text(record))  # marks it done
+        write_text_atomic(shard_dir / f"{keys[path]}.json", record)  # marks it done
 
     with _progress_bar(progress, sum(sizes[p] for p in todo), method) as advance:
         if executor is not None:
@@ -226,7 +211,7 @@ def _write_results(
     summary = summarize(items, matcher.indexed_items(), matches)
     write_atomic(out / "matches.parquet", matches.write_parquet)
     payload = {"method": matcher.method, "documents": documents, "bytes_scanned": size, "benchmarks": summary}
-    write_atomic(out / "summary.json", lambda p: p.write_text(json.dumps(payload, indent=2) + "\n"))
+    write_text_atomic(out / "summary.json", json.dumps(payload, indent=2) + "\n")
     return OverlapResult(matches, summary, documents, size)
 
 

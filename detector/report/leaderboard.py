@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from detector.atomic_files import write_text_atomic
 from detector.report.charts import ScatterPoint, scatter_chart, verdict_colour
 from detector.report.display import (
     MISSING,
@@ -209,20 +209,6 @@ def leaderboard_frame(groups: Sequence[LeaderboardGroup]) -> pl.DataFrame:
                 }
             )
     return pl.DataFrame(records, schema=CSV_SCHEMA) if records else pl.DataFrame(schema=CSV_SCHEMA)
-
-
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write_leaderboard_csv(groups: Sequence[LeaderboardGroup], path: str | Path) -> None:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from detector.atomic_files import write_text_atomic
 from detector.report.html import render_html
 from detector.report.leaderboard import (
     LeaderboardGroup,
     load_leaderboard,
     read_report,
     write_leaderboard_csv,
-    write_text_atomic,
 )
 from detector.report.leaderboard_pages import render_leaderboard_html, render_leaderboard_markdown
 from detector.report.markdown import render_markdown

@@ -8,14 +8,13 @@ run used for calibration). report.json is built from these alone.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from detector.atomic_files import write_atomic, write_text_atomic
 from detector.membership.table import MEMBERSHIP_SCHEMA
 from detector.types import BenchmarkItem, Variant
 
@@ -159,18 +158,6 @@ def variants_frame(variants: Sequence[Variant]) -> pl.DataFrame:
     )
 
 
-def _atomic(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_table(df: pl.DataFrame, run_dir: Path, name: str) -> Path:
     """Write `name`.parquet atomically after checking the frame has the table's schema.
 
@@ -180,7 +167,7 @@ def write_table(df: pl.DataFrame, run_dir: Path, name: str) -> Path:
     if df.schema != expected:
         raise ValueError(f"{name} table schema {df.schema} differs from {expected}")
     path = run_dir / f"{name}.parquet"
-    _atomic(path, lambda tmp: df.write_parquet(tmp))
+    write_atomic(path, df.write_parquet)
     return path
 
 
@@ -198,8 +185,9 @@ def read_table(run_dir: Path, name: str) -> pl.DataFrame:
 def write_json(data: Mapping[str, Any], path: Path) -> None:
     """Write JSON atomically, keys in insertion order, UTF-8, ending with a newline."""
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    write_text_atomic(path, text)
 
 
 def write_text(text: str, path: Path) -> None:
-    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    """Write text atomically as UTF-8."""
+    write_text_atomic(path, text)
