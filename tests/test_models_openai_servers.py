@@ -303,3 +303,16 @@ def test_prompt_logprobs_with_offsets_shifted_by_a_bos_token_are_realigned():
         [lp] = runner_for(model).logprobs([("The cat sat", " on the mat")])
     assert lp.tokens == (" on", " the", " mat")
     assert lp.logprobs == pytest.approx((-0.2, -0.3, -0.3))
+
+
+def test_tgi_refusing_top_p_one_is_met():
+    server, control, prompts = serve(rejects={"top_p": "tgi"})
+    with server:
+        model = load_model("openai/tgi", base_url=server.url, api_key="")
+        greedy = runner_for(model).generate(prompts[:2], GenParams())
+        sampler = runner_for(model, concurrency=1, retries=0)
+        sampled = sampler.generate(prompts[2:4], GenParams(temperature=0.7))
+    assert [g.text for g in greedy] == expected(control, prompts[:2])  # greedy: top_p not sent at all
+    assert all(g.text for g in sampled) and sampler.stats.n_failed == 0
+    assert all("top_p" not in b for b in server.bodies[:2])
+    assert sum("top_p" in b for b in server.bodies) == 1  # refused once, then left out

@@ -81,7 +81,8 @@ class LocalServer:
         self.reshape = reshape
         self.tls = tls  # a server-side context: serve https
         # request parameters answered with an OpenAI-style 400 (value: "unsupported_parameter" or
-        # "unsupported_value"), as hosted reasoning models answer `max_tokens` or `temperature`
+        # "unsupported_value"), as hosted reasoning models answer `max_tokens` or `temperature`,
+        # or with TGI's 422 validation error (value: "tgi")
         self.rejects = dict(rejects or {})
         self.bodies: list[dict[str, Any]] = []  # every JSON request body, in arrival order
         self.fault: Fault | None = None
@@ -174,6 +175,10 @@ class _Handler(BaseHTTPRequestHandler):
         with owner._lock:
             owner.bodies.append(body)
         for name, code in owner.rejects.items():
+            if name in body and code == "tgi":  # TGI's validation error, e.g. for top_p 1.0
+                text = f"Input validation error: `{name}` must be > 0.0 and < 1.0"
+                self._send_json(422, {"error": text, "error_type": "validation"})
+                return
             if name in body:
                 what = "parameter" if code == "unsupported_parameter" else "value"
                 text = f"Unsupported {what}: '{name}' is not supported with this model."

@@ -36,6 +36,7 @@ REASONING_FIELDS = ("reasoning_content", "reasoning")
 TEXT_PART_TYPES = ("text", "output_text")
 ADAPTABLE_PARAMS = frozenset({"max_tokens", "temperature", "top_p", "seed", "stop"})
 UNSUPPORTED_RE = re.compile(r"Unsupported (?:parameter|value): '(\w+)'")
+TGI_INVALID_RE = re.compile(r"validation error: `(top_p|temperature|seed)` must be")
 logger = logging.getLogger(__name__)
 
 
@@ -97,8 +98,9 @@ class OpenAICompatModel(SingleCallBackend):
             "model": self.model_id,
             "max_tokens": params.max_tokens,
             "temperature": params.temperature,
-            "top_p": params.top_p,
         }
+        if params.temperature > 0 or params.top_p != 1.0:  # greedy: top_p is moot, and TGI refuses 1.0
+            body["top_p"] = params.top_p
         if params.stop:
             body["stop"] = list(params.stop)
         if params.seed is not None:
@@ -180,7 +182,8 @@ class OpenAICompatModel(SingleCallBackend):
         """POST, leaving out (or renaming) the parameters the model said it does not take.
 
         Reasoning models on hosted APIs reject `max_tokens` (they want `max_completion_tokens`)
-        and any non-default `temperature`/`top_p`; the model remembers what it was told.
+        and any non-default `temperature`/`top_p`; TGI rejects `top_p` 1.0. The model remembers
+        what it was told.
         """
         while True:
             sent = dict(body)
@@ -206,7 +209,7 @@ class OpenAICompatModel(SingleCallBackend):
             raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
         if status >= 400:
             message = self._client_error(status, _error_detail(reply.body))
-            param = _unsupported_parameter(reply.body) if status == 400 else None
+            param = _unsupported_parameter(reply.body) if status in (400, 422) else None
             if param is not None:
                 raise _UnsupportedParameterError(message, param)
             raise ModelCallError(message, retryable=False)
@@ -269,6 +272,9 @@ def _unsupported_parameter(body: bytes) -> str | None:
         error = json.loads(body).get("error")
     except (ValueError, AttributeError):
         return None
+    if isinstance(error, str):  # TGI: "Input validation error: `top_p` must be > 0.0 and < 1.0"
+        found = TGI_INVALID_RE.search(error)
+        return found.group(1) if found else None
     if not isinstance(error, dict):
         return None
     param = error.get("param")
