@@ -302,24 +302,27 @@ def parse_steps(solution: str) -> list[Step]:
     return steps
 
 
-def _license_pattern(word: str) -> str:
-    """Symbols match anywhere; words match whole (with a plural or -ly ending: `hours`, `daily`
-    is listed), so `second month` does not license 60 nor `Monday` 24; `kilo` is a prefix."""
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _licensed(word: str, lowered: str, words: set[str]) -> bool:
+    """Symbols match anywhere; words match whole (with a plural or -ly ending: `hours`, `daily` is
+    listed), so `second month` does not license 60 nor `Monday` 24; `kilo` is a prefix."""
     if not word or not word[0].isalpha():
-        return re.escape(word)
+        return word in lowered
+    if " " in word:
+        return f" {word} " in f" {' '.join(_WORD_RE.findall(lowered))} "
     if word == "kilo":
-        return r"\bkilo"
-    return rf"\b{re.escape(word)}(?:s|es|ly)?\b"
-
-
-_LICENSES = [(value, re.compile("|".join(_license_pattern(w) for w in words)))
-             for value, words in UNIT_CONSTANTS.items()]
+        return any(w.startswith("kilo") for w in words)
+    return any(form in words for form in (word, word + "s", word + "es", word + "ly"))
 
 
 def allowed_constants(question: str) -> set[Fraction]:
     """Unstated constants the question's wording licenses (12 months, 60 minutes, 100 percent...)."""
     lowered = question.lower()
-    return {value for value, pattern in _LICENSES if pattern.search(lowered)}
+    words = set(_WORD_RE.findall(lowered))
+    return {value for value, licenses in UNIT_CONSTANTS.items()
+            if any(_licensed(w, lowered, words) for w in licenses)}
 
 
 def literal_count(steps: list[Step]) -> int:
