@@ -207,6 +207,42 @@ def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
 
 
 SIGNAL_COLUMNS = ("signal", "value", "interval", "n", "p", "q", "what it means")
+ACCURACY_COLUMNS = (
+    "family", "benchmark", "items", "variants", "original", "variant", "drop", "interval", "p", "q"
+)
+
+
+def accuracy_cells(block: Mapping[str, Any], *, with_q: bool = True) -> list[str]:
+    """The numeric cells (items .. q) of one accuracy-table row as plain text; q blank without `with_q`."""
+    return [
+        format_count(block.get("n_items")),
+        format_count(block.get("n_variants")),
+        format_points(block.get("acc_original")),
+        format_points(block.get("acc_variant")),
+        format_points(block.get("drop"), signed=True),
+        format_interval(block.get("ci_low"), block.get("ci_high")),
+        format_p(block.get("p_value")),
+        format_p(block.get("q_value")) if with_q else "",
+    ]
+
+
+def provenance_rows(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, value) rows saying where a report came from, including library versions, as plain text."""
+    errors = get_block(report, "errors")
+    rows: list[tuple[str, str]] = [
+        ("model", format_value(report.get("model"))),
+        ("seed", format_value(report.get("seed"))),
+        ("variant set sha256", format_value(report.get("variant_set_sha256"))),
+        ("benchmarks", ", ".join(str(b) for b in get_list(report, "benchmarks")) or MISSING),
+        ("calibrated", format_value(report.get("calibrated"))),
+        ("requests", format_count(errors.get("n_requests"))),
+        ("failed requests", format_count(errors.get("n_failed"))),
+        ("schema version", format_value(report.get("schema_version"))),
+        ("created by", format_value(report.get("created_by"))),
+    ]
+    versions = flatten_mapping(get_block(report, "versions"))
+    rows.extend((f"version: {key}", format_value(value)) for key, value in versions)
+    return rows
 
 
 def example_choices(example: Mapping[str, Any], side: str) -> list[str]:

@@ -13,18 +13,19 @@ from typing import Any
 
 from detector.report.charts import family_chart, family_rows, verdict_colour
 from detector.report.display import (
+    ACCURACY_COLUMNS,
     MISSING,
     SIGNAL_COLUMNS,
+    accuracy_cells,
     calibration_note,
     example_choices,
-    flatten_mapping,
     format_count,
     format_interval,
     format_p,
     format_points,
-    format_value,
     get_block,
     get_list,
+    provenance_rows,
     signal_rows,
     verdict_label,
     verdict_note,
@@ -145,12 +146,7 @@ def _evidence(report: Mapping[str, Any]) -> str:
 
 
 def _accuracy(report: Mapping[str, Any]) -> str:
-    header = "".join(
-        f'<th class="{"num" if i > 1 else ""}">{h}</th>'
-        for i, h in enumerate(
-            ["family", "benchmark", "items", "variants", "original", "variant", "drop", "interval", "p", "q"]
-        )
-    )
+    header = "".join(f'<th class="{"num" if i > 1 else ""}">{h}</th>' for i, h in enumerate(ACCURACY_COLUMNS))
     rows = []
     overall = get_block(report, "overall")
     blocks: list[tuple[str, str, Mapping[str, Any], str]] = [("all", "", overall, "overall")]
@@ -158,16 +154,7 @@ def _accuracy(report: Mapping[str, Any]) -> str:
         if isinstance(family, Mapping):
             blocks.append((str(family.get("name")), str(family.get("benchmark")), family, ""))
     for name, benchmark, block, css in blocks:
-        cells = [
-            format_count(block.get("n_items")),
-            format_count(block.get("n_variants")),
-            format_points(block.get("acc_original")),
-            format_points(block.get("acc_variant")),
-            format_points(block.get("drop"), signed=True),
-            format_interval(block.get("ci_low"), block.get("ci_high")),
-            format_p(block.get("p_value")),
-            "" if css else format_p(block.get("q_value")),
-        ]
+        cells = accuracy_cells(block, with_q=not css)
         rows.append(
             f'<tr class="{css}"><td>{_esc(name)}</td><td>{_esc(benchmark)}</td>'
             + "".join(f'<td class="num">{_esc(c)}</td>' for c in cells)
@@ -236,20 +223,7 @@ def _examples(report: Mapping[str, Any]) -> str:
 
 
 def _provenance(report: Mapping[str, Any]) -> str:
-    errors = get_block(report, "errors")
-    rows: list[tuple[str, str]] = [
-        ("model", format_value(report.get("model"))),
-        ("seed", format_value(report.get("seed"))),
-        ("variant set sha256", format_value(report.get("variant_set_sha256"))),
-        ("benchmarks", ", ".join(str(b) for b in get_list(report, "benchmarks")) or MISSING),
-        ("calibrated", format_value(report.get("calibrated"))),
-        ("requests", format_count(errors.get("n_requests"))),
-        ("failed requests", format_count(errors.get("n_failed"))),
-        ("schema version", format_value(report.get("schema_version"))),
-        ("created by", format_value(report.get("created_by"))),
-    ]
-    versions = flatten_mapping(get_block(report, "versions"))
-    rows.extend((f"version: {key}", format_value(value)) for key, value in versions)
+    rows = provenance_rows(report)
     body = "".join(f"<tr><th>{_esc(k)}</th><td><code>{_esc(v)}</code></td></tr>" for k, v in rows)
     return f'<section class="provenance"><h2>Provenance</h2><table><tbody>{body}</tbody></table></section>'
 

@@ -12,18 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from detector.report.display import (
+    ACCURACY_COLUMNS,
     MISSING,
     SIGNAL_COLUMNS,
+    accuracy_cells,
     calibration_note,
     example_choices,
-    flatten_mapping,
-    format_count,
     format_interval,
-    format_p,
     format_points,
-    format_value,
     get_block,
     get_list,
+    provenance_rows,
     signal_rows,
     verdict_label,
     verdict_note,
@@ -98,39 +97,12 @@ def _accuracy(report: Mapping[str, Any]) -> list[str]:
     lines = ["## Accuracy on originals and variants", ""]
     lines.append("Accuracy in points (0-100); drop = original minus variant, with its interval.")
     lines.append("")
-    header = ["family", "benchmark", "items", "variants", "original", "variant", "drop", "interval", "p", "q"]
-    rows = [
-        [
-            "**all**",
-            "",
-            format_count(overall.get("n_items")),
-            format_count(overall.get("n_variants")),
-            format_points(overall.get("acc_original")),
-            format_points(overall.get("acc_variant")),
-            format_points(overall.get("drop"), signed=True),
-            format_interval(overall.get("ci_low"), overall.get("ci_high")),
-            format_p(overall.get("p_value")),
-            "",
-        ]
-    ]
+    rows = [["**all**", "", *accuracy_cells(overall, with_q=False)]]
     for family in get_list(report, "families"):
-        if not isinstance(family, Mapping):
-            continue
-        rows.append(
-            [
-                escape_inline(family.get("name")),
-                escape_inline(family.get("benchmark")),
-                format_count(family.get("n_items")),
-                format_count(family.get("n_variants")),
-                format_points(family.get("acc_original")),
-                format_points(family.get("acc_variant")),
-                format_points(family.get("drop"), signed=True),
-                format_interval(family.get("ci_low"), family.get("ci_high")),
-                format_p(family.get("p_value")),
-                format_p(family.get("q_value")),
-            ]
-        )
-    lines.extend(_table(header, rows))
+        if isinstance(family, Mapping):
+            name, benchmark = escape_inline(family.get("name")), escape_inline(family.get("benchmark"))
+            rows.append([name, benchmark, *accuracy_cells(family)])
+    lines.extend(_table(list(ACCURACY_COLUMNS), rows))
     return lines
 
 
@@ -171,21 +143,14 @@ def _examples(report: Mapping[str, Any]) -> list[str]:
     return lines[:-1]
 
 
+_CODE_FIELDS = frozenset({"variant set sha256"})
+
+
 def _provenance(report: Mapping[str, Any]) -> list[str]:
-    errors = get_block(report, "errors")
-    rows = [
-        ["model", escape_inline(report.get("model"))],
-        ["seed", escape_inline(format_value(report.get("seed")))],
-        ["variant set sha256", f"`{escape_inline(report.get('variant_set_sha256'))}`"],
-        ["benchmarks", escape_inline(", ".join(str(b) for b in get_list(report, "benchmarks")) or None)],
-        ["calibrated", format_value(report.get("calibrated"))],
-        ["requests", format_count(errors.get("n_requests"))],
-        ["failed requests", format_count(errors.get("n_failed"))],
-        ["schema version", escape_inline(format_value(report.get("schema_version")))],
-        ["created by", escape_inline(report.get("created_by"))],
-    ]
-    for key, value in flatten_mapping(get_block(report, "versions")):
-        rows.append([f"version: {escape_inline(key)}", escape_inline(format_value(value))])
+    rows = []
+    for key, value in provenance_rows(report):
+        text = escape_inline(value)
+        rows.append([escape_inline(key), f"`{text}`" if key in _CODE_FIELDS else text])
     return ["## Provenance", "", *_table(["field", "value"], rows)]
 
 
