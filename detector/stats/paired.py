@@ -65,6 +65,11 @@ def bootstrap_indices(n_clusters: int, n_boot: int, seed: int) -> NDArray[np.int
     return rng.integers(0, n_clusters, size=(n_boot, n_clusters), dtype=np.int64)
 
 
+def bootstrap_means(values: NDArray[np.float64], n_boot: int, seed: int) -> NDArray[np.float64]:
+    """The mean of `values` (one per cluster) in each of `n_boot` seeded cluster resamples."""
+    return values[bootstrap_indices(values.size, n_boot, seed)].mean(axis=1)
+
+
 def bootstrap_mean_interval(
     values: ArrayLike, *, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = 0, alpha: float = ALPHA
 ) -> tuple[float, float, float]:
@@ -75,9 +80,7 @@ def bootstrap_mean_interval(
     v = np.asarray(values, dtype=np.float64)
     if v.size == 0:
         return (float("nan"),) * 3
-    idx = bootstrap_indices(v.size, n_boot, seed)
-    means = v[idx].mean(axis=1)
-    low, high = np.quantile(means, [alpha / 2, 1 - alpha / 2])
+    low, high = np.quantile(bootstrap_means(v, n_boot, seed), [alpha / 2, 1 - alpha / 2])
     return float(v.mean()), float(low), float(high)
 
 

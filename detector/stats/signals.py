@@ -9,36 +9,36 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy.stats import fisher_exact
 
-from detector.stats.paired import DEFAULT_BOOTSTRAP, binomial_greater, bootstrap_indices
+from detector.stats.paired import DEFAULT_BOOTSTRAP, binomial_greater, bootstrap_indices, bootstrap_means
 
 # A model that memorized nothing still reproduces some continuations (formulaic text, short
 # endings); verbatim rates are tested against this allowance, not against zero.
 VERBATIM_ALLOWANCE = 0.10
 
 
-def _cluster_means(cluster: ArrayLike, values: ArrayLike) -> np.ndarray:
-    codes = np.asarray(cluster)
-    v = np.asarray(values, dtype=np.float64)
-    _, inverse = np.unique(codes, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    sizes = np.bincount(inverse)
-    return np.bincount(inverse, weights=v) / sizes
+def _cluster_codes(cluster: ArrayLike) -> NDArray[np.int64]:
+    """Each row's cluster as 0..k-1, in sorted order of the cluster labels."""
+    _, inverse = np.unique(np.asarray(cluster), return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64)
+
+
+def _cluster_means(cluster: ArrayLike, values: ArrayLike) -> NDArray[np.float64]:
+    codes = _cluster_codes(cluster)
+    return np.bincount(codes, weights=np.asarray(values, dtype=np.float64)) / np.bincount(codes)
 
 
 def _ratio_interval(
     cluster: ArrayLike, numerator: ArrayLike, *, n_boot: int, seed: int
 ) -> tuple[float, float, float]:
     """Pooled rate sum(numerator)/n with a percentile interval that resamples clusters."""
-    codes = np.asarray(cluster)
     num = np.asarray(numerator, dtype=np.float64)
-    _, inverse = np.unique(codes, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    k = int(inverse.max()) + 1
-    sums = np.bincount(inverse, weights=num, minlength=k)
-    sizes = np.bincount(inverse, minlength=k).astype(np.float64)
+    codes = _cluster_codes(cluster)
+    k = int(codes.max()) + 1
+    sums = np.bincount(codes, weights=num, minlength=k)
+    sizes = np.bincount(codes, minlength=k).astype(np.float64)
     idx = bootstrap_indices(k, n_boot, seed)
     boot = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
     low, high = np.quantile(boot, [0.025, 0.975])
@@ -114,8 +114,7 @@ def summarize_echo(
         return None
     jo = np.asarray(jaccard_own, dtype=np.float64)
     per_cluster = _cluster_means(cluster, jp - jo)
-    idx = bootstrap_indices(per_cluster.size, n_boot, seed)
-    boot = per_cluster[idx].mean(axis=1)
+    boot = bootstrap_means(per_cluster, n_boot, seed)
     low, high = np.quantile(boot, [0.025, 0.975])
     p_value = float((1 + np.sum(boot <= 0.0)) / (1 + n_boot))
     return {
