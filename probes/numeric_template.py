@@ -200,17 +200,20 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
                     needs |= depends[source.index]
         depends.append(needs)
 
+    readings_of: dict[Fraction, set[Source]] = {}
+    for step, row in zip(steps, sources, strict=True):
+        for lit, readings in zip(literals(step.tree), row, strict=True):
+            readings_of.setdefault(lit.value, set()).update(readings)
+
     def behind(value: Fraction) -> set[int]:
+        """The variables a number is, is read from (`0.25` from 25%), or comes from as a result."""
         found = {i for i, var in enumerate(variables) if var.value == value}
+        found |= {source.index for source in readings_of.get(value, ()) if source.kind == "var"}
         for step, needs in zip(steps, depends, strict=True):
             if step.result == value:
                 found |= needs
         return found
 
-    readings_of: dict[Fraction, set[Source]] = {}
-    for step, row in zip(steps, sources, strict=True):
-        for lit, readings in zip(literals(step.tree), row, strict=True):
-            readings_of.setdefault(lit.value, set()).update(readings)
     results = {step.result for step in steps}
     others = {var.value for var in variables} | fixed | results | set(readings_of)
     to_freeze: set[int] = set()
