@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import select
 import shutil
+import socket
 import ssl
 import subprocess
+import threading
 import time
 from email.utils import formatdate
 
@@ -316,3 +319,101 @@ def test_tgi_refusing_top_p_one_is_met():
     assert all(g.text for g in sampled) and sampler.stats.n_failed == 0
     assert all("top_p" not in b for b in server.bodies[:2])
     assert sum("top_p" in b for b in server.bodies) == 1  # refused once, then left out
+
+
+
+class TinyProxy:
+    """A forwarding proxy on 127.0.0.1: CONNECT tunnels and absolute-form http requests."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.first_lines: list[str] = []
+        self.auth: list[str] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client.recv(65536)
+        header_text = head.split(b"\r\n\r\n")[0].decode()
+        first = header_text.split("\r\n")[0]
+        self.first_lines.append(first)
+        lines = header_text.split("\r\n")
+        self.auth += [line for line in lines if line.lower().startswith("proxy-authorization")]
+        method, target, _ = first.split(" ")
+        if method == "CONNECT":
+            host, port = target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            netloc = target.split("/")[2]
+            host, port = netloc.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            upstream.sendall(head)
+        sockets = [client, upstream]
+        while True:
+            ready, _, _ = select.select(sockets, [], [], 5)
+            if not ready:
+                break
+            for sock in ready:
+                data = sock.recv(65536)
+                if not data:
+                    client.close(), upstream.close()
+                    return
+                (upstream if sock is client else client).sendall(data)
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_requests_go_through_the_proxy_the_environment_names(tmp_path, monkeypatch, scheme):
+    from detector.models import connection_pool
+
+    monkeypatch.setattr(connection_pool, "LOOPBACK_HOSTS", frozenset())  # let the test proxy see 127.0.0.1
+    proxy = TinyProxy()
+    monkeypatch.setenv(f"{scheme}_proxy", f"http://user:s3cret@127.0.0.1:{proxy.port}")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    tls = None
+    if scheme == "https":
+        cert, key = make_certificate(tmp_path)
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(cert, key)
+        monkeypatch.setenv("SSL_CERT_FILE", cert)
+    server, control, prompts = serve(tls=tls)
+    try:
+        with server:
+            runner = runner_for(load_model("vllm/control", base_url=server.url), retries=0)
+            got = runner.generate(prompts, GenParams())
+            port = server.url.split(":")[2].split("/")[0]
+    finally:
+        proxy.close()
+    assert [g.text for g in got] == expected(control, prompts)
+    if scheme == "https":
+        want = f"CONNECT 127.0.0.1:{port} "
+        assert proxy.first_lines and all(line.startswith(want) for line in proxy.first_lines)
+    else:
+        want = f"POST http://127.0.0.1:{port}/v1/chat/completions "
+        assert proxy.first_lines and all(line.startswith(want) for line in proxy.first_lines)
+    assert proxy.auth and all("dXNlcjpzM2NyZXQ=" in line for line in proxy.auth)  # user:s3cret
+
+
+def test_loopback_and_no_proxy_hosts_skip_the_proxy(monkeypatch):
+    from detector.models.connection_pool import proxy_for
+
+    monkeypatch.setenv("https_proxy", "http://proxy.example:3128")
+    monkeypatch.setenv("no_proxy", "internal.example")
+    assert proxy_for("https", "api.example.com")[:2] == ("proxy.example", 3128)
+    assert proxy_for("https", "127.0.0.1") is None and proxy_for("https", "localhost") is None
+    assert proxy_for("https", "gpu.internal.example") is None
+    assert proxy_for("http", "api.example.com") is None  # only https_proxy was named

@@ -1,6 +1,8 @@
 """Keep-alive HTTP connections, one per worker thread, on the standard library's http.client.
 
-http and https (system trust store; SSL_CERT_FILE / SSL_CERT_DIR name other CAs), chunked
+http and https (system trust store; SSL_CERT_FILE / SSL_CERT_DIR name other CAs), proxies
+from HTTPS_PROXY / HTTP_PROXY / NO_PROXY as other clients read them (https through a CONNECT
+tunnel; never for loopback hosts, which a proxy cannot reach), chunked
 replies, gzip/deflate-encoded replies, and servers that close idle keep-alive connections
 (a closed connection is noticed before it is reused, and a dropped reused one is retried once).
 
@@ -18,12 +20,15 @@ import socket
 import ssl
 import threading
 import zlib
+from base64 import b64encode
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+from urllib.request import getproxies_environment, proxy_bypass_environment  # type: ignore[attr-defined]
 
 from detector.models.api import ModelCallError
 
 DROPPED = "connection failed (server closed it without a reply)"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,9 @@ class ConnectionPool:
         self.port = parts.port
         self.prefix = parts.path.rstrip("/")
         self.query = f"?{parts.query}" if parts.query else ""  # e.g. Azure's ?api-version=...
+        self.proxy = proxy_for(parts.scheme, self.host)
+        # through an http proxy, plain http requests name the whole URL
+        self.target = "" if self.proxy is None or self.https else f"http://{parts.netloc.rpartition('@')[2]}"
         self._local = threading.local()
         self._open: set[http.client.HTTPConnection] = set()
         self._lock = threading.Lock()
@@ -72,8 +80,10 @@ class ConnectionPool:
     def _send(
         self, conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
     ) -> Reply:
+        if self.proxy is not None and not self.https:
+            headers = {**headers, **self.proxy[2]}
         try:
-            conn.request("POST", self.prefix + path + self.query, body=body, headers=headers)
+            conn.request("POST", self.target + self.prefix + path + self.query, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
         except TimeoutError:
@@ -97,11 +107,14 @@ class ConnectionPool:
         """This thread's connection and whether it is a reused one (the server may have closed it)."""
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
         if conn is None:
+            host, port = (self.host, self.port) if self.proxy is None else self.proxy[:2]
             if self.https:
-                conn = http.client.HTTPSConnection(self.host, self.port, timeout=timeout_s,
+                conn = http.client.HTTPSConnection(host, port, timeout=timeout_s,
                                                    context=ssl.create_default_context())
+                if self.proxy is not None:
+                    conn.set_tunnel(self.host, self.port or 443, headers=self.proxy[2])
             else:
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout_s)
+                conn = http.client.HTTPConnection(host, port, timeout=timeout_s)
             self._local.conn = conn
             with self._lock:
                 self._open.add(conn)
@@ -126,6 +139,22 @@ class ConnectionPool:
             for conn in self._open:
                 conn.close()
             self._open.clear()
+
+
+def proxy_for(scheme: str, host: str) -> tuple[str, int, dict[str, str]] | None:
+    """(host, port, headers) of the proxy the environment names for `scheme`://`host`, or None."""
+    proxies = getproxies_environment()
+    url = proxies.get(scheme) or proxies.get("all")
+    if not url or host.lower() in LOOPBACK_HOSTS or proxy_bypass_environment(host, proxies):
+        return None
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if not parts.hostname:
+        return None
+    headers = {}
+    if parts.username:  # credentials go in a header, never into messages or logs
+        secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        headers["Proxy-Authorization"] = "Basic " + b64encode(secret).decode("ascii")
+    return parts.hostname, parts.port or 80, headers
 
 
 def _closed_by_peer(sock: socket.socket) -> bool:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from detector.models.api import ModelAPI, ModelCallError
 from detector.types import GenParams
@@ -155,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        if self.path.rstrip("/") != "/v1/models":
+        if urlsplit(self.path).path.rstrip("/") != "/v1/models":
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
         owner = self.server.owner
@@ -185,7 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
                 error = {"message": text, "type": "invalid_request_error", "param": name, "code": code}
                 self._send_json(400, {"error": error})
                 return
-        route = self.path.rstrip("/")
+        route = urlsplit(self.path).path.rstrip("/")  # absolute-form through an http proxy too
         if route == "/v1/chat/completions":
             messages = body.get("messages") or [{}]
             prompt = str(messages[-1].get("content", ""))
