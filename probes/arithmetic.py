@@ -110,10 +110,14 @@ class _Parser:
 
     def _term(self) -> Node:
         node = self._unary()
-        while (tok := self._peek()) is not None and tok[0] == "op" and tok[1] in "*/(":
-            if tok[1] != "(":  # `2(40+9)`: a bracket right after an operand multiplies it
+        while (tok := self._peek()) is not None and (
+            (tok[0] == "op" and tok[1] in "*/(") or (tok[0] == "num" and self.tokens[self.pos - 1][1] == ")")
+        ):
+            # `2(40+9)`, `(1/2) 278`: a bracket right after an operand, or an operand right after
+            # a bracket, multiplies
+            if tok[0] == "op" and tok[1] != "(":
                 self.pos += 1
-            node = BinOp("*" if tok[1] == "(" else tok[1], node, self._unary())
+            node = BinOp(tok[1] if tok[1] in "*/" else "*", node, self._unary())
         return node
 
     def _unary(self) -> Node:

@@ -27,6 +27,7 @@ from probes.arithmetic import ExpressionError, evaluate_text, format_number, par
         ("250(.40)", Fraction(100)),
         ("(1/2)(68)+10", Fraction(44)),
         ("40+2(120)", Fraction(280)),
+        ("(1/2) 278 + 11", Fraction(150)),
     ],
 )
 def test_evaluates_exactly(text, expected):
