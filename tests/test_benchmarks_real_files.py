@@ -125,3 +125,23 @@ def test_hub_parquet_shapes(tmp_path):
     frame.write_parquet(arc)
     [item] = load_benchmark(arc).items
     assert (item.answer, item.labels, item.choices) == ("B", ("A", "B", "C"), ("a", "b", "c"))
+
+
+def test_mmlu_pro_rows(tmp_path):
+    row = {"question_id": 70, "question": "Which is right?", "options": [f"option {i}" for i in range(10)],
+           "answer": "I", "answer_index": 8, "cot_content": "", "category": "business"}
+    path = tmp_path / "mmlu_pro.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    bench = load_benchmark(path)
+    [item] = bench.items
+    assert bench.format == "mmlu-hf" and item.answer == "I" and len(item.labels) == 10
+    assert item.choices[8] == "option 8" and item.metadata["subject"] == "business"
+
+
+def test_arc_flattened_choices_list(tmp_path):
+    row = {"question": "Which?", "choices": [{"label": "A", "text": "x"}, {"label": "B", "text": "y"}],
+           "answerKey": "B"}
+    path = tmp_path / "arc_flat.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    [item] = load_benchmark(path).items
+    assert (item.answer, item.labels, item.choices) == ("B", ("A", "B"), ("x", "y"))

@@ -62,6 +62,9 @@ def parse_arc(record: Record, benchmark: str, index: int) -> BenchmarkItem:
     elif isinstance(raw_question, str) and isinstance(record.data.get("choices"), Mapping):
         stem = record.text("question")
         labels, texts = _choices_from_columns(record, record.data["choices"])  # type: ignore[arg-type]
+    elif isinstance(raw_question, str) and isinstance(record.data.get("choices"), Sequence):
+        stem = record.text("question")  # flattened exports: choices as a list of {label, text}
+        labels, texts = _choices_from_list(record, record.data["choices"])
     else:
         raise record.error("question", "expected an object with 'stem' and 'choices'")
     if len(set(labels)) != len(labels):

@@ -39,8 +39,8 @@ def detect_record_format(data: Mapping[str, object]) -> str | None:
     answer = data.get("answer")
     if "question" in data and isinstance(answer, str) and "####" in answer:
         return "gsm8k"
-    if "question" in data and "choices" in data and "answer" in data:
-        return "mmlu-hf"
+    if "question" in data and ("choices" in data or "options" in data) and "answer" in data:
+        return "mmlu-hf"  # MMLU on the hub; MMLU-Pro names its choices `options`
     if has_mmlu_columns(data):
         return "mmlu"
     return None

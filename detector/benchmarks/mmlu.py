@@ -85,11 +85,15 @@ def parse_mmlu_csv(record: Record, benchmark: str, index: int) -> BenchmarkItem:
 
 
 def parse_mmlu_hf(record: Record, benchmark: str, index: int) -> BenchmarkItem:
-    """Build an item from a hub-style MMLU row: `answer` is a 0-based index (or a letter)."""
+    """Build an item from a hub-style MMLU row: `answer` is a 0-based index (or a letter).
+
+    MMLU-Pro rows (`options` with up to ten texts, `answer` letter, `category`) are read too.
+    """
     question = record.text("question")
-    choices = record.text_list("choices")
+    choices_field = "choices" if "choices" in record.data or "options" not in record.data else "options"
+    choices = record.text_list(choices_field)
     if len(choices) > len(LETTERS):
-        raise record.error("choices", f"at most {len(LETTERS)} choices supported, found {len(choices)}")
+        raise record.error(choices_field, f"at most {len(LETTERS)} choices supported, found {len(choices)}")
     raw = record.get("answer")
     labels = LETTERS[: len(choices)]
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < len(choices):
@@ -100,5 +104,5 @@ def parse_mmlu_hf(record: Record, benchmark: str, index: int) -> BenchmarkItem:
         answer = labels[int(raw)]
     else:
         raise record.error("answer", f"unknown answer {raw!r}; expected an index 0-{len(choices) - 1}")
-    subject = record.data.get("subject")
+    subject = record.data.get("subject", record.data.get("category"))  # MMLU-Pro: `category`
     return _item(record, benchmark, index, question, choices, answer, subject)
