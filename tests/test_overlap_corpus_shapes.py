@@ -107,3 +107,23 @@ def test_one_very_long_line_is_read_in_bounded_pieces(tmp_path: Path, monkeypatc
     ids, texts = documents(path)
     assert max(map(len, texts)) <= 1_000 and "".join(texts[1:]) == line + "\n"
     assert ids[:3] == ["line 1", "line 3", "line 3+1000"]
+
+
+def test_bz2_and_xz_corpora(tmp_path: Path) -> None:
+    import bz2
+    import lzma
+
+    data = b'{"text": "alpha"}\n{"text": "beta"}\n'
+    (tmp_path / "wiki.jsonl.bz2").write_bytes(bz2.compress(data))
+    (tmp_path / "web.jsonl.xz").write_bytes(lzma.compress(data))
+    assert documents(tmp_path / "wiki.jsonl.bz2")[1] == ["alpha", "beta"]
+    assert documents(tmp_path / "web.jsonl.xz")[1] == ["alpha", "beta"]
+
+
+def test_files_without_a_suffix_are_told_by_their_content(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "shard_00000", [{"id": "d1", "text": "json document"}])
+    pq.write_table(pa.table({"text": ["parquet document"]}), tmp_path / "shard_00001")
+    (tmp_path / "shard_00002").write_text("plain words\n\nmore words\n")
+    assert documents(tmp_path / "shard_00000") == (["d1"], ["json document"])
+    assert documents(tmp_path / "shard_00001") == (["row 1"], ["parquet document"])
+    assert documents(tmp_path / "shard_00002")[1] == ["plain words\n", "more words\n"]

@@ -4,8 +4,9 @@ Every reader yields `DocumentBatch`es of bounded size, so memory stays flat howe
 a file is. Each file is one shard of a scan. Bad input raises `CorpusFormatError` naming
 the file, the line (or row) and the field.
 
-- Compression: multi-member gzip and multi-frame zstd (concatenated files, pzstd) are read
-  whole; zstd frames made with `--long` (windows up to 2 GiB) are accepted.
+- Compression: gzip (multi-member), zstd (multi-frame, as concatenated files or pzstd make;
+  `--long` windows up to 2 GiB), bz2 and xz, from the suffix. A file without a known suffix
+  is told by its first bytes (Parquet magic, or a JSON object: JSONL; else text).
 - The text field may be nested (`meta.text`); with the default `text`, documents that have
   no `text` but `content` (The Stack) or `raw_content` (RedPajama) are read from those.
 - Text that is not valid UTF-8 (e.g. latin-1) is decoded with U+FFFD replacement characters,
@@ -18,10 +19,12 @@ the file, the line (or row) and the field.
 
 from __future__ import annotations
 
+import bz2
 import glob
 import gzip
 import io
 import json
+import lzma
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from typing import IO
 
 BATCH_CHARS = 2_000_000  # characters of text per batch
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".zstd", ".bz2", ".xz")
 DEFAULT_TEXT_FIELD = "text"
 FALLBACK_TEXT_FIELDS = ("content", "raw_content")  # read when the default `text` is absent
 ZSTD_MAX_WINDOW = 2**31  # `zstd --long=31`
@@ -58,16 +62,29 @@ class DocumentBatch:
 
 
 def corpus_kind(path: str | Path) -> str:
-    """"jsonl", "parquet" or "text", from the file name."""
+    """"jsonl", "parquet" or "text", from the file name; a name without a known suffix
+    (`shard_00001`) is told by its first bytes: Parquet's magic, or a JSON object."""
     name = str(path).lower()
-    for suffix in (".gz", ".zst", ".zstd"):
+    for suffix in COMPRESSED_SUFFIXES:
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     if name.endswith((".jsonl", ".json", ".ndjson")):
         return "jsonl"
-    if name.endswith(".parquet"):
+    if name.endswith((".parquet", ".pq")):
         return "parquet"
-    return "text"
+    if name.endswith(TEXT_SUFFIXES) or "." in Path(name).name or not Path(path).is_file():
+        return "text"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+        if head == b"PAR1":
+            return "parquet"
+        stream, counter = _open_text(str(path))
+        with stream:
+            first = stream.read(1024).lstrip("\ufeff \t\r\n")
+    except _read_errors():
+        return "text"
+    return "jsonl" if first.startswith("{") else "text"
 
 
 def expand_corpus(patterns: Sequence[str]) -> list[str]:
@@ -119,6 +136,10 @@ def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
     lower = path.lower()
     if lower.endswith(".gz"):
         stream = gzip.GzipFile(fileobj=stream)  # type: ignore[assignment]
+    elif lower.endswith(".bz2"):
+        stream = bz2.BZ2File(stream)  # type: ignore[assignment]
+    elif lower.endswith(".xz"):
+        stream = lzma.LZMAFile(stream)  # type: ignore[assignment]
     elif lower.endswith((".zst", ".zstd")):
         import zstandard
 
@@ -303,7 +324,7 @@ def read_documents(path: str, text_field: str = "text", id_field: str = "id") ->
 
 def _read_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean an unreadable file (a corrupt zstd stream raises its own type)."""
-    errors: tuple[type[BaseException], ...] = (OSError, EOFError, UnicodeError, zlib.error)
+    errors: tuple[type[BaseException], ...] = (OSError, EOFError, UnicodeError, zlib.error, lzma.LZMAError)
     try:
         import zstandard
     except ImportError:
