@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -38,9 +38,13 @@ from detector.stats.calibration import check_variant_sets
 from detector.stats.paired import DEFAULT_BOOTSTRAP
 from detector.types import BenchmarkItem, Generation, GenParams
 
+if TYPE_CHECKING:
+    from detector.models import ModelAPI
+
 CONFIG_SCHEMA_VERSION = 1
 DEFAULT_PER_ITEM = 2
 DEFAULT_MAX_FAILED_FRACTION = 0.1
+RUN_DIR_MODE = 0o755  # mkdtemp makes the staging folder owner-only; a run directory is meant to be shared
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,16 @@ class ProbeOptions:
 
 @dataclass(frozen=True)
 class ProbeResult:
+    """The run directory written, its report, and how many requests failed for good."""
+
     run_dir: Path
     report: dict[str, Any]
     n_requests: int
     n_failed: int
+
+    def too_many_failed(self, max_fraction: float) -> bool:
+        """Whether more than `max_fraction` of the requests failed."""
+        return self.n_requests > 0 and self.n_failed / self.n_requests > max_fraction
 
 
 def model_slug(spec: str) -> str:
@@ -187,20 +197,31 @@ def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFra
     return frame(pl.concat(frames).to_dict(as_series=False), "references")
 
 
-def query(options: ProbeOptions, plan: ProbePlan) -> tuple[list[Generation], pl.DataFrame | None]:
-    """Ask the model every prompt of the plan through the runner (cache, retries, concurrency).
+def open_model(options: ProbeOptions) -> ModelAPI:
+    """The backend named by `options.model`.
+
+    Raises: ValueError naming the valid providers (or control models) for a bad spec.
+    """
+    from detector.models import load_model
+
+    return load_model(options.model, base_url=options.base_url)
+
+
+def query(
+    options: ProbeOptions, plan: ProbePlan, model: ModelAPI
+) -> tuple[list[Generation], pl.DataFrame | None]:
+    """Ask `model` every prompt of the plan through the runner (cache, retries, concurrency).
 
     When the model gives token log-probabilities, also score every original and variant text
-    for the likelihood (membership) signal; else the second value is None.
+    for the likelihood (membership) signal; else the second value is None. Closes the model.
     """
-    from detector.models import ControlModel, ResponseCache, Runner, default_cache_path, load_model
+    from detector.models import ControlModel, ResponseCache, Runner, default_cache_path
 
-    model = load_model(options.model, base_url=options.base_url)
     if isinstance(model, ControlModel):
         register_control_cases(plan, model.answer_key)
     cache = ResponseCache(default_cache_path()) if options.use_cache else None
     runner = Runner(model, cache, concurrency=options.concurrency, progress=options.progress)
-    try:
+    try:  # runner.close() also closes the model
         generations = runner.generate(plan.prompts, options.gen_params)
         membership = None
         if runner.supports_logprobs():
@@ -238,16 +259,21 @@ def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.Da
 def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.DataFrame]) -> dict[str, Any]:
     """Write config, tables and reports into a staging folder, then move them into `run_dir`.
 
-    Nothing in `run_dir` changes unless every file was written and the report was built.
+    Nothing in `run_dir` changes unless every file was written and the report was built. A new
+    run directory appears whole, in one rename; an existing one (a rerun) has each file replaced
+    atomically and keeps files of its own (such as a report.html written later).
     """
     run_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.staging-", dir=run_dir.parent))
     try:
+        os.chmod(staging, RUN_DIR_MODE)
         for name, table in tables.items():
             write_table(table, staging, name)
         write_json(config, staging / "config.json")
         report = write_report(staging)
-        run_dir.mkdir(exist_ok=True)
+        if not run_dir.exists():
+            os.rename(staging, run_dir)
+            return report
         for optional in ("references", "membership"):
             if optional not in tables:
                 (run_dir / f"{optional}.parquet").unlink(missing_ok=True)
@@ -261,15 +287,24 @@ def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.Data
 def run_probe(options: ProbeOptions) -> ProbeResult:
     """Run the whole audit and write the run directory; returns the report.
 
-    Raises: BenchmarkFormatError / ValueError for bad input (before any model is queried);
-    the run directory is complete even when requests failed (failures are rows with `error`).
+    Raises: BenchmarkFormatError / ValueError for bad input (a bad model spec before anything
+    else, the rest before any model is queried); the run directory is complete even when
+    requests failed (failures are rows with `error`). Interrupted (Ctrl-C), it writes nothing:
+    answers already received are in the response cache, so the same command resumes.
     """
-    loaded = load_sources(options.benchmarks, options.limit)
-    plan, extra = make_plan(options, loaded)
-    references = reference_rows(options.references, plan.variant_set_sha256)
-    generations, membership = query(options, plan)
-    scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     run_dir = options.out or default_run_dir(options)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ValueError(f"{run_dir}: exists and is not a directory (--out names the run directory)")
+    model = open_model(options)
+    try:
+        loaded = load_sources(options.benchmarks, options.limit)
+        plan, extra = make_plan(options, loaded)
+        references = reference_rows(options.references, plan.variant_set_sha256)
+    except BaseException:
+        model.close()
+        raise
+    generations, membership = query(options, plan, model)
+    scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     config = {
         "schema_version": CONFIG_SCHEMA_VERSION, "created_by": "detect probe", "model": options.model,
         "benchmarks": [{"name": b.name, "path": b.path, "format": b.format, "n_items": len(b.items)}

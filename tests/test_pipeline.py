@@ -166,7 +166,7 @@ def test_cli_fail_on_and_bad_input(tmp_path):
 def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
     import detector.pipeline as pipeline
 
-    def failing_query(options, plan):
+    def failing_query(options, plan, model):
         gens = [
             Generation(text=None, error="HTTP 500") if i % 2 else Generation(text="The answer is 1.")
             for i in range(len(plan.rows))
@@ -213,8 +213,8 @@ def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
 
     real_query = pipeline.query
 
-    def query_with_logprobs(options, plan):
-        generations, _ = real_query(options, plan)
+    def query_with_logprobs(options, plan, model):
+        generations, _ = real_query(options, plan, model)
         return generations, membership_rows(fake_logprobs, plan.items, plan.variants)
 
     monkeypatch.setattr(pipeline, "query", query_with_logprobs)

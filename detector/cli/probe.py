@@ -32,7 +32,7 @@ Answers are cached as they arrive: rerunning the same command resumes a killed r
 
 EXIT_FAIL_ON = 1
 EXIT_TOO_MANY_FAILURES = 3
-FAIL_ON = {"suspicious": ("suspicious", "likely_overfit"), "likely": ("likely_overfit",)}
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def probe(
@@ -72,10 +72,14 @@ def probe(
 ) -> None:
     from detector.pipeline import ProbeOptions, run_probe
     from detector.report.summary import print_summary
+    from detector.stats.verdict import check_fail_on, verdict_reaches
     from detector.types import BenchmarkFormatError
 
-    if fail_on is not None and fail_on not in FAIL_ON:
-        fail(f"--fail-on must be one of: {', '.join(FAIL_ON)} (got {fail_on!r})")
+    try:
+        if fail_on is not None:
+            check_fail_on(fail_on)
+    except ValueError as error:
+        fail(str(error))
     options = ProbeOptions(
         model=model, benchmarks=tuple(benchmark), families=tuple(family), per_item=per_item, limit=limit,
         seed=seed, shots=shots, out=out, references=tuple(reference), concurrency=concurrency,
@@ -85,13 +89,16 @@ def probe(
         result = run_probe(options)
     except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
         fail(str(error))
+    except KeyboardInterrupt:
+        resume = "; answers received so far are cached: the same command resumes" if not no_cache else ""
+        fail(f"interrupted: the run directory was not written{resume}", EXIT_INTERRUPTED)
     print_summary(result.report, result.run_dir)
-    if result.n_requests and result.n_failed / result.n_requests > max_failed_fraction:
+    if result.too_many_failed(max_failed_fraction):
         fail(
             f"{result.n_failed} of {result.n_requests} requests failed "
             f"(more than {max_failed_fraction:.0%}); the run directory {result.run_dir} "
             "holds the failures as rows with an error",
             EXIT_TOO_MANY_FAILURES,
         )
-    if fail_on is not None and result.report.get("verdict") in FAIL_ON[fail_on]:
+    if fail_on is not None and verdict_reaches(result.report.get("verdict"), fail_on):
         raise typer.Exit(EXIT_FAIL_ON)

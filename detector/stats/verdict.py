@@ -33,6 +33,23 @@ ECHO_FLOOR = 0.10
 VERBATIM_FLOOR = 0.20
 
 VERDICTS = ("clean", "suspicious", "likely_overfit")
+# `--fail-on LEVEL`: the verdicts that count as reaching LEVEL.
+FAIL_ON_LEVELS: Mapping[str, tuple[str, ...]] = {
+    "suspicious": ("suspicious", "likely_overfit"),
+    "likely": ("likely_overfit",),
+}
+
+
+def check_fail_on(level: str) -> str:
+    """`level` when it is a `--fail-on` level. Raises: ValueError listing the valid levels."""
+    if level not in FAIL_ON_LEVELS:
+        raise ValueError(f"--fail-on must be one of: {', '.join(FAIL_ON_LEVELS)} (got {level!r})")
+    return level
+
+
+def verdict_reaches(verdict: object, level: str) -> bool:
+    """Whether a run's verdict is at least `level` (a `--fail-on` level). Raises: ValueError."""
+    return verdict in FAIL_ON_LEVELS[check_fail_on(level)]
 
 
 def _num(value: Any) -> float | None:
