@@ -136,3 +136,16 @@ def test_number_words_and_escaped_dollars_after_the_marker(text, expected):
 )
 def test_choices_stated_with_verbs(text, expected):
     assert extract_choice(text, ABCD, COLOURS) == expected
+
+
+def test_a_base_model_running_on_into_a_new_example_is_read_up_to_it():
+    math = BenchmarkItem("g", "g/0", "q", "18", metadata={"kind": "math"})
+    text = (" 16 - 3 - 4 = 9 eggs, 9 * 2 = 18.\nThe answer is 18.\n\nProblem: A robe takes 2 bolts...\n"
+            "Solution: 2 + 1 = 3.\nThe answer is 3.")
+    assert score_response(math, text).extracted == "18"
+    mc = BenchmarkItem("m", "m/0", "q", "B", choices=COLOURS, labels=ABCD)
+    running_on = " The answer is B.\n\nQuestion: Which is hot?\nA. ice\nAnswer: The answer is A."
+    assert score_response(mc, running_on).extracted == "B"
+    restated = "Question: what is 9 * 2?\nSolution: 9 * 2 = 18. The answer is 18."  # a restatement, kept
+    assert score_response(math, restated).extracted == "18"
+    assert score_response(math, "Let me restate.\nQuestion: 9 * 2?\nThe answer is 18.").extracted == "18"

@@ -26,6 +26,19 @@ _ANSWER_SPAN_RE = re.compile(r"answer\s*(?:is|:)\s*(.+)", re.IGNORECASE | re.DOT
 _THINKING_RE = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
+# A base model on /completions goes on after its answer with a new example in the prompt's format.
+_NEXT_EXAMPLE_RE = re.compile(r"\n\s*(?:Problem|Question|Q)\s*:", re.IGNORECASE)
+_ANSWER_GIVEN_RE = re.compile(r"answer\s*(?:is|:)|####|\\boxed", re.IGNORECASE)
+
+
+def cut_next_example(text: str) -> str:
+    """`text` up to where the model starts a new "Problem:"/"Question:" after having answered."""
+    for match in _NEXT_EXAMPLE_RE.finditer(text):
+        if _ANSWER_GIVEN_RE.search(text, 0, match.start()):
+            return text[: match.start()]
+    return text
+
+
 def strip_thinking(text: str) -> str:
     """`text` without closed `<think>...</think>` blocks, unless nothing else is left."""
     answer = _THINKING_RE.sub(" ", text)
@@ -99,7 +112,7 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
     if text is None:
         return Score(kind, None, None, None)
     if kind != "continuation":
-        text = strip_thinking(text)
+        text = cut_next_example(strip_thinking(text))
     if kind == "continuation":
         similarity = continuation_similarity(text, item.answer)
         return Score(kind, None, similarity >= VERBATIM_THRESHOLD, similarity)
