@@ -97,7 +97,7 @@ def read_rows(path: Path) -> list[dict[str, object]]:
         return rows
     try:
         frame = pl.read_parquet(path)
-    except Exception as exc:  # polars raises several error types for a non-Parquet file
+    except (pl.exceptions.PolarsError, OSError) as exc:
         raise BenchmarkFormatError(str(path), None, None, f"not a readable Parquet file ({exc})") from exc
     return frame.to_dicts()
 

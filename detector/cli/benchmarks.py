@@ -55,15 +55,15 @@ def show(
 
     try:
         fields = parse_field_options(field or []) or None
-        summary = benchmark_summary(load_benchmark(source, format=format, fields=fields), limit)
+        loaded = load_benchmark(source, format=format, fields=fields)
     except ValueError as exc:
         fail(str(exc))
     if json_output:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(benchmark_summary(loaded, limit), ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{summary['name']}: {summary['count']} items, format {summary['format']} ({summary['path']})")
-    for item in summary["items"]:  # type: ignore[attr-defined]
-        typer.echo(f"\n[{item['item_id']}] {item['question']}")
-        for label, choice in zip(item["labels"], item["choices"], strict=True):
+    typer.echo(f"{loaded.name}: {len(loaded.items)} items, format {loaded.format} ({loaded.path})")
+    for item in loaded.items[: max(limit, 0)]:
+        typer.echo(f"\n[{item.item_id}] {item.question}")
+        for label, choice in zip(item.labels, item.choices, strict=True):
             typer.echo(f"  {label}. {choice}")
-        typer.echo(f"  gold: {item['answer']}")
+        typer.echo(f"  gold: {item.answer}")

@@ -8,12 +8,14 @@ folder as in a local scan, so a rerun resumes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from detector.overlap.index import OverlapConfig
-from detector.overlap.scan import OverlapResult, run_overlap
+from detector.overlap.scan import Matcher, OverlapResult, run_overlap, scan_file
 from detector.types import BenchmarkItem
 
 
@@ -52,9 +54,9 @@ class _RayExecutor:
     def __init__(self, ray: Any):
         self.ray = ray
 
-    def map_shards(self, matcher: Any, config: OverlapConfig, paths: Sequence[str]):  # type: ignore[no-untyped-def]
-        from detector.overlap.scan import scan_file
-
+    def map_shards(
+        self, matcher: Matcher, config: OverlapConfig, paths: Sequence[str]
+    ) -> Iterator[tuple[str, pl.DataFrame, int]]:
         remote_scan = self.ray.remote(scan_file)
         matcher_ref = self.ray.put(matcher)
         pending = {remote_scan.remote(matcher_ref, path, config): path for path in paths}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,6 +50,14 @@ class Matcher(Protocol):
     def match(
         self, doc_ids: Sequence[str], texts: Sequence[str], corpus_file: str
     ) -> list[dict[str, Any]]: ...
+
+
+class ShardExecutor(Protocol):
+    """Runs `scan_file` for each shard elsewhere (the Ray scan), yielding (path, matches, documents)."""
+
+    def map_shards(
+        self, matcher: Matcher, config: OverlapConfig, paths: Sequence[str]
+    ) -> Iterator[tuple[str, pl.DataFrame, int]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +160,7 @@ def run_overlap(
     method: str = "minhash",
     workers: int = 1,
     progress: bool = False,
-    executor: Any = None,
+    executor: ShardExecutor | None = None,
 ) -> OverlapResult:
     """Scan corpus files for the items; write matches.parquet and summary.json under `out_dir`.
 
