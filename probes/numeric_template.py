@@ -32,6 +32,11 @@ TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
 }
 PERCENT_TRANSFORMS = ("pct", "pct_up", "pct_down", "pct_rest")
 MAX_READINGS = 64
+_THRESHOLD_BEFORE_RE = re.compile(
+    r"\b(?:over|above|below|under|at least|at most|more than|less than|fewer than|greater than|"
+    r"exceeds?|exceeding|up to|no more than|no less than)\s+\$?$",
+    re.IGNORECASE,
+)
 _PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
 
 
@@ -257,6 +262,10 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     for before, step in zip(steps, steps[1:], strict=False):
         if step.start < before.end and step.start + literals(step.tree)[0].end != before.end:
             raise ChainError("unparseable_annotation", "overlapping computations")
+    for var in variables:
+        if not var.used and any(_THRESHOLD_BEFORE_RE.search(question, 0, m.start) for m in var.mentions):
+            # "an extra point if they have over 20 points": compared with, not computed with
+            raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be a threshold")
     _freeze_unused(variables, steps, sources, fixed)
     constants = sorted({s.value for row in sources for readings in row for s in readings
                         if s.kind == "const" and s.value > 1})

@@ -419,3 +419,18 @@ def test_draws_given_to_one_rng_do_not_repeat_and_stay_deterministic():
     first = questions(5)
     assert len(first) >= 6 and len(set(first)) == len(first)
     assert questions(5) == first  # a fresh rng with the same seed gives the same sequence
+
+
+def test_an_unused_threshold_skips_the_item():
+    # "over 10 points" is compared with, not computed with: the count of players over it (2) would
+    # be read as the "2 times" and stay 2 whatever the scores become.
+    item = make_item(
+        "Ann scored 12 points, Ben scored 5 points fewer than Ann, and Cal scored 2 times as many as Ben. "
+        "Each player with over 10 points gets a bonus point. How many points do they have in total?",
+        "Ben scored 12 - 5 = <<12-5=7>>7 points.\nCal scored 2 * 7 = <<2*7=14>>14 points.\n"
+        "Together they scored 12 + 7 + 14 = <<12+7+14=33>>33 points.\n"
+        "Ann and Cal get a bonus, so the total is 33 + 2 = <<33+2=35>>35 points.\n#### 35",
+    )
+    with pytest.raises(ProbeSkip) as caught:
+        PROBE.template(item)
+    assert caught.value.reason == "unmapped_question_number"
