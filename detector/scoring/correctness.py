@@ -39,6 +39,11 @@ def cut_next_example(text: str) -> str:
     return text
 
 
+def answer_part(text: str) -> str:
+    """The part of an output that holds its answer: no thinking blocks, no run-on next example."""
+    return cut_next_example(strip_thinking(text))
+
+
 def strip_thinking(text: str) -> str:
     """`text` without closed `<think>...</think>` blocks, unless nothing else is left."""
     answer = _THINKING_RE.sub(" ", text)
@@ -112,7 +117,7 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
     if text is None:
         return Score(kind, None, None, None)
     if kind != "continuation":
-        text = cut_next_example(strip_thinking(text))
+        text = answer_part(text)
     if kind == "continuation":
         similarity = continuation_similarity(text, item.answer)
         return Score(kind, None, similarity >= VERBATIM_THRESHOLD, similarity)

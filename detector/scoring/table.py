@@ -17,7 +17,7 @@ import polars as pl
 from detector.plan import PromptRow
 from detector.report.tables import SCORES_SCHEMA, frame
 from detector.scoring.choices import extract_choice
-from detector.scoring.correctness import Score, item_kind, same_answer, score_response
+from detector.scoring.correctness import Score, answer_part, item_kind, same_answer, score_response
 
 STALE_KINDS = ("math", "multiple_choice")
 STATIC_COLUMNS = (
@@ -37,7 +37,7 @@ def _matches_gold(
     if same_answer(kind, score.extracted, gold):
         return True
     if kind == "multiple_choice" and labels and tuple(labels) != tuple(own):
-        return extract_choice(text, labels) == gold
+        return extract_choice(answer_part(text), labels) == gold
     return False
 
 
