@@ -91,6 +91,20 @@ _PER_UNIT_CAPS = [
 ]
 
 
+_LIST_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}[\w-]+\s*(?::|,?\s+(?:named|called))\s*"
+    r"((?:[\w'-]+\s*){1,3}(?:,\s*(?:[\w'-]+\s*){1,3})*,?\s+(?:and|or)\s+[\w'-]+)"
+)
+
+
+def _listed_count(question: str, end: int) -> int | None:
+    """How many things a number is followed by a list of ("three speeds: low, medium, and high")."""
+    match = _LIST_AFTER_RE.match(question, end)
+    if match is None:
+        return None
+    return len([part for part in re.split(r",|\band\b|\bor\b", match.group(1)) if part.strip()])
+
+
 def _per_unit_cap(question: str, var: Var) -> Fraction | None:
     caps = [cap for m in var.mentions for pattern, cap in _PER_UNIT_CAPS
             if pattern.match(question.lower(), m.end)]
@@ -267,6 +281,9 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             # "an extra point if they have over 20 points": compared with, not computed with
             raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be a threshold")
     _freeze_unused(variables, steps, sources, fixed)
+    for var in variables:
+        if any(_listed_count(question, m.end) == var.value for m in var.mentions):
+            var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
     constants = sorted({s.value for row in sources for readings in row for s in readings
                         if s.kind == "const" and s.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:

@@ -434,3 +434,13 @@ def test_an_unused_threshold_skips_the_item():
     with pytest.raises(ProbeSkip) as caught:
         PROBE.template(item)
     assert caught.value.reason == "unmapped_question_number"
+
+
+def test_a_count_of_listed_things_stays():
+    item = make_item(
+        "A fan has three speeds: low, medium, and high. It runs 3 hours on low and 5 hours on high. "
+        "How many hours does it run?",
+        "It runs 3 + 5 = <<3+5=8>>8 hours.\n#### 8",
+    )
+    assert [PROBE.template(item).variables[i].value for i in PROBE.template(item).free] == [5]
+    assert PROBE.substitute(item, {"5": "7"}).item.answer == "10"  # 3 + 7
