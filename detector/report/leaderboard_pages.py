@@ -89,3 +89,29 @@ def render_leaderboard_html(groups: Sequence[LeaderboardGroup]) -> str:
             + f'<div class="chart-wrap">{scatter_svg(group)}</div></section>'
         )
     return page("Overfitting leaderboard", "".join(parts))
+
+
+def print_leaderboard(groups: Sequence[LeaderboardGroup]) -> None:
+    """The leaderboard on the terminal: the mixed-sets note, then one rich table per variant set."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    note = mixed_sets_note(groups)
+    if note:
+        console.print(Text(f"Note: {note}", style="bold yellow"))
+    for group in groups:
+        table = Table(title=Text(group_title(group)), title_justify="left")
+        table.add_column("rank", justify="right")
+        for column in COLUMNS:
+            if column in NUMERIC_COLUMNS:
+                table.add_column(Text(column), justify="right", overflow="fold")
+            else:
+                table.add_column(Text(column), justify="left", overflow="fold")
+        for rank, row in enumerate(group.rows, start=1):
+            cells = display_cells(row)
+            table.add_row(str(rank), *(Text(cells[c]) for c in COLUMNS))
+        console.print(table)

@@ -8,10 +8,10 @@ from typing import Any
 
 from detector.report.display import (
     SIGNAL_COLUMNS,
+    accuracy_cells,
     format_estimate,
-    format_interval,
-    format_p,
-    format_points,
+    get_block,
+    get_list,
     signal_rows,
     verdict_label,
 )
@@ -26,24 +26,18 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     from rich.table import Table
 
     console = Console()
-    table = Table(title=f"{report.get('model')}: original vs variant accuracy (points)")
+    title = f"{report.get('model')}: original vs variant accuracy (points; q per family, p for all)"
+    table = Table(title=title)
     for column in ("benchmark", "family", "items", "variants", "original", "variant", "drop", "95% CI", "q"):
         table.add_column(column, justify="left" if column in ("benchmark", "family") else "right")
-    for fam in report.get("families") or []:
-        table.add_row(
-            str(fam.get("benchmark")), str(fam.get("name")), str(fam.get("n_items")),
-            str(fam.get("n_variants")), format_points(fam.get("acc_original")),
-            format_points(fam.get("acc_variant")), format_points(fam.get("drop"), signed=True),
-            format_interval(fam.get("ci_low"), fam.get("ci_high")), format_p(fam.get("q_value")),
-        )  # fmt: skip
-    overall = report.get("overall") or {}
+    for fam in get_list(report, "families"):
+        if isinstance(fam, Mapping):
+            *cells, _, q = accuracy_cells(fam)  # the terminal shows q, not p, per family
+            table.add_row(str(fam.get("benchmark")), str(fam.get("name")), *cells, q)
+    overall = get_block(report, "overall")
+    *cells, p, _ = accuracy_cells(overall, with_q=False)
     table.add_section()
-    table.add_row(
-        "all", "", str(overall.get("n_items")), str(overall.get("n_variants")),
-        format_points(overall.get("acc_original")), format_points(overall.get("acc_variant")),
-        format_points(overall.get("drop"), signed=True),
-        format_interval(overall.get("ci_low"), overall.get("ci_high")), format_p(overall.get("p_value")),
-    )  # fmt: skip
+    table.add_row("all", "", *cells, p)  # the overall test is in no BH family: its p-value
     console.print(table)
     signals = Table(title="memorization signals")
     keep = [SIGNAL_COLUMNS.index(name) for name in ("signal", "value", "interval", "n", "q")]
