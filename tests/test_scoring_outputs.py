@@ -149,3 +149,11 @@ def test_a_base_model_running_on_into_a_new_example_is_read_up_to_it():
     restated = "Question: what is 9 * 2?\nSolution: 9 * 2 = 18. The answer is 18."  # a restatement, kept
     assert score_response(math, restated).extracted == "18"
     assert score_response(math, "Let me restate.\nQuestion: 9 * 2?\nThe answer is 18.").extracted == "18"
+
+
+def test_a_bare_answer_before_a_new_example_is_the_answer():
+    mc = BenchmarkItem("m", "m/0", "q", "B", choices=COLOURS, labels=ABCD)
+    running_on = " B\n\nQuestion: Which is hot?\nA. ice\nAnswer: The answer is A."
+    assert score_response(mc, running_on).extracted == "B"
+    math = BenchmarkItem("g", "g/0", "q", "18", metadata={"kind": "math"})
+    assert score_response(math, " 18 eggs\n\nProblem: A robe?\nSolution: The answer is 3.").extracted == "18"

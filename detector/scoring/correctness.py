@@ -31,11 +31,19 @@ _NEXT_EXAMPLE_RE = re.compile(r"\n\s*(?:Problem|Question|Q)\s*:", re.IGNORECASE)
 _ANSWER_GIVEN_RE = re.compile(r"answer\s*(?:is|:)|####|\\boxed", re.IGNORECASE)
 
 
+_SHORT_ANSWER_RE = re.compile(r"[^\n]{0,40}\d[^\n]{0,40}|[\s\*\(\[]*\w{1,4}[\s\*\)\]\.]*")
+
+
 def cut_next_example(text: str) -> str:
-    """`text` up to where the model starts a new "Problem:"/"Question:" after having answered."""
+    """`text` up to where the model starts a new "Problem:"/"Question:" after having answered.
+
+    It has answered when an answer marker comes before, or all before is a short answer
+    (" B", " 18 apples") as base models give after a prompt ending in "Answer:".
+    """
     for match in _NEXT_EXAMPLE_RE.finditer(text):
-        if _ANSWER_GIVEN_RE.search(text, 0, match.start()):
-            return text[: match.start()]
+        before = text[: match.start()]
+        if _ANSWER_GIVEN_RE.search(before) or _SHORT_ANSWER_RE.fullmatch(before.strip()):
+            return before
     return text
 
 
