@@ -145,3 +145,13 @@ def test_arc_flattened_choices_list(tmp_path):
     path.write_text(json.dumps(row) + "\n")
     [item] = load_benchmark(path).items
     assert (item.answer, item.labels, item.choices) == ("B", ("A", "B"), ("x", "y"))
+
+
+def test_tsv_files_and_a_lenient_final_answer(tmp_path):
+    tsv = tmp_path / "mmlu_geo_test.tsv"
+    tsv.write_text("Capital of France?\tRome\tParis\tOslo\tBern\tB\n")
+    [item] = load_benchmark(tsv).items
+    assert item.answer == "B" and item.choices[1] == "Paris" and item.metadata["subject"] == "geo"
+    gsm = tmp_path / "gsm_dollars.jsonl"
+    gsm.write_text(json.dumps({"question": "How much?", "answer": "5 + 5 = 10\n#### $1,010."}) + "\n")
+    assert load_benchmark(gsm).items[0].answer == "1010"

@@ -16,7 +16,7 @@ def detect_container(path: Path) -> str:
     last = suffixes[-1] if suffixes else ""
     if last in (".jsonl", ".json", ".ndjson"):
         return "jsonl"
-    if last == ".csv":
+    if last in (".csv", ".tsv"):
         return "csv"
     if last in (".parquet", ".pq"):
         return "parquet"

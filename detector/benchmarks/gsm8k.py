@@ -16,7 +16,7 @@ def parse_final_answer(answer_text: str) -> tuple[str, str] | None:
     if FINAL_MARK not in answer_text:
         return None
     solution, _, final = answer_text.rpartition(FINAL_MARK)
-    gold = final.strip().replace(",", "")
+    gold = final.strip().replace(",", "").removeprefix("$").rstrip(".").strip()  # "$1,234." -> "1234"
     if not NUMBER.fullmatch(gold):
         return None
     return solution.rstrip(), gold

@@ -176,8 +176,9 @@ def read_jsonl(path: Path) -> list[Record]:
 
 
 def read_csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """Rows of a CSV file with the line each starts on; quoted fields may span lines."""
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    """Rows of a CSV (or `.tsv`) file with the line each starts on; quoted fields may span lines."""
+    tab = ".tsv" in [suffix.lower() for suffix in path.suffixes]
+    reader = csv.reader(io.StringIO(read_text(path), newline=""), delimiter="\t" if tab else ",")
     rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
