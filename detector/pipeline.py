@@ -139,10 +139,11 @@ def load_shot_pools(loaded: Sequence[Any], shots: int) -> tuple[dict[str, tuple[
 
 def check_families(families: Sequence[str]) -> list[str]:
     """The families to run (all registered when none given). Raises: ValueError for unknown names."""
-    from probes import PROBES, get_probe
+    from probes import PROBES
 
     for name in families:
-        get_probe(name)
+        if name not in PROBES:
+            raise ValueError(f"unknown family {name!r}; valid: {', '.join(PROBES)}")
     return list(families) if families else list(PROBES)
 
 

@@ -32,6 +32,19 @@ DEFAULT_FRACTIONS = (0.2, 0.5)
 SELFTEST_BOOTSTRAP = 500
 
 
+def choose_fractions(given: Sequence[float]) -> tuple[float, ...]:
+    """The contaminated fractions to test: `given` plus REQUIRED_FRACTION (DEFAULT_FRACTIONS if none).
+
+    The required fraction is always tested, so that a pass always means both checks passed.
+
+    Raises: ValueError when a fraction is outside (0, 1].
+    """
+    fractions = tuple(sorted({*given, REQUIRED_FRACTION})) if given else DEFAULT_FRACTIONS
+    if any(not 0.0 < f <= 1.0 for f in fractions):
+        raise ValueError(f"--fraction values must be in (0, 1], got {', '.join(map(str, fractions))}")
+    return fractions
+
+
 def _letters(n: int) -> str:
     out = ""
     while True:

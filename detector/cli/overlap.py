@@ -38,10 +38,11 @@ def overlap(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
-    from detector.benchmarks import load_benchmark, load_default_benchmarks
+    from detector.benchmarks import load_benchmark
     from detector.overlap.index import OverlapConfig
     from detector.overlap.report import print_summary
     from detector.overlap.scan import run_between, run_overlap
+    from detector.pipeline import load_sources
 
     try:
         config = OverlapConfig(threshold=threshold, min_similarity=min_similarity, text_field=text_field)
@@ -53,7 +54,7 @@ def overlap(
         else:
             if not corpus:
                 fail("--corpus is required (or use --between A B)")
-            loaded = [load_benchmark(s) for s in benchmark] if benchmark else load_default_benchmarks()
+            loaded = load_sources(benchmark or [], None)
             items = [item for bench in loaded for item in bench.items]
             result = run_overlap(
                 items, corpus, out, config, method=method, workers=workers, progress=progress

@@ -26,16 +26,12 @@ def perturb(
     seed: Annotated[int, typer.Option("--seed", help="Same inputs and seed give the same file.")] = 0,
 ) -> None:
     """Make verified variants, write them, print a per-family summary and the set's sha256."""
-    from detector.benchmarks import load_benchmark, load_default_benchmarks
+    from detector.pipeline import check_families, load_sources
     from detector.variants import format_summary, make_variants, write_variants
-    from probes import PROBES
 
-    families = family or list(PROBES)
-    unknown = [name for name in families if name not in PROBES]
-    if unknown:
-        fail(f"unknown family {unknown[0]!r}; valid: {', '.join(PROBES)}")
     try:
-        loaded = [load_benchmark(source) for source in benchmark] if benchmark else load_default_benchmarks()
+        families = check_families(family or [])
+        loaded = load_sources(benchmark or [], None)
     except ValueError as exc:
         fail(str(exc))
     items = [item for bench in loaded for item in bench.items]

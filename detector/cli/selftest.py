@@ -56,21 +56,18 @@ def selftest(
 
     from detector.pipeline import check_families, load_sources
     from detector.selftest import (
-        DEFAULT_FRACTIONS,
         MAX_FALSE_FLAG_RATE,
         MIN_DETECTION_RATE,
         REQUIRED_FRACTION,
+        choose_fractions,
         plan_selftest,
         run_selftest,
     )
     from detector.types import BenchmarkFormatError
 
-    # The required fraction is always tested, so that a pass always means both checks passed.
-    fractions = tuple(sorted({*fraction, REQUIRED_FRACTION})) if fraction else DEFAULT_FRACTIONS
-    if any(not 0.0 < f <= 1.0 for f in fractions):
-        fail(f"--fraction values must be in (0, 1], got {', '.join(map(str, fractions))}")
     console = Console()
     try:
+        fractions = choose_fractions(fraction)
         loaded = load_sources(benchmark, None)
         pool = [item for bench in loaded for item in bench.items]
         if not pool:
