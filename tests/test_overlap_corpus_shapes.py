@@ -127,3 +127,9 @@ def test_files_without_a_suffix_are_told_by_their_content(tmp_path: Path) -> Non
     assert documents(tmp_path / "shard_00000") == (["d1"], ["json document"])
     assert documents(tmp_path / "shard_00001") == (["row 1"], ["parquet document"])
     assert documents(tmp_path / "shard_00002")[1] == ["plain words\n", "more words\n"]
+
+
+def test_parquet_binary_text_column_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "binary.parquet"
+    pq.write_table(pa.table({"text": pa.array([b"caf\xc3\xa9 bytes", b"bad \xff byte"], pa.binary())}), path)
+    assert documents(path)[1] == ["caf\u00e9 bytes", "bad \ufffd byte"]

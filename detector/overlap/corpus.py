@@ -240,7 +240,10 @@ def _read_parquet(path: str, text_field: str, id_field: str) -> Iterator[Documen
                 if not pa.types.is_struct(column.type) or column.type.get_field_index(part) < 0:
                     raise CorpusFormatError(path, None, text_field, f"no nested field {part!r}")
                 column = column.field(part)
-            texts = column.to_pylist()
+            texts = [
+                value.decode("utf-8", "replace") if isinstance(value, bytes) else value  # binary columns
+                for value in column.to_pylist()
+            ]
             for offset, text in enumerate(texts):
                 if not isinstance(text, str):
                     row = done + offset + 1
