@@ -157,3 +157,16 @@ def test_a_bare_answer_before_a_new_example_is_the_answer():
     assert score_response(mc, running_on).extracted == "B"
     math = BenchmarkItem("g", "g/0", "q", "18", metadata={"kind": "math"})
     assert score_response(math, " 18 eggs\n\nProblem: A robe?\nSolution: The answer is 3.").extracted == "18"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The final answer is \\boxed{B}.", "B"),
+        ("\\[\\boxed{\\text{C}}\\]", "C"),
+        ("Thus the answer is $\\boxed{(D)}$", "D"),
+        ("\\boxed{42}", None),
+    ],
+)
+def test_boxed_labels(text, expected):
+    assert extract_choice(text, ABCD, COLOURS) == expected

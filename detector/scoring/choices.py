@@ -1,7 +1,7 @@
 """Extract the chosen option label from a free-text multiple-choice answer.
 
 The label is read in the scheme the prompt used (`labels`, e.g. A-D, 1-4 or a relabelled
-scheme). Robust to "The answer is (B).", "**B**", "Answer: b", "B) some text", "Option B",
+scheme). Robust to "The answer is (B).", "**B**", "Answer: b", "B) some text", "Option B", "\\boxed{B}",
 "So C.", a bare label, and to an echo of exactly one option's text. A model that first
 repeats the options ("A) red\nB) green\n...") is read from what it says besides that
 listing; an answer naming two labels ("A or C", "both A and C") is ambiguous: None.
@@ -86,7 +86,10 @@ def _patterns(labels: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     asserted = re.compile(
         bound_l + "(" + alt + r")" + r"[\s\*\)\]]*\bis\s+(?:the\s+)?(?:correct|right|best)\b", flags
     )
-    return explicit, bare, opening, closing, marked, another, asserted
+    boxed = re.compile(
+        r"\\boxed\s*\{\s*(?:\\text(?:bf)?\s*\{)?\s*\(?(" + alt + r")\)?[\s\.]*\}", flags
+    )  # \boxed{B}, \boxed{\text{B}}, \boxed{(B)}
+    return explicit, bare, opening, closing, marked, another, asserted, boxed
 
 
 @lru_cache(maxsize=256)
@@ -121,8 +124,11 @@ def extract_choice(text: str, labels: Sequence[str], choices: Sequence[str] = ()
     """Return the label the answer chose (as written in `labels`), or None if none is clear."""
     if not labels or not text.strip():
         return None
-    explicit, bare_re, opening, closing_re, marked_re, another, asserted = _patterns(tuple(labels))
+    explicit, bare_re, opening, closing_re, marked_re, another, asserted, boxed = _patterns(tuple(labels))
     text = _strip_option_listing(text, labels, choices)
+    in_box = [found for found in boxed.findall(text) if _canonical(found, labels) is not None]
+    if in_box:
+        return _canonical(in_box[-1], labels)
     for match in reversed(list(explicit.finditer(text))):
         found_label = match.group(1)
         after = text[match.end() :]
