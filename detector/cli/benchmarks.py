@@ -9,7 +9,18 @@ import typer
 
 from detector.cli.errors import fail
 
-HELP = "List benchmark formats, bundled fixtures and named benchmarks; `show SOURCE` loads one."
+HELP = (
+    "List benchmark formats, bundled fixtures and named hub benchmarks; `show SOURCE` loads one."
+    "\n\n"
+    "A SOURCE is a file, an MMLU-style folder of *_test.csv files, a bundled fixture name or "
+    "hub:NAME. The format is detected from the content or forced with --format."
+    "\n\n"
+    "Examples:\n"
+    "  detect benchmarks\n"
+    "  detect benchmarks show gsm8k --limit 2\n"
+    "  detect benchmarks show path/to/mmlu/ --json\n"
+    "  detect benchmarks show data.csv --field question=prompt --field answer=target --field choices=options"
+)
 
 app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
 
@@ -47,7 +58,9 @@ def show(
         list[str] | None, typer.Option("--field", help="Generic mapping NAME=COLUMN, e.g. question=prompt.")
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    limit: Annotated[int, typer.Option("--limit", help="How many items to print.")] = 3,
+    limit: Annotated[
+        int, typer.Option("--limit", help="How many items to print (the count is of all items).")
+    ] = 3,
 ) -> None:
     """Load SOURCE and print its format, item count and first items."""
     from detector.benchmarks import load_benchmark, parse_field_options

@@ -8,7 +8,16 @@ import typer
 
 from detector.cli.errors import fail
 
-HELP = "Rank several runs by overfitting score (Markdown, HTML, CSV)."
+HELP = (
+    "Rank several runs by overfitting score and print the table; optionally write Markdown, HTML, CSV."
+    "\n\n"
+    "Reads each run's report.json. Runs are comparable only on the same variant set, so runs with "
+    "different variant_set_sha256 go into separate tables, never into one ranking."
+    "\n\n"
+    "Examples:\n"
+    "  detect leaderboard runs/a runs/b runs/c\n"
+    "  detect leaderboard runs/* --html board.html --md board.md --csv board.csv"
+)
 
 
 def leaderboard(

@@ -9,7 +9,20 @@ import typer
 
 from detector.cli.errors import fail
 
-HELP = "Find benchmark items in training corpora (or in another benchmark) with MinHash, verified."
+HELP = (
+    "Find benchmark items in training corpora (or in another benchmark) with MinHash, verified."
+    "\n\n"
+    "Looks for each item's question, question with options and worked solution inside corpus "
+    "documents (JSONL, .gz/.zst, Parquet, plain text): MinHash LSH finds candidates, rapidfuzz and "
+    "exact shingle overlap verify them (verbatim or near). Writes OUT/matches.parquet and "
+    "OUT/summary.json and prints the fraction of items found per benchmark. A killed scan resumes: "
+    "finished corpus files are recorded under OUT/shards/."
+    "\n\n"
+    "Examples:\n"
+    "  detect overlap --benchmark gsm8k --corpus 'data/*.jsonl.zst' --out overlap/\n"
+    "  detect overlap --corpus data/ --method ngram13 --workers 2 --out overlap-13/\n"
+    "  detect overlap --between gsm8k_train.jsonl gsm8k_test.jsonl --out between/"
+)
 
 
 def overlap(
@@ -19,11 +32,15 @@ def overlap(
     ] = None,
     corpus: Annotated[
         list[str] | None,
-        typer.Option("--corpus", help="File, folder or glob: JSONL(.gz/.zst), Parquet, text (repeatable)."),
+        typer.Option(
+            "--corpus",
+            help="File, folder or glob: JSONL(.gz/.zst), Parquet, text (repeatable). "
+            "Required unless --between.",
+        ),
     ] = None,
     between: Annotated[
         tuple[str, str] | None,
-        typer.Option("--between", help="Check benchmark A's items inside benchmark B's items."),
+        typer.Option("--between", help="Two benchmark SOURCES A B: find A's items inside B's items."),
     ] = None,
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL/Parquet text field.")] = "text",
     threshold: Annotated[
@@ -33,7 +50,9 @@ def overlap(
         float, typer.Option("--min-similarity", help="Verified word similarity needed for a match.")
     ] = 0.6,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes (one file each).")] = 1,
-    method: Annotated[str, typer.Option("--method", help="minhash or ngram13 (exact).")] = "minhash",
+    method: Annotated[
+        str, typer.Option("--method", help="minhash, or ngram13 (exact 13-grams, as lm-evaluation-harness).")
+    ] = "minhash",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("overlap-out"),
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:

@@ -9,7 +9,20 @@ import typer
 
 from detector.cli.errors import fail
 
-HELP = "Write verified perturbed variants of benchmark items (with recomputed gold answers) to Parquet/JSONL."
+HELP = (
+    "Write verified perturbed variants of benchmark items, each with its gold answer recomputed."
+    "\n\n"
+    "Families: numeric (new numbers, answer re-derived from the worked solution), entity, "
+    "option-shuffle, option-relabel, none-of-the-above, distractor, paraphrase, cloze, truncate. "
+    "Every variant is checked (gold consistent, similar to its parent but not too similar) before it "
+    "is kept. Prints a per-family table of items, variants and skip reasons, and the set's sha256: "
+    "the same inputs and seed give a byte-identical file."
+    "\n\n"
+    "Examples:\n"
+    "  detect perturb --out variants.parquet                  # all families, bundled fixtures\n"
+    "  detect perturb --benchmark gsm8k --family numeric --per-item 3 --seed 7 --out v.jsonl\n"
+    "  detect perturb --benchmark path/to/mmlu/ --family option-shuffle --out mmlu-variants.parquet"
+)
 
 
 def perturb(
@@ -20,7 +33,8 @@ def perturb(
                      "Default: the bundled fixtures."),
     ] = None,
     family: Annotated[
-        list[str] | None, typer.Option("--family", help="A perturbation family (repeatable). Default: all.")
+        list[str] | None,
+        typer.Option("--family", help="A perturbation family (repeatable). Default: every family."),
     ] = None,
     per_item: Annotated[int, typer.Option("--per-item", help="Variants per item and family.", min=1)] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Same inputs and seed give the same file.")] = 0,

@@ -8,7 +8,18 @@ import typer
 
 from detector.cli.errors import fail
 
-HELP = "Rebuild report.json/report.md from a run directory, and write self-contained HTML."
+HELP = (
+    "Rebuild report.json and report.md from a run directory's tables, and write HTML or Markdown pages."
+    "\n\n"
+    "The HTML page is one self-contained file (inline CSS and SVG, no scripts, nothing loaded from "
+    "the network): verdict and evidence, overfitting score with its interval, a chart per family, "
+    "memorization signals, examples and provenance. A directory with only a report.json is rendered "
+    "as it is."
+    "\n\n"
+    "Examples:\n"
+    "  detect report runs/my-run                                  # rebuild report.json/report.md\n"
+    "  detect report runs/my-run --html report.html --md report.md"
+)
 
 
 def report(

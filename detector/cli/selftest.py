@@ -8,24 +8,24 @@ import typer
 
 from detector.cli.errors import fail
 
-HELP = """Check the instrument on control models: false-flag rate on clean, detection rate on contaminated.
-
-Builds one variant set from --items items (the bundled fixtures, or --benchmark sources; when
-more items are asked for than exist, items are reused as tagged copies with fresh variants),
-then runs --trials trials. Each trial re-draws the control models' seed only: control/clean
-and control/contaminated:F for each --fraction answer every prompt, and the run is scored and
-analysed exactly as `detect probe` does. It passes when at most 5% of clean trials get a
-non-clean verdict and at least 90% of trials at 20% contamination are flagged.
-
-\b
-Examples:
-  detect selftest                                   # 1000 items, 200 trials
-  detect selftest --items 300 --trials 50 --fraction 0.1 --fraction 0.2
-  detect selftest --benchmark gsm8k --family numeric --workers 4
-
-\b
-Exit codes: 0 calibrated; 1 a rate missed its threshold; 2 bad input.
-"""
+HELP = (
+    "Check the instrument on control models: false-flag rate on clean, detection rate on contaminated."
+    "\n\n"
+    "Builds one variant set from --items items (the bundled fixtures, or --benchmark sources; when "
+    "more items are asked for than exist, items are reused as tagged copies with fresh variants), "
+    "then runs --trials trials. Each trial re-draws the control models' seed only: control/clean and "
+    "control/contaminated:F for each --fraction answer every prompt, and the run is scored and "
+    "analysed exactly as `detect probe` does. It passes when at most 5% of clean trials get a "
+    "non-clean verdict and at least 90% of trials at 20% contamination are flagged. Offline; the "
+    "defaults take about two minutes on two cores."
+    "\n\n"
+    "Examples:\n"
+    "  detect selftest                                   # 1000 items, 200 trials\n"
+    "  detect selftest --items 300 --trials 50 --fraction 0.1 --fraction 0.2\n"
+    "  detect selftest --benchmark gsm8k --family numeric --workers 4"
+    "\n\n"
+    "Exit codes: 0 calibrated; 1 a rate missed its threshold; 2 bad input."
+)
 
 EXIT_MISCALIBRATED = 1
 
