@@ -39,5 +39,5 @@ def train_tokenizer(texts: Sequence[str], vocab_size: int) -> Any:
         eos_token=END_OF_TEXT,
         pad_token=END_OF_TEXT,
         unk_token=END_OF_TEXT,
-        model_max_length=512,
+        model_max_length=1024,
     )

@@ -21,7 +21,9 @@ class ModelShape:
     n_layer: int = 4
     n_embd: int = 256
     n_head: int = 4
-    n_positions: int = 512
+    # Training blocks are 512 tokens; 1,024 positions let `detect probe` ask for 512 new tokens
+    # after a long prompt without running off the position table.
+    n_positions: int = 1024
     vocab_size: int = 2048
 
 
