@@ -39,6 +39,7 @@ from detector.stats.paired import DEFAULT_BOOTSTRAP
 from detector.types import BenchmarkItem, Generation, GenParams
 
 if TYPE_CHECKING:
+    from detector.benchmarks import LoadedBenchmark
     from detector.models import ModelAPI
 
 CONFIG_SCHEMA_VERSION = 1
@@ -105,7 +106,7 @@ def default_run_dir(options: ProbeOptions) -> Path:
     return Path("runs") / f"{model_slug(options.model)}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
-def load_sources(sources: Sequence[str], limit: int | None) -> list[Any]:
+def load_sources(sources: Sequence[str], limit: int | None) -> list[LoadedBenchmark]:
     """The benchmarks to probe (the bundled defaults when none given), each cut to `limit` items.
 
     Raises: BenchmarkFormatError, ValueError from the loaders.
@@ -118,12 +119,14 @@ def load_sources(sources: Sequence[str], limit: int | None) -> list[Any]:
     return loaded
 
 
-def load_shot_pools(loaded: Sequence[Any], shots: int) -> tuple[dict[str, tuple[BenchmarkItem, ...]], dict]:
+def load_shot_pools(
+    loaded: Sequence[LoadedBenchmark], shots: int
+) -> tuple[dict[str, tuple[BenchmarkItem, ...]], dict[str, list[str] | None]]:
     """Dev/train items per benchmark for few-shot prompts, and where they came from (or why not)."""
     from detector.benchmarks.loading import load_files
 
     pools: dict[str, tuple[BenchmarkItem, ...]] = {}
-    sources: dict[str, Any] = {}
+    sources: dict[str, list[str] | None] = {}
     if shots <= 0:
         return pools, sources
     for bench in loaded:
@@ -147,7 +150,7 @@ def check_families(families: Sequence[str]) -> list[str]:
     return list(families) if families else list(PROBES)
 
 
-def make_plan(options: ProbeOptions, loaded: Sequence[Any]) -> tuple[ProbePlan, dict]:
+def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple[ProbePlan, dict[str, Any]]:
     """Variants (the perturbation engine) and rendered prompts for the loaded benchmarks."""
     from detector.variants import make_variants
 

@@ -156,3 +156,28 @@ def test_vectorised_ols_matches_scikit_learn():
         assert got[row] == pytest.approx(fit.predict([[at[row]]])[0])
     flat = predict_ols(np.ones((1, 3)), np.array([[1.0, 2.0, 3.0]]), np.array([5.0]))
     assert flat[0] == pytest.approx(2.0)
+
+
+def test_verdict_evidence_with_a_missing_upper_bound_does_not_crash():
+    from detector.stats.verdict import decide_verdict
+
+    family = {"name": "numeric", "benchmark": "g", "drop": 30.0, "ci_low": 10.0, "ci_high": None}
+    family["q_value"] = 0.001
+    verdict, evidence = decide_verdict([family], {})
+    assert verdict == "suspicious" and "[10.0, n/a]" in evidence[0]
+    excess = {"estimate": 12.0, "ci_low": 6.0, "ci_high": None}
+    verdict, evidence = decide_verdict([], {}, excess_drop=excess, calibrated=True)
+    assert verdict == "suspicious"
+    assert evidence == ["excess drop over reference models 12.0 points [6.0, n/a]"]
+
+
+def test_fail_on_levels():
+    import pytest
+
+    from detector.stats.verdict import verdict_reaches
+
+    assert verdict_reaches("likely_overfit", "likely") and verdict_reaches("likely_overfit", "suspicious")
+    assert verdict_reaches("suspicious", "suspicious") and not verdict_reaches("suspicious", "likely")
+    assert not verdict_reaches("clean", "suspicious") and not verdict_reaches(None, "likely")
+    with pytest.raises(ValueError, match="suspicious, likely"):
+        verdict_reaches("clean", "nonsense")

@@ -13,7 +13,3 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print `error: message` to stderr and exit with `code`."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
-
-
-def not_implemented(command: str) -> NoReturn:
-    fail(f"`detect {command}` is not implemented yet", EXIT_BAD_INPUT)

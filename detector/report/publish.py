@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +35,9 @@ class PublishedReport:
 def rebuild_report(run_dir: Path) -> bool:
     """Rebuild report.json and report.md from the run's tables; False when there is nothing to do it with.
 
-    The builder (`detector.report.build.write_report`) is imported lazily. A directory that
-    holds a report.json but no config.json (a report shared without its tables) is rendered
-    as it is.
+    A directory that holds a report.json but no config.json (a report shared without its tables)
+    is rendered as it is.
     """
-    if importlib.util.find_spec("detector.report.build") is None:
-        return False
     if not (run_dir / "config.json").exists() and (run_dir / "report.json").exists():
         return False
     from detector.report.build import write_report

@@ -66,6 +66,10 @@ def _significant(block: Mapping[str, Any] | None) -> bool:
     return q is not None and q <= ALPHA
 
 
+def _fmt_points(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
 def _fmt_p(q: float | None) -> str:
     if q is None:
         return "q n/a"
@@ -81,14 +85,15 @@ def drop_evidence(
         est, low = _num(excess_drop.get("estimate")), _num(excess_drop.get("ci_low"))
         high = _num(excess_drop.get("ci_high"))
         if est is not None and low is not None and est >= DROP_FLOOR and low > 0:
-            lines.append(f"excess drop over reference models {est:.1f} points [{low:.1f}, {high:.1f}]")
+            interval = f"[{low:.1f}, {_fmt_points(high)}]"
+            lines.append(f"excess drop over reference models {est:.1f} points {interval}")
         return lines
     for fam in families:
         drop, low = _num(fam.get("drop")), _num(fam.get("ci_low"))
         if _significant(fam) and drop is not None and low is not None and drop >= DROP_FLOOR and low > 0:
             lines.append(
                 f"{fam.get('benchmark')} / {fam.get('name')}: accuracy falls {drop:.1f} points "
-                f"[{low:.1f}, {_num(fam.get('ci_high')):.1f}] from originals to variants "
+                f"[{low:.1f}, {_fmt_points(_num(fam.get('ci_high')))}] from originals to variants "
                 f"({_fmt_p(_num(fam.get('q_value')))})"
             )
     return lines
