@@ -78,28 +78,42 @@ def cluster_outcomes_on(rows: pl.DataFrame, parents: list[str], name: str) -> Cl
 
 
 def _signals(scores: pl.DataFrame, seed: int, n_boot: int) -> dict[str, Any]:
-    """The three memorization signal blocks (None where a signal has no rows to go on)."""
     stale_rows = scores.filter(pl.col("stale").is_not_null())
-    stale = summarize_stale(
-        stale_rows["parent_id"].to_numpy(),
-        stale_rows["stale"].to_numpy(),
-        stale_rows["placebo"].to_numpy(),
-        ~stale_rows["original_correct"].fill_null(False).to_numpy(),
-        ~stale_rows["correct"].to_numpy(),
-        n_boot=n_boot,
-        seed=_seed(seed, "stale"),
+    stale = (
+        summarize_stale(
+            stale_rows["parent_id"].to_numpy(),
+            stale_rows["stale"].to_numpy(),
+            stale_rows["placebo"].to_numpy(),
+            ~stale_rows["original_correct"].fill_null(False).to_numpy(),
+            ~stale_rows["correct"].to_numpy(),
+            n_boot=n_boot,
+            seed=_seed(seed, "stale"),
+        )
+        if stale_rows.height
+        else None
     )
     echo_rows = scores.filter(pl.col("jaccard_parent").is_not_null())
-    echo = summarize_echo(
-        echo_rows["parent_id"].to_numpy(),
-        echo_rows["jaccard_parent"].to_numpy(),
-        echo_rows["jaccard_own"].to_numpy(),
-        n_boot=n_boot,
-        seed=_seed(seed, "echo"),
+    echo = (
+        summarize_echo(
+            echo_rows["parent_id"].to_numpy(),
+            echo_rows["jaccard_parent"].to_numpy(),
+            echo_rows["jaccard_own"].to_numpy(),
+            n_boot=n_boot,
+            seed=_seed(seed, "echo"),
+        )
+        if echo_rows.height
+        else None
     )
     cont = scores.filter((pl.col("scoring") == "continuation") & pl.col("correct").is_not_null())
-    verbatim = summarize_verbatim(
-        cont["parent_id"].to_numpy(), cont["correct"].to_numpy(), n_boot=n_boot, seed=_seed(seed, "verbatim")
+    verbatim = (
+        summarize_verbatim(
+            cont["parent_id"].to_numpy(),
+            cont["correct"].to_numpy(),
+            n_boot=n_boot,
+            seed=_seed(seed, "verbatim"),
+        )
+        if cont.height
+        else None
     )
     return {"stale_answer_rate": stale, "solution_echo": echo, "verbatim_rate": verbatim, "membership": None}
 
