@@ -14,7 +14,7 @@ from pathlib import Path
 from detector.lab.corpus import decontaminate, plan_twin_streams
 from detector.lab.manifest import TWINS, LabManifest, write_manifest
 from detector.lab.tokenizer import train_tokenizer
-from detector.lab.training import ModelShape, TrainSettings, make_model, train_model
+from detector.lab.training import ModelShape, StepCallback, TrainSettings, make_model, train_model
 from detector.membership.texts import render_document
 from detector.types import BenchmarkItem, stable_seed
 
@@ -87,6 +87,16 @@ def steps_for_minutes(minutes: float, shape: ModelShape, settings: TrainSettings
     return max(1, int(budget_s / per_step))
 
 
+def _twin_progress(progress: LabProgress | None, twin: str) -> StepCallback | None:
+    if progress is None:
+        return None
+
+    def on_step(step: int, steps: int, tokens_per_s: float) -> None:
+        progress(twin, step, steps, tokens_per_s)
+
+    return on_step
+
+
 def build_lab(
     items: Sequence[BenchmarkItem],
     background: Sequence[BenchmarkItem],
@@ -141,10 +151,7 @@ def build_lab(
         for twin, stream in (("contaminated", streams.contaminated), ("clean", streams.clean)):
             twin_start = time.perf_counter()
             model = make_model(spec.shape, eos_id=eos_id, seed=spec.seed)  # same initial weights
-            loss = train_model(
-                model, stream, spec.settings,
-                None if progress is None else (lambda s, n, r, twin=twin: progress(twin, s, n, r)),
-            )
+            loss = train_model(model, stream, spec.settings, _twin_progress(progress, twin))
             train_s = time.perf_counter() - twin_start
             model.save_pretrained(staging / twin)
             tokenizer.save_pretrained(staging / twin)

@@ -92,7 +92,7 @@ def membership_signal(
     parents = sorted(by_parent)
     if not parents:
         return None
-    per_score: dict[str, dict[str, float] | None] = {}
+    per_score: dict[str, dict[str, float | None] | None] = {}
     for name in SCORE_NAMES:
         diffs = []
         for parent in parents:
