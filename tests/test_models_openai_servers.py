@@ -417,3 +417,23 @@ def test_loopback_and_no_proxy_hosts_skip_the_proxy(monkeypatch):
     assert proxy_for("https", "127.0.0.1") is None and proxy_for("https", "localhost") is None
     assert proxy_for("https", "gpu.internal.example") is None
     assert proxy_for("http", "api.example.com") is None  # only https_proxy was named
+
+
+def test_a_bare_host_whose_api_has_no_v1_is_found_at_its_root():
+    server, control, prompts = serve(prefix="")  # routes at /chat/completions, as Perplexity's API
+    with server:
+        model = load_model("openai/control", base_url=server.url, api_key="")
+        assert model.base_url == server.url + "/v1"
+        got = runner_for(model, concurrency=1, retries=0).generate(prompts, GenParams())
+        assert model.base_url == server.url
+    assert [g.text for g in got] == expected(control, prompts)
+    assert all(server.requests[p] == 1 for p in prompts)
+
+
+def test_a_404_under_a_given_v1_is_not_second_guessed():
+    server, _, prompts = serve(prefix="")
+    with server:
+        given = server.url + "/v1"
+        model = load_model("openai/control", base_url=given, api_key="")
+        [row] = runner_for(model).generate(prompts[:1], GenParams())
+    assert row.text is None and "HTTP 404" in (row.error or "") and model.base_url == given

@@ -74,6 +74,7 @@ class LocalServer:
         reshape: Reshape | None = None,
         tls: ssl.SSLContext | None = None,
         rejects: Mapping[str, str] | None = None,
+        prefix: str = "/v1",
     ):
         self.model = model
         self.delay_s = delay_s
@@ -86,6 +87,7 @@ class LocalServer:
         # or with TGI's 422 validation error (value: "tgi")
         self.rejects = dict(rejects or {})
         self.bodies: list[dict[str, Any]] = []  # every JSON request body, in arrival order
+        self.prefix = prefix  # the API root's path ("" for APIs without /v1)
         self.fault: Fault | None = None
         self.requests: Counter[str] = Counter()
         self.answered: Counter[str] = Counter()
@@ -99,7 +101,7 @@ class LocalServer:
         if self._server is None:
             raise RuntimeError("server not started")
         scheme = "https" if self.tls is not None else "http"
-        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
 
     def set_fault(self, mode: str | None, **options: Any) -> None:
         """Switch faults: `set_fault("429", times=2)`; `set_fault(None)` turns them off."""
@@ -156,7 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        if urlsplit(self.path).path.rstrip("/") != "/v1/models":
+        if urlsplit(self.path).path.rstrip("/") != self.server.owner.prefix + "/models":
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
         owner = self.server.owner
@@ -187,6 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(400, {"error": error})
                 return
         route = urlsplit(self.path).path.rstrip("/")  # absolute-form through an http proxy too
+        route = "/v1" + route.removeprefix(owner.prefix) if route.startswith(owner.prefix + "/") else route
         if route == "/v1/chat/completions":
             messages = body.get("messages") or [{}]
             prompt = str(messages[-1].get("content", ""))

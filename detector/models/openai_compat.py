@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from detector.models.api import ModelCallError, SingleCallBackend, UnsupportedCapabilityError
 from detector.models.cache import public_endpoint
-from detector.models.connection_pool import ConnectionPool
+from detector.models.connection_pool import ConnectionPool, Reply
 from detector.types import Generation, GenParams, TokenLogprobs
 
 DEFAULT_BASE_URLS = {"vllm": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434/v1"}
@@ -76,6 +76,12 @@ class OpenAICompatModel(SingleCallBackend):
         self.provider = provider
         self.model_id = model_id
         self.base_url = normalize_base_url(base_url)
+        given = urlsplit(base_url.strip())
+        # a bare host got `/v1`; its root is tried once if `/v1` answers 404
+        self._bare_root: str | None = (
+            urlunsplit((given.scheme, given.netloc, "", given.query, ""))
+            if not given.path.strip("/") else None
+        )
         self.endpoint = endpoint
         self._api_key = api_key or None
         self._pool = ConnectionPool(self.base_url)
@@ -83,6 +89,7 @@ class OpenAICompatModel(SingleCallBackend):
         if self._api_key:
             self._headers["Authorization"] = f"Bearer {self._api_key}"
         self._probe_lock = threading.Lock()
+        self._root_lock = threading.Lock()
         self._unsupported: set[str] = set()  # request parameters this model refused
         self._logprobs_supported: bool | None = None
 
@@ -203,6 +210,8 @@ class OpenAICompatModel(SingleCallBackend):
     def _post(self, path: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         payload = json.dumps(body).encode("utf-8")
         reply = self._pool.post(path, payload, self._headers, timeout_s)
+        if reply.status == 404 and self._bare_root is not None:
+            reply = self._try_bare_root(path, payload, timeout_s, reply)
         status = reply.status
         if status == 429 or status == 408 or status >= 500:
             wait = _retry_after(reply.retry_after)
@@ -229,6 +238,22 @@ class OpenAICompatModel(SingleCallBackend):
             detail = self._redact(_error_detail(reply.body))
             raise ModelCallError(f"server answered with an error: {detail}", retryable=True)
         return data
+
+    def _try_bare_root(self, path: str, payload: bytes, timeout_s: float, reply: Reply) -> Reply:
+        """A 404 under the `/v1` we added to a bare host: ask the host root once (APIs such as
+        Perplexity's have no `/v1`); when it answers, it becomes the base URL for good."""
+        with self._root_lock:
+            bare, self._bare_root = self._bare_root, None
+        if bare is None:
+            return reply
+        pool = ConnectionPool(bare)
+        retry = pool.post(path, payload, self._headers, timeout_s)
+        if retry.status == 404:
+            pool.close()
+            return reply
+        old_pool, self._pool, self.base_url = self._pool, pool, bare
+        old_pool.close()
+        return retry
 
     def _client_error(self, status: int, detail: str) -> str:
         """A final 4xx error, naming the model and the public base URL (never the key)."""
