@@ -160,6 +160,10 @@ def proxy_for(scheme: str, host: str) -> tuple[str, int, dict[str, str]] | None:
 def _closed_by_peer(sock: socket.socket) -> bool:
     """True when an idle keep-alive socket is readable: the server closed it (EOF) or sent junk."""
     try:
+        if hasattr(select, "poll"):  # no FD_SETSIZE limit, unlike select()
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
         readable, _, _ = select.select([sock], [], [], 0)
     except (OSError, ValueError):
         return True
