@@ -98,6 +98,10 @@ def select_shots(pool: Sequence[BenchmarkItem], item: BenchmarkItem, n: int) -> 
     if n <= 0 or not pool:
         return ()
     subject = item.metadata.get("subject")
-    same = [shot for shot in pool if subject is not None and shot.metadata.get("subject") == subject]
+    if subject is None:  # called for every item and variant: stay O(n) on big pools (GSM8K train)
+        return tuple(pool[:n])
+    same = [shot for shot in pool if shot.metadata.get("subject") == subject]
+    if len(same) >= n:
+        return tuple(same[:n])
     rest = [shot for shot in pool if shot not in same]
     return tuple((same + rest)[:n])
