@@ -21,10 +21,15 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
 
     The folder is created when missing. On any failure (including Ctrl-C) the temporary file
     is removed and `path` is left as it was.
+
+    Raises: OSError naming `path` when its folder cannot be written.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise OSError(error.errno, error.strerror, str(target)) from error
     os.close(handle)
     temporary = Path(name)
     try:

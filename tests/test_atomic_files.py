@@ -24,3 +24,11 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
         write_atomic(target, broken)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_unwritable_folder_error_names_the_target(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(OSError) as raised:
+        write_text_atomic(blocker / "report.html", "x")
+    assert raised.value.filename == str(blocker / "report.html")
