@@ -244,14 +244,16 @@ def make_variants(items: Sequence[BenchmarkItem], families: Sequence[str], per_i
 
 
 class _Bar:
-    """A rich progress bar on long runs, or nothing."""
+    """A rich progress bar (on stderr) on long runs, or nothing."""
 
     def __init__(self, total: int, show: bool) -> None:
         self._progress = None
         if show and total > 0:
+            from rich.console import Console
             from rich.progress import Progress
 
-            self._progress = Progress(transient=True)
+            # on stderr, like every other bar: stdout stays clean for the summary and for pipes
+            self._progress = Progress(transient=True, console=Console(stderr=True))
             self._task = self._progress.add_task("perturbing", total=total)
             self._progress.start()
 
