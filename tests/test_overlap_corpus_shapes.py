@@ -133,3 +133,20 @@ def test_parquet_binary_text_column_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "binary.parquet"
     pq.write_table(pa.table({"text": pa.array([b"caf\xc3\xa9 bytes", b"bad \xff byte"], pa.binary())}), path)
     assert documents(path)[1] == ["caf\u00e9 bytes", "bad \ufffd byte"]
+
+
+def test_a_long_jsonl_or_parquet_document_is_read_in_overlapping_pieces(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(corpus, "BATCH_CHARS", 1_000)
+    monkeypatch.setattr(corpus, "PIECE_OVERLAP", 150)
+    text = " ".join(f"word{i}" for i in range(700))  # 5 589 characters
+    write_jsonl(tmp_path / "book.jsonl", [{"id": "book", "text": text}, {"id": "short", "text": "tiny"}])
+    pq.write_table(pa.table({"id": ["book", "short"], "text": [text, "tiny"]}), tmp_path / "book.parquet")
+    for name in ("book.jsonl", "book.parquet"):
+        ids, pieces = documents(tmp_path / name)
+        assert ids[0] == "book" and ids[-1] == "short" and all(i.startswith("book+") for i in ids[1:-1])
+        assert max(map(len, pieces)) <= 1_000 and len(pieces) > 6
+        for piece_id, piece in zip(ids[1:-1], pieces[1:-1], strict=True):  # each piece sits at its offset
+            start = int(piece_id.split("+")[1])
+            assert text[start : start + len(piece)] == piece
+        for start in range(0, len(text) - 120, 37):  # every 120-character span lies whole in one piece
+            assert any(text[start : start + 120] in piece for piece in pieces[:-1])

@@ -11,10 +11,13 @@ the file, the line (or row) and the field.
   no `text` but `content` (The Stack) or `raw_content` (RedPajama) are read from those.
 - Text that is not valid UTF-8 (e.g. latin-1) is decoded with U+FFFD replacement characters,
   never an error: a replaced accent only lowers a match's similarity a little.
-- A plain-text line longer than `BATCH_CHARS` is read in pieces (document ids
-  "line N" then "line N+OFFSET"); a JSONL or Parquet document is held whole, so the largest
-  single document bounds memory there. Parquet is read one row group at a time, in row
-  batches sized from the file's column statistics (about `BATCH_CHARS` of text each).
+- A document longer than `BATCH_CHARS` is scanned in pieces that overlap by `PIECE_OVERLAP`
+  characters, so no item-sized match is cut (ids "ID", then "ID+OFFSET"; a match's
+  `char_offset` counts from its piece). Plain text is cut into documents of at most
+  `BATCH_CHARS` as it is read, a longer line into pieces "line N+OFFSET", without overlap.
+  Reading a JSONL or Parquet document still holds it whole once.
+- Parquet is read one row group at a time, in row batches sized from the file's column
+  statistics (about `BATCH_CHARS` of text each).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ DEFAULT_TEXT_FIELD = "text"
 FALLBACK_TEXT_FIELDS = ("content", "raw_content")  # read when the default `text` is absent
 ZSTD_MAX_WINDOW = 2**31  # `zstd --long=31`
 PARQUET_MAX_ROWS = 2_000  # rows per Parquet batch at most
+PIECE_OVERLAP = 20_000  # characters shared by consecutive pieces of one long document
 
 
 class CorpusFormatError(ValueError):
@@ -181,13 +185,33 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
                     path, number, text_field, f"text field {problem} (fields: {fields}); pass --text-field"
                 )
             doc_id = record.get(id_field)
-            ids.append(str(doc_id) if isinstance(doc_id, str | int) else f"line {number}")
-            texts.append(text)
-            size += len(text)
-            if size >= BATCH_CHARS:
-                yield DocumentBatch(ids, texts, counter.count)
-                ids, texts, size = [], [], 0
+            name = str(doc_id) if isinstance(doc_id, str | int) else f"line {number}"
+            for piece_id, piece in document_pieces(name, text):
+                ids.append(piece_id)
+                texts.append(piece)
+                size += len(piece)
+                if size >= BATCH_CHARS:
+                    yield DocumentBatch(ids, texts, counter.count)
+                    ids, texts, size = [], [], 0
         yield DocumentBatch(ids, texts, counter.count)
+
+
+def document_pieces(doc_id: str, text: str) -> Iterator[tuple[str, str]]:
+    """A document, or pieces of a longer-than-BATCH_CHARS one that overlap by PIECE_OVERLAP
+    characters (so no item-sized match is cut); pieces after the first are "ID+OFFSET"."""
+    if len(text) <= BATCH_CHARS:
+        yield doc_id, text
+        return
+    start = 0
+    while True:
+        end = min(len(text), start + BATCH_CHARS)
+        if end < len(text):  # end the piece at a space near the cut, not inside a word
+            space = text.rfind(" ", end - 1_000, end)
+            end = space + 1 if space > start else end
+        yield (doc_id if start == 0 else f"{doc_id}+{start}"), text[start:end]
+        if end >= len(text):
+            return
+        start = max(start + 1, end - PIECE_OVERLAP)
 
 
 def _parquet_text_path(path: str, names: Sequence[str], text_field: str) -> list[str]:
@@ -253,6 +277,9 @@ def _read_parquet(path: str, text_field: str, id_field: str) -> Iterator[Documen
             else:
                 ids = [f"row {done + i + 1}" for i in range(len(texts))]
             done += len(texts)
+            if any(len(text) > BATCH_CHARS for text in texts):
+                pairs = [piece for pair in zip(ids, texts, strict=True) for piece in document_pieces(*pair)]
+                ids, texts = [name for name, _ in pairs], [text for _, text in pairs]
             yield DocumentBatch(ids, texts, int(total_bytes * done / max(rows, 1)))
     except pa.ArrowException as err:
         raise CorpusFormatError(path, None, None, f"cannot read Parquet ({err})") from None
