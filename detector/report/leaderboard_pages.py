@@ -93,13 +93,12 @@ def render_leaderboard_html(groups: Sequence[LeaderboardGroup]) -> str:
 
 def print_leaderboard(groups: Sequence[LeaderboardGroup]) -> None:
     """The leaderboard on the terminal: the mixed-sets note, then one rich table per variant set."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
+    from detector.report.summary import wide_console
+
+    console = wide_console()
     note = mixed_sets_note(groups)
     if note:
         console.print(Text(f"Note: {note}", style="bold yellow"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detector.report.display import (
     SIGNAL_COLUMNS,
@@ -16,16 +16,26 @@ from detector.report.display import (
     verdict_label,
 )
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 MAX_EVIDENCE_LINES = 6
 VERDICT_STYLE = {"clean": "green", "suspicious": "yellow", "likely_overfit": "bold red"}
 
 
-def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> None:
-    """Print the family table, the signals and the verdict with its evidence to the terminal."""
+def wide_console() -> Console:
+    """A rich console on stdout; 160 columns when stdout is a file or pipe (logs, CI), not 80."""
     from rich.console import Console
-    from rich.table import Table
 
     console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> None:
+    """Print the family table, the signals and the verdict with its evidence to the terminal."""
+    from rich.table import Table
+
+    console = wide_console()
     title = f"{report.get('model')}: original vs variant accuracy (points; q per family, p for all)"
     table = Table(title=title)
     for column in ("benchmark", "family", "items", "variants", "original", "variant", "drop", "95% CI", "q"):
