@@ -7,6 +7,7 @@ from typing import NoReturn
 import typer
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C (click's own 'Aborted!' exits 1)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from detector.cli.errors import fail
+from detector.cli.errors import EXIT_INTERRUPTED, fail
 
 HELP = (
     "Find benchmark items in training corpora (or in another benchmark) with MinHash, verified."
@@ -80,4 +80,7 @@ def overlap(
             )
     except ValueError as exc:  # BenchmarkFormatError, CorpusFormatError, bad settings
         fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted: finished corpus files are recorded under OUT/shards/, so the same command resumes",
+             EXIT_INTERRUPTED)
     print_summary(result.summary, result.matches, out)

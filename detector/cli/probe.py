@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from detector.cli.errors import fail
+from detector.cli.errors import EXIT_INTERRUPTED, fail
 
 HELP = (
     "Audit a model: ask it benchmark items and verified variants, test the paired drop, give a verdict."
@@ -34,7 +34,6 @@ HELP = (
 
 EXIT_FAIL_ON = 1
 EXIT_TOO_MANY_FAILURES = 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def probe(

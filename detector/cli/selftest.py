@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from detector.cli.errors import fail
+from detector.cli.errors import EXIT_INTERRUPTED, fail
 
 HELP = (
     "Check the instrument on control models: false-flag rate on clean, detection rate on contaminated."
@@ -24,7 +24,7 @@ HELP = (
     "  detect selftest --items 300 --trials 50 --fraction 0.1 --fraction 0.2\n"
     "  detect selftest --benchmark gsm8k --family numeric --workers 4"
     "\n\n"
-    "Exit codes: 0 calibrated; 1 a rate missed its threshold; 2 bad input."
+    "Exit codes: 0 calibrated; 1 a rate missed its threshold; 2 bad input; 130 interrupted."
 )
 
 EXIT_MISCALIBRATED = 1
@@ -82,12 +82,15 @@ def selftest(
         f"{len(plan.items)} items, {len(plan.variants)} variants, {len(plan.rows)} prompts per model"
     )
     columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("trials", total=trials)
-        result = run_selftest(
-            plan, trials=trials, fractions=fractions, seed=seed, workers=workers,
-            on_trial=lambda done: progress.update(task, completed=done),
-        )  # fmt: skip
+    try:
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("trials", total=trials)
+            result = run_selftest(
+                plan, trials=trials, fractions=fractions, seed=seed, workers=workers,
+                on_trial=lambda done: progress.update(task, completed=done),
+            )  # fmt: skip
+    except KeyboardInterrupt:  # not exit 1, which means "miscalibrated"
+        fail("interrupted before all trials ran: no rates", EXIT_INTERRUPTED)
     console.print(
         f"false flags on control/clean: {result.clean_flag_rate:.1%} of {trials} trials "
         f"(must be <= {MAX_FALSE_FLAG_RATE:.0%})"
