@@ -437,3 +437,14 @@ def test_a_404_under_a_given_v1_is_not_second_guessed():
         model = load_model("openai/control", base_url=given, api_key="")
         [row] = runner_for(model).generate(prompts[:1], GenParams())
     assert row.text is None and "HTTP 404" in (row.error or "") and model.base_url == given
+
+
+def test_null_logprobs_inside_the_continuation_are_an_error_not_a_partial_score():
+    def cached_prefix(text: str) -> list[tuple[str, int, float | None]]:  # a hole where " mat" is
+        return [(tok, off, None if tok == " mat" else lp) for tok, off, lp in word_rows(text)]
+
+    answer_key, _ = make_key(1)
+    with LocalServer(ControlModel("control/clean", answer_key), prompt_logprobs=cached_prefix) as server:
+        model = load_model("vllm/toy", base_url=server.url)
+        with pytest.raises(ModelCallError, match="null log-probabilities for 1 of 3 continuation tokens"):
+            model.call_logprobs([("The cat sat", " on the mat")], 5.0)

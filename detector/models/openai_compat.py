@@ -176,11 +176,20 @@ class OpenAICompatModel(SingleCallBackend):
             [str(t) for t in tokens], offsets, echoed if isinstance(echoed, str) else context + continuation
         )
         start, end = len(context), len(context) + len(continuation)
-        picked = [
-            (str(tok), float(val))
+        inside = [
+            (str(tok), val)
             for tok, val, off in zip(tokens, values, offsets, strict=False)
-            if isinstance(off, int) and start <= off < end and val is not None
+            if isinstance(off, int) and start <= off < end
         ]
+        # only the text's very first token has no log-probability (it has no context)
+        missing = sum(val is None for i, (_, val) in enumerate(inside) if start > 0 or i > 0)
+        if missing:  # e.g. vLLM with prefix caching: never score a continuation on part of its tokens
+            raise ModelCallError(
+                f"reply has null log-probabilities for {missing} of {len(inside)} continuation tokens "
+                "(a server with prefix caching may drop prompt logprobs)",
+                retryable=False,
+            )
+        picked = [(tok, float(val)) for tok, val in inside if val is not None]
         if not picked:
             raise ModelCallError("reply carries no log-probabilities for the continuation", retryable=False)
         return TokenLogprobs(tokens=tuple(t for t, _ in picked), logprobs=tuple(v for _, v in picked))
