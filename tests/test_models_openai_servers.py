@@ -448,3 +448,15 @@ def test_null_logprobs_inside_the_continuation_are_an_error_not_a_partial_score(
         model = load_model("vllm/toy", base_url=server.url)
         with pytest.raises(ModelCallError, match="null log-probabilities for 1 of 3 continuation tokens"):
             model.call_logprobs([("The cat sat", " on the mat")], 5.0)
+
+
+def test_after_a_401_the_other_prompts_are_not_sent(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    server, _, prompts = serve()
+    server.set_fault("auth", times=99)
+    with server:
+        runner = runner_for(load_model("openai/control", base_url=server.url), concurrency=1)
+        got = runner.generate(prompts, GenParams())
+    assert all(g.text is None and "HTTP 401" in (g.error or "") for g in got)
+    assert sum(server.requests.values()) == 1
+    assert all(FAKE_KEY[-8:] not in (g.error or "") for g in got)

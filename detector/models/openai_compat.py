@@ -91,6 +91,7 @@ class OpenAICompatModel(SingleCallBackend):
         self._probe_lock = threading.Lock()
         self._root_lock = threading.Lock()
         self._unsupported: set[str] = set()  # request parameters this model refused
+        self._refused: str | None = None  # the 401 message once the server has refused the key
         self._logprobs_supported: bool | None = None
 
     def __repr__(self) -> str:
@@ -217,6 +218,8 @@ class OpenAICompatModel(SingleCallBackend):
                 self._unsupported.add(err.param)
 
     def _post(self, path: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        if self._refused is not None:  # a wrong key stays wrong: do not send every prompt to learn it
+            raise ModelCallError(self._refused, retryable=False)
         payload = json.dumps(body).encode("utf-8")
         reply = self._pool.post(path, payload, self._headers, timeout_s)
         if reply.status == 404 and self._bare_root is not None:
@@ -227,6 +230,8 @@ class OpenAICompatModel(SingleCallBackend):
             raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
         if status >= 400:
             message = self._client_error(status, _error_detail(reply.body))
+            if status == 401:
+                self._refused = message
             param = _unsupported_parameter(reply.body) if status in (400, 422) else None
             if param is not None:
                 raise _UnsupportedParameterError(message, param)
