@@ -299,9 +299,9 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     run_dir = options.out or default_run_dir(options)
     if run_dir.exists() and not run_dir.is_dir():
         raise ValueError(f"{run_dir}: exists and is not a directory (--out names the run directory)")
-    model = open_model(options)
+    loaded = load_sources(options.benchmarks, options.limit)  # cheap: before loading any weights
+    model = open_model(options)  # before the perturbation work, so a bad spec fails at once
     try:
-        loaded = load_sources(options.benchmarks, options.limit)
         plan, extra = make_plan(options, loaded)
         references = reference_rows(options.references, plan.variant_set_sha256)
     except BaseException:
