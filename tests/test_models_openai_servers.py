@@ -16,7 +16,7 @@ import pytest
 from detector.models import AnswerKey, ControlCase, ControlModel, Runner, load_model
 from detector.models.api import ModelCallError
 from detector.models.local_server import LocalServer
-from detector.models.openai_compat import _retry_after, normalize_base_url
+from detector.models.openai_replies import normalize_base_url, retry_after_seconds
 from detector.types import GenParams
 
 FAKE_KEY = "sk-FAKEKEY-0123456789abcdefDETECT"
@@ -167,9 +167,9 @@ def test_final_client_errors_are_one_clear_error_row_naming_model_and_url(
 
 
 def test_retry_after_in_http_date_form():
-    assert 25.0 <= (_retry_after(formatdate(time.time() + 30, usegmt=True)) or 0) <= 31.0
-    assert _retry_after(formatdate(time.time() - 60, usegmt=True)) == 0.0
-    assert _retry_after("2") == 2.0 and _retry_after("soon") is None and _retry_after(None) is None
+    assert 25.0 <= (retry_after_seconds(formatdate(time.time() + 30, usegmt=True)) or 0) <= 31.0
+    assert retry_after_seconds(formatdate(time.time() - 60, usegmt=True)) == 0.0
+    assert retry_after_seconds("2") == 2.0 and retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 
 def test_503_with_an_http_date_retry_after_is_retried_after_that_wait():

@@ -3,59 +3,39 @@
 It makes one HTTP call per prompt and sorts failures into retryable (429, 408, 5xx, timeouts,
 dropped connections, malformed or incomplete replies) and final (other 4xx: a wrong key, an
 unknown model, a prompt over the context length). The API key is sent in a header and kept out
-of every message, log and cache key.
-
-Reply shapes accepted: chat `message.content` as a string, a list of parts (their text parts
-are joined) or null (an empty answer; when the server split the output into
-`reasoning_content`/`reasoning` and the model stopped normally, that text is the answer);
-errors as `{"error": {"message": ...}}`, `{"error": "..."}` (TGI) or `{"message": ...}` (vLLM).
+of every message, log and cache key. Reply shapes are read in `openai_replies`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Sequence
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from detector.models.api import ModelCallError, SingleCallBackend, UnsupportedCapabilityError
 from detector.models.cache import public_endpoint
 from detector.models.connection_pool import ConnectionPool, Reply
+from detector.models.openai_replies import (
+    UnsupportedParameterError,
+    aligned_offsets,
+    chat_text,
+    error_detail,
+    first_choice,
+    normalize_base_url,
+    retry_after_seconds,
+    unsupported_parameter,
+)
 from detector.types import Generation, GenParams, TokenLogprobs
 
 DEFAULT_BASE_URLS = {"vllm": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434/v1"}
 ENDPOINTS = ("chat", "completions")
 LOGPROB_PROBE_TEXT = "The quick brown fox jumps over the lazy dog."
-ROUTE_SUFFIXES = ("/chat/completions", "/completions")
-REASONING_FIELDS = ("reasoning_content", "reasoning")
-TEXT_PART_TYPES = ("text", "output_text")
 ADAPTABLE_PARAMS = frozenset({"max_tokens", "temperature", "top_p", "seed", "stop"})
-UNSUPPORTED_RE = re.compile(r"Unsupported (?:parameter|value): '(\w+)'")
-TGI_INVALID_RE = re.compile(r"validation error: `(top_p|temperature|seed)` must be")
 logger = logging.getLogger(__name__)
-
-
-def normalize_base_url(url: str) -> str:
-    """The API root: no trailing slash, `/v1` added to a bare host, a pasted route removed.
-
-    "http://h:8000", "http://h:8000/", "http://h:8000/v1/" and
-    "http://h:8000/v1/chat/completions" all give "http://h:8000/v1"; other paths
-    ("https://host/openai/v1", "…/v1beta/openai") are kept as given.
-    """
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/")
-    for suffix in ROUTE_SUFFIXES:
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    if not path:
-        path = "/v1"
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 class OpenAICompatModel(SingleCallBackend):
@@ -121,9 +101,9 @@ class OpenAICompatModel(SingleCallBackend):
             path = "/completions"
         start = time.perf_counter()
         data = self._post_adapting(path, body, timeout_s)
-        choice = _first_choice(data)
+        choice = first_choice(data)
         finish = choice.get("finish_reason")
-        text = _chat_text(choice) if self.endpoint == "chat" else choice.get("text")
+        text = chat_text(choice) if self.endpoint == "chat" else choice.get("text")
         if not isinstance(text, str):
             raise ModelCallError("reply is missing the generated text", retryable=True)
         return Generation(
@@ -165,7 +145,7 @@ class OpenAICompatModel(SingleCallBackend):
             "logprobs": 1,
         }
         data = self._post("/completions", body, timeout_s)
-        choice = _first_choice(data)
+        choice = first_choice(data)
         info = choice.get("logprobs")
         if not isinstance(info, dict):
             raise ModelCallError("reply has no logprobs", retryable=False)
@@ -173,7 +153,7 @@ class OpenAICompatModel(SingleCallBackend):
         if not (isinstance(tokens, list) and isinstance(values, list) and isinstance(offsets, list)):
             raise ModelCallError("reply logprobs lack tokens, token_logprobs or text_offset", retryable=False)
         echoed = choice.get("text")
-        offsets = _aligned_offsets(
+        offsets = aligned_offsets(
             [str(t) for t in tokens], offsets, echoed if isinstance(echoed, str) else context + continuation
         )
         start, end = len(context), len(context) + len(continuation)
@@ -210,7 +190,7 @@ class OpenAICompatModel(SingleCallBackend):
                     sent["max_completion_tokens"] = value
             try:
                 return self._post(path, sent, timeout_s)
-            except _UnsupportedParameterError as err:
+            except UnsupportedParameterError as err:
                 if err.param not in ADAPTABLE_PARAMS or err.param not in sent:
                     raise
                 if err.param != "max_tokens":
@@ -226,15 +206,15 @@ class OpenAICompatModel(SingleCallBackend):
             reply = self._try_bare_root(path, payload, timeout_s, reply)
         status = reply.status
         if status == 429 or status == 408 or status >= 500:
-            wait = _retry_after(reply.retry_after)
+            wait = retry_after_seconds(reply.retry_after)
             raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
         if status >= 400:
-            message = self._client_error(status, _error_detail(reply.body))
+            message = self._client_error(status, error_detail(reply.body))
             if status == 401:
                 self._refused = message
-            param = _unsupported_parameter(reply.body) if status in (400, 422) else None
+            param = unsupported_parameter(reply.body) if status in (400, 422) else None
             if param is not None:
-                raise _UnsupportedParameterError(message, param)
+                raise UnsupportedParameterError(message, param)
             raise ModelCallError(message, retryable=False)
         try:
             data = json.loads(reply.body)
@@ -249,7 +229,7 @@ class OpenAICompatModel(SingleCallBackend):
         if not isinstance(data, dict):
             raise ModelCallError("reply is not a JSON object", retryable=True)
         if data.get("error") and not data.get("choices"):  # some servers and proxies answer 200 with an error
-            detail = self._redact(_error_detail(reply.body))
+            detail = self._redact(error_detail(reply.body))
             raise ModelCallError(f"server answered with an error: {detail}", retryable=True)
         return data
 
@@ -288,119 +268,3 @@ class OpenAICompatModel(SingleCallBackend):
             if len(key) > 8:  # servers often echo a key's tail or head
                 text = text.replace(key[-8:], "[redacted]").replace(key[:8], "[redacted]")
         return text
-
-
-def _first_choice(data: dict[str, Any]) -> dict[str, Any]:
-    choices = data.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise ModelCallError("reply is missing 'choices'", retryable=True)
-    return choices[0]
-
-
-class _UnsupportedParameterError(ModelCallError):
-    """HTTP 400 because the model does not take one request parameter."""
-
-    def __init__(self, message: str, param: str):
-        super().__init__(message, retryable=False)
-        self.param = param
-
-
-def _unsupported_parameter(body: bytes) -> str | None:
-    """The parameter an OpenAI-style 400 says the model does not support, if that is what it says."""
-    try:
-        error = json.loads(body).get("error")
-    except (ValueError, AttributeError):
-        return None
-    if isinstance(error, str):  # TGI: "Input validation error: `top_p` must be > 0.0 and < 1.0"
-        found = TGI_INVALID_RE.search(error)
-        return found.group(1) if found else None
-    if not isinstance(error, dict):
-        return None
-    param = error.get("param")
-    if error.get("code") in ("unsupported_parameter", "unsupported_value") and isinstance(param, str):
-        return param
-    found = UNSUPPORTED_RE.search(str(error.get("message", "")))
-    return found.group(1) if found else None
-
-
-def _aligned_offsets(tokens: list[str], offsets: list[Any], echoed: str) -> list[Any]:
-    """Character offsets of `tokens` in the echoed text.
-
-    The server's `text_offset` when it agrees with the text (OpenAI); otherwise offsets counted
-    from the tokens themselves, placed so that they end with the echoed text. Some servers
-    (older vLLM) count offsets over decoded tokens including a BOS token such as
-    "<|begin_of_text|>", which shifts every offset by that token's length.
-    """
-    def agrees(places: list[Any]) -> bool:
-        return all(
-            isinstance(place, int) and echoed[place : place + len(token)] == token
-            for token, place in zip(tokens, places, strict=False)
-            if isinstance(place, int) and 0 <= place < len(echoed)
-        ) and any(isinstance(place, int) and 0 <= place < len(echoed) for place in places)
-
-    if agrees(offsets):
-        return offsets
-    joined = "".join(tokens)
-    if not joined.endswith(echoed):
-        return offsets
-    position, counted = len(echoed) - len(joined), []
-    for token in tokens:
-        counted.append(position)
-        position += len(token)
-    return counted
-
-
-def _chat_text(choice: dict[str, Any]) -> str | None:
-    """The answer text of a chat choice; None when the reply has no message at all."""
-    message = choice.get("message")
-    if not isinstance(message, dict):
-        return None
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # parts: [{"type": "text", "text": ...}, {"type": "thinking", ...}]
-        texts = [
-            part.get("text") if isinstance(part, dict) and part.get("type", "text") in TEXT_PART_TYPES
-            else part
-            for part in content
-        ]
-        return "".join(t for t in texts if isinstance(t, str))
-    if content is None and choice.get("finish_reason") == "stop":
-        for name in REASONING_FIELDS:  # the server put the whole output in the reasoning field
-            reasoning = message.get(name)
-            if isinstance(reasoning, str) and reasoning.strip():
-                return reasoning
-    return "" if content is None else None
-
-
-def _error_detail(body: bytes) -> str:
-    """The server's error message from any common error shape, else the body's start."""
-    text = body[:2000].decode("utf-8", "replace")
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text[:300]
-    if isinstance(data, dict):
-        error = data.get("error", data)
-        if isinstance(error, dict):
-            error = error.get("message", error.get("detail", error))
-        if isinstance(error, str):
-            return error[:300]
-    return text[:300]
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header, in seconds or HTTP-date form; None when absent or bad."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            return None
-        seconds = when.timestamp() - time.time()
-    return max(0.0, seconds) if seconds == seconds else None
