@@ -169,7 +169,8 @@ def test_final_client_errors_are_one_clear_error_row_naming_model_and_url(
 def test_retry_after_in_http_date_form():
     assert 25.0 <= (retry_after_seconds(formatdate(time.time() + 30, usegmt=True)) or 0) <= 31.0
     assert retry_after_seconds(formatdate(time.time() - 60, usegmt=True)) == 0.0
-    assert retry_after_seconds("2") == 2.0 and retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("2") == 2.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 
 def test_503_with_an_http_date_retry_after_is_retried_after_that_wait():
