@@ -291,15 +291,17 @@ def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.Data
 def run_probe(options: ProbeOptions) -> ProbeResult:
     """Run the whole audit and write the run directory; returns the report.
 
-    Raises: BenchmarkFormatError / ValueError for bad input (a bad model spec before anything
-    else, the rest before any model is queried); the run directory is complete even when
-    requests failed (failures are rows with `error`). Interrupted (Ctrl-C), it writes nothing:
-    answers already received are in the response cache, so the same command resumes.
+    Raises: BenchmarkFormatError / ValueError for bad input: sources, families and the model
+    spec are checked before any perturbation work, references before any model is queried.
+    The run directory is complete even when requests failed (failures are rows with `error`).
+    Interrupted (Ctrl-C), it writes nothing: answers already received are in the response
+    cache, so the same command resumes.
     """
     run_dir = options.out or default_run_dir(options)
     if run_dir.exists() and not run_dir.is_dir():
         raise ValueError(f"{run_dir}: exists and is not a directory (--out names the run directory)")
     loaded = load_sources(options.benchmarks, options.limit)  # cheap: before loading any weights
+    check_families(options.families)
     model = open_model(options)  # before the perturbation work, so a bad spec fails at once
     try:
         plan, extra = make_plan(options, loaded)
