@@ -53,6 +53,8 @@ def expected(control: ControlModel, prompts: list[str]) -> list[str | None]:
         ("http://h:8000/", "http://h:8000/v1"),
         ("http://h:8000/v1/", "http://h:8000/v1"),
         ("http://h:8000/v1/chat/completions", "http://h:8000/v1"),
+        ("h:8000", "http://h:8000/v1"),
+        ("127.0.0.1:8000/v1/", "http://127.0.0.1:8000/v1"),
         ("https://api.groq.com/openai/v1", "https://api.groq.com/openai/v1"),
         ("https://g.example/v1beta/openai/", "https://g.example/v1beta/openai"),
         ("https://x.example/openai/deployments/d?api-version=2024-06-01",

@@ -56,7 +56,7 @@ class OpenAICompatModel(SingleCallBackend):
         self.provider = provider
         self.model_id = model_id
         self.base_url = normalize_base_url(base_url)
-        given = urlsplit(base_url.strip())
+        given = urlsplit(base_url.strip() if "://" in base_url else f"http://{base_url.strip()}")
         # a bare host got `/v1`; its root is tried once if `/v1` answers 404
         self._bare_root: str | None = (
             urlunsplit((given.scheme, given.netloc, "", given.query, ""))

@@ -29,10 +29,14 @@ def normalize_base_url(url: str) -> str:
     """The API root: no trailing slash, `/v1` added to a bare host, a pasted route removed.
 
     "http://h:8000", "http://h:8000/", "http://h:8000/v1/" and
-    "http://h:8000/v1/chat/completions" all give "http://h:8000/v1"; other paths
+    "http://h:8000/v1/chat/completions" (and "h:8000", without a scheme) all give
+    "http://h:8000/v1"; other paths
     ("https://host/openai/v1", "…/v1beta/openai") are kept as given.
     """
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    if "://" not in url:  # "localhost:8000" or "127.0.0.1:8000/v1": http, as curl reads it
+        url = f"http://{url}"
+    parts = urlsplit(url)
     path = parts.path.rstrip("/")
     for suffix in ROUTE_SUFFIXES:
         if path.endswith(suffix):
