@@ -463,3 +463,12 @@ def test_after_a_401_the_other_prompts_are_not_sent(monkeypatch):
     assert all(g.text is None and "HTTP 401" in (g.error or "") for g in got)
     assert sum(server.requests.values()) == 1
     assert all(FAKE_KEY[-8:] not in (g.error or "") for g in got)
+
+
+def test_azure_hosts_also_get_the_api_key_header():
+    url = "https://res.openai.azure.com/openai/deployments/gpt4o?api-version=2024-06-01"
+    azure = load_model("openai/gpt4o", base_url=url, api_key=FAKE_KEY)
+    assert azure._headers["api-key"] == FAKE_KEY and azure._pool.query == "?api-version=2024-06-01"
+    assert FAKE_KEY not in repr(azure) and "api-version" not in str(azure.cache_identity)
+    plain = load_model("openai/x", base_url="https://api.example.com/v1", api_key="k")
+    assert "api-key" not in plain._headers

@@ -34,6 +34,7 @@ from detector.types import Generation, GenParams, TokenLogprobs
 DEFAULT_BASE_URLS = {"vllm": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434/v1"}
 ENDPOINTS = ("chat", "completions")
 LOGPROB_PROBE_TEXT = "The quick brown fox jumps over the lazy dog."
+AZURE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
 ADAPTABLE_PARAMS = frozenset({"max_tokens", "temperature", "top_p", "seed", "stop"})
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class OpenAICompatModel(SingleCallBackend):
         self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self._api_key:
             self._headers["Authorization"] = f"Bearer {self._api_key}"
+            if (urlsplit(self.base_url).hostname or "").endswith(AZURE_HOSTS):
+                self._headers["api-key"] = self._api_key  # Azure OpenAI reads its key from `api-key`
         self._probe_lock = threading.Lock()
         self._root_lock = threading.Lock()
         self._unsupported: set[str] = set()  # request parameters this model refused
