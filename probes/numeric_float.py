@@ -29,6 +29,15 @@ _EXACT_TRANSFORM: dict[str, Callable[[Fraction], Fraction]] = {
 
 def compile_source(source: Source, exact: bool = False) -> FloatFn:
     index = source.index
+    if source.kind == "op":
+        first, second = (compile_source(operand, exact) for operand in source.operands)
+        if source.op == "+":
+            return lambda values, results: first(values, results) + second(values, results)
+        if source.op == "-":
+            return lambda values, results: first(values, results) - second(values, results)
+        if source.op == "*":
+            return lambda values, results: first(values, results) * second(values, results)
+        return lambda values, results: first(values, results) / second(values, results)
     if source.kind == "result":
         return lambda values, results: results[index]
     if source.kind == "const":

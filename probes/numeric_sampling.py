@@ -15,9 +15,10 @@ import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 
-from probes.arithmetic import ExpressionError, decimal_places
+from probes.arithmetic import ExpressionError, decimal_places, literals
+from probes.numeric_coincidence import coincidences
 from probes.numeric_float import FloatFn, compile_chain
-from probes.numeric_template import Template, Var, alternative_choices, execute
+from probes.numeric_template import Template, Var, alternative_choices, execute, leaves, literal_value
 
 ATTEMPTS = 120
 SMALL_SPACE = 150
@@ -80,6 +81,13 @@ class Sampler:
         self.template = template
         self.free = template.free
         self.ranges = {i: _value_range(template.variables[i]) for i in self.free}
+        self.hidden = [(readings[0], lit.value)  # literals computed by an unwritten operation
+                       for step, row in zip(template.steps, template.sources, strict=True)
+                       for lit, readings in zip(literals(step.tree), row, strict=True)
+                       if readings[0].kind == "op"]
+        self.derived = coincidences(template)  # variables computed from a step's result, not drawn
+        self.computed = {i for i, _ in self.derived}
+        self.drawn = [i for i in self.free if i not in self.computed]
         self.alternatives = alternative_choices(template)
         self.base = [var.value for var in template.variables]
         originals = self.base + list(template.constants)
@@ -142,7 +150,7 @@ class Sampler:
         for row in self.template.sources:
             group = set()
             for readings in row:
-                for source in readings:
+                for source in (leaf for reading in readings for leaf in leaves(reading)):
                     if source.kind == "var":
                         group.add(source.index)
                     elif source.kind == "const" and source.value in constants:
@@ -163,12 +171,14 @@ class Sampler:
                 return None
             lower: tuple[int, int] | None = None
             for j in self.below[index]:
+                if j in self.computed:
+                    continue
                 value = new[j]
                 if lower is None or value[0] * lower[1] > lower[0] * value[1]:
                     lower = value
             upper: tuple[int, int] | None = None
             for j in self.above[index]:
-                if j in chosen:
+                if j in chosen or j in self.computed:
                     continue
                 value = new[j]
                 if upper is None or value[0] * upper[1] < upper[0] * value[1]:
@@ -178,6 +188,30 @@ class Sampler:
                 return None
             new[index] = drawn
         return new[: len(self.base)]
+
+    def _derive(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+        """The draw with each computed variable set to its step's result (see numeric_coincidence);
+        None when a result is not a positive value the variable could state (same decimals, within
+        x1/3-x3 of the original)."""
+        if not self.derived:
+            return pairs
+        floats = [n / d for n, d in pairs]
+        results: list[float] = []
+        try:
+            for fn in self.chain[: self.derived[-1][1] + 1]:
+                results.append(fn(floats, results))
+        except (ZeroDivisionError, OverflowError):
+            return None
+        out = list(pairs)
+        for index, step in self.derived:
+            r = self.ranges[index]
+            scaled = results[step] * r.scale
+            whole = round(scaled)
+            exact = abs(scaled - whole) <= 1e-9 * max(1.0, abs(scaled))
+            if not exact or not r.original <= 3 * whole <= 9 * r.original:
+                return None
+            out[index] = (whole, r.scale)
+        return out
 
     def _float_results(self, floats: list[float]) -> list[float] | None:
         """Step results in floating point; None as soon as a step breaks a constraint."""
@@ -213,9 +247,27 @@ class Sampler:
             results.append(fn(values, results))
         return results
 
+    def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
+        """Literals computed by an unwritten operation keep their sign and their integrality or
+        short decimals, like the results the solution writes."""
+        for source, old in self.hidden:
+            new = literal_value(source, values, results)
+            if _sign(new) != _sign(old):
+                return False
+            if old.denominator == 1:
+                if new.denominator != 1:
+                    return False
+            else:
+                places = decimal_places(new)
+                if places is None or places > max(2, decimal_places(old) or 0):
+                    return False
+        return True
+
     def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
         """The exact step results if every constraint holds under every reading, else None."""
         results = self._exact_results(self.exact_chain, values)
+        if not self._hidden_ok(values, results):
+            return None
         for old, new, capped in zip(self.results, results, self.at_most_100, strict=True):
             if _sign(new) != _sign(old) or abs(new) > MAX_ABS or (capped and new > 100):
                 return None
@@ -276,7 +328,7 @@ class Sampler:
 
     def _candidates(self, index: int) -> list[int]:
         r = self.ranges[index]
-        if index in self.tied:
+        if index in self.tied or index in self.computed:
             return [r.original]
         values = {r.original}
         for step in set(r.steps):
@@ -296,6 +348,10 @@ class Sampler:
             pairs = list(base)
             for i, value, scale in zip(self.free, combo, scales, strict=True):
                 pairs[i] = (value, scale)
+            derived = self._derive(pairs)
+            if derived is None:
+                continue
+            pairs = derived
             if pairs == base or not self._keeps_order(pairs):
                 continue
             try:
@@ -318,10 +374,14 @@ class Sampler:
 
     def _search(self, rng: random.Random, attempts: int, given: set[tuple[Fraction, ...]]) -> Draw | None:
         for attempt in range(attempts):
-            chosen = self.free
-            if attempt >= attempts // 2 and len(self.free) > 1:
-                chosen = rng.sample(self.free, rng.randint(1, len(self.free)))
+            chosen = self.drawn
+            if attempt >= attempts // 2 and len(self.drawn) > 1:
+                chosen = rng.sample(self.drawn, rng.randint(1, len(self.drawn)))
             pairs = self._ordered_values(set(chosen), rng, attempt % 2)
+            if pairs is not None and self.derived:
+                pairs = self._derive(pairs)
+                if pairs is not None and not self._keeps_order(pairs):
+                    continue
             if pairs is None or pairs == self.anchors[: len(self.base)]:
                 continue
             try:

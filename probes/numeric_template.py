@@ -20,6 +20,8 @@ from math import prod
 
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
+from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
+from probes.numeric_sources import Source, apply_op, leaves, one_operation
 from probes.quantities import Mention, find_mentions, fraction_parts
 
 HUNDRED = Fraction(100)
@@ -51,16 +53,6 @@ class Var:
     frozen: bool = False
     used: bool = False
     cap: Fraction | None = None  # "6 days a week": a new value stays at most 7
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a solution literal comes from: ('var', i, transform), ('result', j) or ('const', value)."""
-
-    kind: str
-    index: int = -1
-    transform: str = "id"
-    value: Fraction = Fraction(0)
 
 
 @dataclass(slots=True)
@@ -130,8 +122,9 @@ def _group_variables(mentions: list[Mention]) -> list[Var]:
 
 
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
-             fixed: set[Fraction], marks: list[tuple[int, bool]]) -> tuple[Source, ...]:
-    """Every reading of one literal, the preferred one first (see the module docstring).
+             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False) -> tuple[Source, ...]:
+    """Every reading of one literal, the preferred one first (see the module docstring). With
+    `hidden`, a literal nothing else explains may be one unwritten operation (`_hidden_operations`).
 
     Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
     """
@@ -148,6 +141,8 @@ def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: l
     elif var_hits or literal in fixed:
         marks.extend((i, True) for i, _ in var_hits)
         readings.append(Source("const", value=literal))
+    if not readings and hidden:
+        readings = hidden_operations(literal, step_index, steps, variables, fixed, marks)
     if not readings:
         raise ChainError("unexplained_literal", f"{literal} in step {step_index + 1}")
     return tuple(readings)
@@ -168,7 +163,8 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
             for lit in literals(step.tree):
                 if lit.value in dropped:
                     raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
-                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks))
+                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks,
+                                    hidden=step.annotated and not isinstance(step.tree, Num)))
             if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
                 source.kind == "const" for source in row[0]
             ):
@@ -187,15 +183,6 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     return kept, sources
 
 
-def _one_operation(a: Fraction, b: Fraction) -> list[Fraction]:
-    out = [a + b, a - b, b - a, a * b]
-    if b:
-        out.append(a / b)
-    if a:
-        out.append(b / a)
-    return out
-
-
 def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[tuple[Source, ...]]],
                    fixed: set[Fraction]) -> None:
     """Freeze every stated number the chain does not use, with what it may implicitly relate to.
@@ -212,7 +199,7 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     for row in sources:
         needs: set[int] = set()
         for readings in row:
-            for source in readings:
+            for source in (leaf for reading in readings for leaf in leaves(reading)):
                 if source.kind == "var":
                     needs.add(source.index)
                 elif source.kind == "result":
@@ -227,7 +214,8 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     def behind(value: Fraction) -> set[int]:
         """The variables a number is, is read from (`0.25` from 25%), or comes from as a result."""
         found = {i for i, var in enumerate(variables) if var.value == value}
-        found |= {source.index for source in readings_of.get(value, ()) if source.kind == "var"}
+        found |= {leaf.index for source in readings_of.get(value, ()) for leaf in leaves(source)
+                  if leaf.kind == "var"}
         for step, needs in zip(steps, depends, strict=True):
             if step.result == value:
                 found |= needs
@@ -241,7 +229,7 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
             continue
         to_freeze.add(u)
         for other in others - {var.value}:
-            for literal in set(_one_operation(var.value, other)) & readings_of.keys():
+            for literal in set(one_operation(var.value, other)) & readings_of.keys():
                 if not (other in fixed or behind(other)):
                     raise ChainError("unmapped_question_number",
                                      f"{var.mentions[0].text} may be used implicitly")
@@ -271,6 +259,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion
     stated = {m.value for m in mentions if m.kind == "fixed"}
     steps, sources = _explain_steps(steps, variables, fixed, stated)
+    ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
+    check_mental_arithmetic(steps, sources, variables, fixed, ones)
     if not steps or steps[-1].result != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")
     for before, step in zip(steps, steps[1:], strict=False):
@@ -284,8 +274,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     for var in variables:
         if any(_listed_count(question, m.end) == var.value for m in var.mentions):
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
-    constants = sorted({s.value for row in sources for readings in row for s in readings
-                        if s.kind == "const" and s.value > 1})
+    constants = sorted({leaf.value for row in sources for readings in row for s in readings
+                        for leaf in leaves(s) if leaf.kind == "const" and leaf.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:
         raise ChainError("ambiguous_literal", "too many readings of the chain")
     template = Template(question, solution, steps, variables, sources, final_value, constants)
@@ -299,11 +289,15 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     return template
 
 
-def _literal_value(source: Source, values: list[Fraction], results: list[Fraction]) -> Fraction:
+def literal_value(source: Source, values: list[Fraction], results: list[Fraction]) -> Fraction:
+    """The value a reading gives with these variable values and step results."""
     if source.kind == "var":
         return TRANSFORMS[source.transform](values[source.index])
     if source.kind == "result":
         return results[source.index]
+    if source.kind == "op":
+        first, second = (literal_value(operand, values, results) for operand in source.operands)
+        return apply_op(source.op, first, second)
     return source.value
 
 
@@ -319,7 +313,7 @@ def execute(template: Template, values: list[Fraction], choice: dict[tuple[int, 
     literal_values: list[list[Fraction]] = []
     for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
         lits = [
-            _literal_value(readings[(choice or {}).get((s, k), 0)], values, results)
+            literal_value(readings[(choice or {}).get((s, k), 0)], values, results)
             for k, readings in enumerate(row)
         ]
         results.append(evaluate(step.tree, lits))

@@ -1,0 +1,60 @@
+"""Coincidences a draw keeps: a solution literal that is both a stated number and an earlier result.
+
+`2 hours of TV, reads half as long ... 2/2 = 1 hour; 3 times a week ... 3*3`: the second 3 may be
+the stated "3 times" or the result 2+1 = 3. Rather than guessing, the stated number is made to
+follow that result in every draw (it is computed from the other numbers, not drawn), so both
+readings stay equal and the new gold is right whichever one the solution's author meant.
+"""
+
+from __future__ import annotations
+
+from probes.numeric_template import Template, leaves
+
+
+def step_dependencies(template: Template) -> list[set[int]]:
+    """For each step, the variables its result may depend on under any reading (transitively)."""
+    depends: list[set[int]] = []
+    for row in template.sources:
+        needs: set[int] = set()
+        for readings in row:
+            for source in (leaf for reading in readings for leaf in leaves(reading)):
+                if source.kind == "var":
+                    needs.add(source.index)
+                elif source.kind == "result":
+                    needs |= depends[source.index]
+        depends.append(needs)
+    return depends
+
+
+def coincidences(template: Template) -> list[tuple[int, int]]:
+    """(variable, step) pairs: the free variable that is computed as that step's result in a draw.
+
+    Only a literal read as exactly one variable (as stated, not as a percentage) and exactly one
+    earlier result qualifies, and not when the variable's value is the sum, difference or product of
+    two stated numbers the result does not use (a relation the chain does not show); the result must
+    not depend on the variable nor on another computed variable, and no computed variable's result
+    may depend on it (so one pass computes them all).
+    """
+    depends = step_dependencies(template)
+    values = [var.value for var in template.variables]
+    free = set(template.free)
+    derived: dict[int, int] = {}
+    for row in template.sources:
+        for readings in row:
+            variables = [source for source in readings if source.kind == "var"]
+            results = [source.index for source in readings if source.kind == "result"]
+            if len(variables) != 1 or len(results) != 1 or len(readings) != 2:
+                continue
+            index, step = variables[0].index, results[0]
+            if variables[0].transform != "id" or index not in free or index in derived:
+                continue
+            if index in depends[step] or depends[step] & derived.keys():
+                continue
+            if any(index in depends[other] for other in derived.values()):
+                continue
+            others = [value for i, value in enumerate(values) if i != index and i not in depends[step]]
+            pairs = [(a, b) for x, a in enumerate(others) for b in others[x + 1:]]
+            if any(values[index] in (a + b, a * b, a - b, b - a) for a, b in pairs):
+                continue  # "4 hours, then 2 hours ... for 6 hours": the value has a relation of its own
+            derived[index] = step
+    return sorted(derived.items(), key=lambda pair: pair[1])

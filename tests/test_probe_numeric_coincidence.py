@@ -1,0 +1,109 @@
+"""`numeric`: coincidences kept in draws, mental arithmetic read as one unwritten operation, and the
+items these readings must still skip. Golds are checked against formulas worked out by hand."""
+
+from __future__ import annotations
+
+import random
+import re
+from fractions import Fraction
+
+import pytest
+
+from probes.base import ProbeSkip
+from probes.numeric import NumericProbe
+from probes.numeric_sampling import sampler_for
+from tests.test_probe_numeric import make_item
+
+PROBE = NumericProbe()
+
+
+def _numbers(text: str) -> list[Fraction]:
+    return [Fraction(m) for m in re.findall(r"\d+(?:\.\d+)?", text)]
+
+
+def _variants(item, n: int = 8):  # type: ignore[no-untyped-def]
+    rng = random.Random(11)
+    made = [PROBE.perturb(item, rng) for _ in range(n)]
+    return [v for v in made if v is not None]
+
+
+MARBLES = make_item(
+    "Ana has 10 marbles and loses 4 of them. Each of her 6 friends gives her 3 marbles. "
+    "How many marbles does she have now?",
+    "Ana keeps 10 - 4 = <<10-4=6>>6 marbles.\nHer friends give her 6 * 3 = <<6*3=18>>18 marbles.\n"
+    "She has 6 + 18 = <<6+18=24>>24 marbles now.\n#### 24",
+)
+
+
+def test_a_stated_number_equal_to_an_earlier_result_follows_it():
+    # The 6 in `6 * 3` and `6 + 18` may be the 6 friends or the 6 marbles kept: the friends are made
+    # equal to what she keeps in every draw, so both readings give the same gold.
+    template = PROBE.template(MARBLES)
+    assert [(template.variables[i].value, step) for i, step in sampler_for(template).derived] == [(6, 0)]
+    variants = _variants(MARBLES)
+    assert len({v.item.question for v in variants}) >= 3
+    for variant in variants:
+        have, lose, friends, each = _numbers(variant.item.question)
+        assert friends == have - lose  # the coincidence is kept
+        assert Fraction(variant.item.answer) == (have - lose) + friends * each  # worked by hand
+
+
+def test_a_coincidence_with_its_own_relation_is_not_followed():
+    # "4 hours, then 2 hours ... for 6 hours": the 6 hours is 4 + 2, not the $6 of the last step;
+    # making it follow the $6 would state a wrong total, so it is not computed from that result.
+    item = make_item(
+        "For 4 hours Tom sold 5 cups per hour at $0.50 per cup. In the next 2 hours he sold 10 cups per hour "
+        "at $0.60 per cup. How much did he earn in 6 hours?",
+        "He earned 0.5 * 5 = $<<0.5*5=2.50>>2.50 per hour at first, so 2.5 * 4 = $<<2.5*4=10>>10.\n"
+        "Then he earned 0.6 * 10 = $<<0.6*10=6>>6 per hour, so 6 * 2 = $<<6*2=12>>12.\n"
+        "In all he earned 10 + 12 = $<<10+12=22>>22.\n#### 22",
+    )
+    try:
+        template = PROBE.template(item)
+    except ProbeSkip:
+        return
+    assert all(template.variables[i].value != 6 for i, _ in sampler_for(template).derived)
+
+
+TRAIN = make_item(
+    "A bus trip takes 2.5 hours. The train trip is 20 minutes shorter than the bus trip. "
+    "How many minutes does the train trip take?",
+    "The bus trip takes 2.5 hours = 150 minutes.\n"
+    "The train trip takes 150 - 20 = <<150-20=130>>130 minutes.\n#### 130",
+)
+
+
+def test_a_literal_computed_in_the_head_is_one_unwritten_operation():
+    # 150 is 2.5 hours * 60 minutes, written without its computation.
+    template = PROBE.template(TRAIN)
+    reading = template.sources[0][0]
+    assert len(reading) == 1 and reading[0].kind == "op" and reading[0].op == "*"
+    variants = _variants(TRAIN)
+    assert len({v.item.question for v in variants}) >= 3
+    for variant in variants:
+        hours, shorter = _numbers(variant.item.question)
+        assert Fraction(variant.item.answer) == hours * 60 - shorter  # worked by hand
+        assert f"{hours * 60 - shorter}" in variant.item.solution
+
+
+@pytest.mark.parametrize("question, solution", [
+    # 2 sides of a rectangle is not 5 - 3: a small count is never read as an unwritten operation.
+    ("A park is a rectangle that measures 3 miles by 5 miles. Gary walks around it at 4 miles per hour. "
+     "How many hours does he walk?",
+     "The long sides are 5 * 2 = <<5*2=10>>10 miles.\nThe short sides are 3 * 2 = <<3*2=6>>6 miles.\n"
+     "The distance is 10 + 6 = <<10+6=16>>16 miles.\nHe walks 16 / 4 = <<16/4=4>>4 hours.\n#### 4"),
+    # 26 green is 20 + 6 in the head; then 13 white is 26 - 13 in the head too, not the stated 13.
+    ("A box has 15 red beads, 5 more blue beads than red, 6 more green beads than blue, and 13 fewer white "
+     "beads than green. How many beads are in the box?",
+     "There are 15+5=<<15+5=20>>20 blue beads.\nThe box has 26 green beads.\nThe box has 13 white beads.\n"
+     "In total there are 15+20+26+13 = <<15+20+26+13=74>>74 beads.\n#### 74"),
+    # `100 cents = $1`: the 1 is a result in dollars, not a constant.
+    ("Lia gets $6 every day. She buys 5 stickers at 20 cents each every day and saves the rest. "
+     "How much does she save in 4 days?",
+     "5 stickers cost 5 * 20 = <<5*20=100>>100 cents.\nSince 100 cents = $1 she spends $1 a day.\n"
+     "She saves $6 - $1 = $<<6-1=5>>5 a day.\nIn 4 days she saves $5 * 4 = $<<5*4=20>>20.\n#### 20"),
+])
+def test_unsafe_mental_arithmetic_skips(question: str, solution: str):
+    with pytest.raises(ProbeSkip) as caught:
+        PROBE.template(make_item(question, solution))
+    assert caught.value.reason == "unexplained_literal"
