@@ -127,3 +127,10 @@ def test_chat_template_is_applied_when_the_tokenizer_has_one(tiny_model_dir, tmp
 def test_missing_model_is_a_clear_error(tmp_path):
     [gen] = Runner(load_model(f"hf/{tmp_path / 'nope'}")).generate(["x"], GenParams())
     assert gen.text is None and "cannot load" in (gen.error or "")
+
+
+def test_missing_local_model_directory_fails_before_any_work(tmp_path):
+    from detector.models import load_model
+
+    with pytest.raises(ValueError, match="no such model directory"):
+        load_model(f"hf/{tmp_path}/absent")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityError
@@ -59,8 +60,10 @@ def load_model(spec: str, *, base_url: str | None = None, **options: Any) -> Mod
         api_key = options.pop("api_key", None) or os.environ.get("OPENAI_API_KEY")
         return OpenAICompatModel(provider, name, url, api_key=api_key, **options)
     if provider == "hf":
-        from detector.models.hf import HFModel
+        from detector.models.hf import HFModel, looks_like_local_path
 
+        if looks_like_local_path(name) and not Path(name).expanduser().is_dir():
+            raise ValueError(f"hf/{name}: no such model directory")
         return HFModel(name, **options)
     return _load_control(spec, name, options)
 

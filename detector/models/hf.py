@@ -44,6 +44,7 @@ class HFModel:
         self.chat = chat
         self._tokenizer: Any = None
         self._model: Any = None
+        self._load_error: ModelCallError | None = None
         self._lock = threading.Lock()
 
     @property
@@ -63,20 +64,37 @@ class HFModel:
                         "the hf backend needs torch and transformers: pip install 'detect-overfit[hf]'",
                         retryable=False,
                     ) from err
+                if self._load_error is not None:  # fail every later batch at once, not after new retries
+                    raise self._load_error
+                if looks_like_local_path(self.path) and not Path(self.path).expanduser().exists():
+                    message = f"cannot load {self.path}: no such directory"
+                    self._load_error = ModelCallError(message, retryable=False)
+                    raise self._load_error
                 try:
-                    tokenizer = AutoTokenizer.from_pretrained(self.path)
-                    kwargs: dict[str, Any] = {}
-                    if self.dtype:
-                        kwargs["dtype"] = getattr(torch, self.dtype)
-                    model = AutoModelForCausalLM.from_pretrained(self.path, **kwargs)
-                    model = model.to(self.device)  # type: ignore[arg-type]
+                    tokenizer, model = self._from_pretrained(AutoTokenizer, AutoModelForCausalLM, torch)
                 except (OSError, ValueError) as err:
-                    raise ModelCallError(f"cannot load {self.path}: {err}", retryable=False) from err
+                    self._load_error = ModelCallError(f"cannot load {self.path}: {err}", retryable=False)
+                    raise self._load_error from err
                 model.eval()
                 if tokenizer.pad_token_id is None:
                     tokenizer.pad_token = tokenizer.eos_token
                 self._tokenizer, self._model = tokenizer, model
             return self._tokenizer, self._model
+
+    def _from_pretrained(self, tokenizer_class: Any, model_class: Any, torch: Any) -> tuple[Any, Any]:
+        """Load from a local folder or the hub cache first; go to the hub only when that fails."""
+        kwargs: dict[str, Any] = {"dtype": getattr(torch, self.dtype)} if self.dtype else {}
+        local = Path(self.path).expanduser()
+        source = str(local) if local.exists() else self.path
+        try:
+            tokenizer = tokenizer_class.from_pretrained(source, local_files_only=True)
+            model = model_class.from_pretrained(source, local_files_only=True, **kwargs)
+        except OSError:
+            if local.exists():
+                raise
+            tokenizer = tokenizer_class.from_pretrained(source)
+            model = model_class.from_pretrained(source, **kwargs)
+        return tokenizer, model.to(self.device)
 
     def call(self, prompt: str, params: GenParams, timeout_s: float) -> Generation:
         return self.call_batch([prompt], params, timeout_s)[0]
@@ -191,3 +209,8 @@ def _apply_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
     if not cuts:
         return text, False
     return text[: min(cuts)], True
+
+
+def looks_like_local_path(path: str) -> bool:
+    """True for paths no hub id can be: absolute, relative with ./ or ../, ~, or with 2+ slashes."""
+    return path.startswith(("/", "./", "../", "~")) or path.count("/") >= 2
