@@ -124,9 +124,13 @@ def test_chat_template_is_applied_when_the_tokenizer_has_one(tiny_model_dir, tmp
     assert templated.text == by_hand.text and plain.text == plain_ref.text
 
 
-def test_missing_model_is_a_clear_error(tmp_path):
-    [gen] = Runner(load_model(f"hf/{tmp_path / 'nope'}")).generate(["x"], GenParams())
-    assert gen.text is None and "cannot load" in (gen.error or "")
+def test_missing_model_is_a_clear_error_once_per_model(tmp_path):
+    from detector.models.hf import HFModel
+
+    model = HFModel(str(tmp_path / "nope"))
+    first, second = (Runner(model).generate([prompt], GenParams())[0] for prompt in ("x", "y"))
+    assert first.text is None and "cannot load" in (first.error or "")
+    assert second.error == first.error and model._load_error is not None
 
 
 def test_missing_local_model_directory_fails_before_any_work(tmp_path):
