@@ -104,8 +104,11 @@ def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
         return "gold_not_numeric"
     if new == old or not variant.gold_changed:
         return "gold_unchanged"
+    solution = variant.item.solution or ""
+    # Prose equations matter only after the last annotation (where the final step may be one).
+    tail = solution[solution.rfind(">>") + 2:] if ">>" in solution else solution
     try:
-        steps = parse_steps(variant.item.solution or "")
+        steps = parse_steps(solution, prose="=" in tail or "equals" in tail)
     except ChainError:
         return "solution_does_not_re_execute"
     return None if steps[-1].result == new else "solution_does_not_reach_gold"

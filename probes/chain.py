@@ -266,8 +266,9 @@ def parse_answer(text: str) -> Fraction:
     return -value if negative else value
 
 
-def parse_steps(solution: str) -> list[Step]:
-    """Parse every `<<expr=result>>` annotation and check its result; add prose equations.
+def parse_steps(solution: str, prose: bool = True) -> list[Step]:
+    """Parse every `<<expr=result>>` annotation and check its result; add prose equations (unless
+    `prose` is False: then only the annotations, which is cheaper when only they matter).
 
     Raises:
         ChainError: `no_annotations`, `unparseable_annotation` or `annotation_mismatch`.
@@ -275,7 +276,8 @@ def parse_steps(solution: str) -> list[Step]:
     steps: list[Step] = []
     prose_start = 0
     for match in ANNOTATION_RE.finditer(solution):
-        steps.extend(_prose_steps(solution[prose_start:match.start()], prose_start))
+        if prose:
+            steps.extend(_prose_steps(solution[prose_start:match.start()], prose_start))
         prose_start = match.end()
         expr_text, result_text = match.group(1), match.group(2).strip()
         try:
@@ -294,7 +296,8 @@ def parse_steps(solution: str) -> list[Step]:
             if written is not None:
                 expr_text, tree = written
         steps.append(Step(expr_text, tree, result, result_text, match.start(), match.end()))
-    steps.extend(_prose_steps(solution[prose_start:], prose_start))
+    if prose:
+        steps.extend(_prose_steps(solution[prose_start:], prose_start))
     if "<<" in ANNOTATION_RE.sub("", solution):
         raise ChainError("unparseable_annotation", "malformed '<<' annotation")
     if not steps:

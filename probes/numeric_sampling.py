@@ -21,6 +21,7 @@ from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_template import Template, Var, alternative_choices, execute, leaves, literal_value
 
 ATTEMPTS = 120
+MAX_MISSES = 2
 SMALL_SPACE = 150
 Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
@@ -115,6 +116,8 @@ class Sampler:
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
         self._given: weakref.WeakKeyDictionary[random.Random, set[tuple[Fraction, ...]]] = (
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
+        self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
+            weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
         self.exact_chain = compile_chain(template, exact=True)
         self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
@@ -297,12 +300,17 @@ class Sampler:
         the same `rng` is not returned again (so one item's variants differ; still deterministic:
         it depends only on that rng's earlier draws). When the item's values allow few
         combinations, those that pass the float screen are listed once and a draw picks among
-        them (each checked exactly once, when first picked)."""
+        them (each checked exactly once, when first picked). While MAX_MISSES searches for the same
+        rng found nothing and none found anything, its searches try 3x fewer draws (deterministic)."""
         given = self._given.setdefault(rng, set())
         if self._listed is None:
             self._listed = self._list_small_space()
         if self._listed is False:
-            drawn = self._search(rng, ATTEMPTS, given)
+            misses = self._misses.get(rng, 0)
+            few = misses >= MAX_MISSES and not given
+            drawn = self._search(rng, ATTEMPTS // 3 if few else ATTEMPTS, given)
+            if drawn is None:
+                self._misses[rng] = misses + 1
         else:
             assert isinstance(self._listed, list)
             drawn = self._pick_listed(rng, self._listed, given)

@@ -175,3 +175,26 @@ def test_cli_perturb_bad_family_exits_2_without_writing(tmp_path):
     result = CliRunner().invoke(app, ["perturb", "--family", "nope", "--out", str(out)])
     assert result.exit_code == 2 and "unknown family 'nope'" in result.output
     assert not out.exists() and not list(Path(tmp_path).iterdir())
+
+
+@pytest.mark.parametrize("tail, reason", [
+    ("", None),  # the last annotation gives the gold
+    ("\nIn all 12 - 2 = 10 left.", "solution_does_not_reach_gold"),  # a prose step after it does not
+    ("\nIn all 12 + 3 = 15 left.", None),
+])
+def test_numeric_gold_check_reads_the_chain_to_its_end(tail, reason):
+    import dataclasses
+
+    from detector.types import Variant
+    from detector.variants import check_gold
+
+    parent = BenchmarkItem("t", "t/0", "Sam has 8 pens and buys 4. How many now?", "12",
+                           solution="8 + 4 = <<8+4=12>>12", metadata={"kind": "math"})
+    item = dataclasses.replace(parent, item_id="t/0~numeric~0", answer="15",
+                               question="Sam has 11 pens and buys 4. How many?",
+                               solution="11 + 4 = <<11+4=15>>15" + tail)
+    variant = Variant(item=item, parent_id="t/0", family="numeric", family_version="1", seed=0, params={},
+                      parent_answer="12", gold_changed=True)
+    assert check_gold(variant, parent) == reason
+    wrong = dataclasses.replace(variant, item=dataclasses.replace(item, solution="11 + 4 = <<11+4=16>>16"))
+    assert check_gold(wrong, parent) == "solution_does_not_re_execute"  # 11 + 4 is not 16
