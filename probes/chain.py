@@ -37,7 +37,7 @@ UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
     Fraction(365): ("year", "day", "annual"),
     Fraction(30): ("month", "june", "april", "september", "november"),
     Fraction(31): ("month", "january", "march", "may", "july", "august", "october", "december"),
-    Fraction(4): ("month", "quarter", "week", "gallon", "quart"),
+    Fraction(4): ("month", "quarter", "gallon", "quart"),  # not "week": "4 weeks" is a count
     Fraction(1000): ("kilo", "thousand", "liter", "litre", "ml", "km", "kg"),
     Fraction(10): ("dime", "decade", "ten"),
     Fraction(3): ("yard", "third", "triple", "thrice", "triangle"),

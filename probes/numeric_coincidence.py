@@ -58,3 +58,29 @@ def coincidences(template: Template) -> list[tuple[int, int]]:
                 continue  # "4 hours, then 2 hours ... for 6 hours": the value has a relation of its own
             derived[index] = step
     return sorted(derived.items(), key=lambda pair: pair[1])
+
+
+def pinned_variables(template: Template, derived: list[tuple[int, int]]) -> set[int]:
+    """The variables that every reading of an ambiguous literal depends on (a computed variable's
+    own coincidence excepted): kept at their values, they keep all readings equal, so a draw that
+    changes only other variables gives the same gold under every reading ("$400 + $60": the 60 is
+    12 * 5 or 60 minutes; holding 12 and 5 keeps both)."""
+    depends = step_dependencies(template)
+    handled = {(index, step) for index, step in derived}
+    pinned: set[int] = set()
+    for row in template.sources:
+        for readings in row:
+            if len(readings) < 2:
+                continue
+            variables = [r.index for r in readings if r.kind == "var"]
+            results = [r.index for r in readings if r.kind == "result"]
+            if len(readings) == 2 and len(variables) == 1 and len(results) == 1 and (
+                    (variables[0], results[0]) in handled):
+                continue
+            for reading in readings:
+                for leaf in leaves(reading):
+                    if leaf.kind == "var":
+                        pinned.add(leaf.index)
+                    elif leaf.kind == "result":
+                        pinned |= depends[leaf.index]
+    return pinned

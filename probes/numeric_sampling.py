@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from probes.arithmetic import ExpressionError, decimal_places, literals
-from probes.numeric_coincidence import coincidences
+from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_template import Template, Var, alternative_choices, execute, leaves, literal_value
 
@@ -89,6 +89,10 @@ class Sampler:
         self.derived = coincidences(template)  # variables computed from a step's result, not drawn
         self.computed = {i for i, _ in self.derived}
         self.drawn = [i for i in self.free if i not in self.computed]
+        # Every third attempt leaves alone the variables behind an ambiguous literal's readings,
+        # so that all its readings keep their values and agree (see pinned_variables).
+        pinned = pinned_variables(template, self.derived)
+        self.unpinned = [i for i in self.drawn if i not in pinned] if pinned else []
         self.alternatives = alternative_choices(template)
         self.base = [var.value for var in template.variables]
         originals = self.base + list(template.constants)
@@ -382,9 +386,10 @@ class Sampler:
 
     def _search(self, rng: random.Random, attempts: int, given: set[tuple[Fraction, ...]]) -> Draw | None:
         for attempt in range(attempts):
-            chosen = self.drawn
-            if attempt >= attempts // 2 and len(self.drawn) > 1:
-                chosen = rng.sample(self.drawn, rng.randint(1, len(self.drawn)))
+            pool = self.unpinned if attempt % 3 == 2 and self.unpinned else self.drawn
+            chosen = pool
+            if attempt >= attempts // 2 and len(pool) > 1:
+                chosen = rng.sample(pool, rng.randint(1, len(pool)))
             pairs = self._ordered_values(set(chosen), rng, attempt % 2)
             if pairs is not None and self.derived:
                 pairs = self._derive(pairs)

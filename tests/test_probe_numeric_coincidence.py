@@ -107,3 +107,32 @@ def test_unsafe_mental_arithmetic_skips(question: str, solution: str):
     with pytest.raises(ProbeSkip) as caught:
         PROBE.template(make_item(question, solution))
     assert caught.value.reason == "unexplained_literal"
+
+
+def test_a_literal_that_is_a_result_or_a_constant_gives_one_gold_in_every_draw():
+    # The 60 in `60 + 21` is 12 * 5 or 60 minutes in an hour: only draws that keep 12 * 5 = 60 (by
+    # leaving 12 and 5 alone, or by another pair) are kept, so both readings give one gold.
+    item = make_item(
+        "Ben works 5 hours a day at $12 an hour. He also sells 7 cakes for $3 each. How much does he make "
+        "in a day?",
+        "He earns 12 * 5 = <<12*5=60>>60 dollars at work.\n"
+        "He earns 7 * 3 = <<7*3=21>>21 dollars from cakes.\n"
+        "He makes 60 + 21 = <<60+21=81>>81 dollars.\n#### 81",
+    )
+    variants = _variants(item, 10)
+    assert len({v.item.question for v in variants}) >= 3
+    for variant in variants:
+        hours, rate, cakes, price = _numbers(variant.item.question)
+        assert hours * rate == 60
+        assert Fraction(variant.item.answer) == hours * rate + cakes * price  # worked by hand
+
+
+def test_weeks_alone_do_not_license_four_weeks_a_month():
+    item = make_item(
+        "Tom drinks 2 glasses of milk every day. How many glasses does he drink in 4 weeks?",
+        "He drinks 2 * 7 = <<2*7=14>>14 glasses a week.\n"
+        "In 4 weeks he drinks 14 * 4 = <<14*4=56>>56 glasses.\n#### 56",
+    )
+    template = PROBE.template(item)
+    assert Fraction(4) in {template.variables[i].value for i in template.free}
+    assert PROBE.substitute(item, {"4": "5"}).item.answer == "70"  # 2 glasses * 7 days * 5 weeks
