@@ -18,10 +18,10 @@ MAX_HIDDEN = 3
 
 def hidden_operations(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
                        fixed: set[Fraction], marks: list[tuple[int, bool]]) -> list[Source]:
-    """Readings of a literal as ONE unwritten operation on two available numbers (stated numbers,
-    earlier results, licensed constants other than 1): `1000 * 30% = 300` written as `300`. All
+    """Readings of a literal as ONE unwritten product or quotient of two available numbers (stated
+    numbers, earlier results, licensed constants other than 1): `1.25 hours = 75 minutes`. All
     are kept as readings (a draw must make them agree); more than MAX_HIDDEN is too ambiguous.
-    Two constants never qualify, nor a small whole literal (<= 12)."""
+    Two constants never qualify, nor two stated numbers, nor a small whole literal (<= 12)."""
     operands: list[tuple[Source, Fraction]] = [(Source("const", value=c), c) for c in sorted(fixed) if c != 1]
     operands += [(Source("var", i), var.value) for i, var in enumerate(variables) if var.value not in fixed]
     operands += [(Source("result", j), steps[j].result) for j in range(step_index)]
@@ -30,10 +30,9 @@ def hidden_operations(literal: Fraction, step_index: int, steps: list[Step], var
         return []  # `2 sides`, `8 = 3.5 + 4.5`, `5 days`: small counts are too often something else
     for x, (a, va) in enumerate(operands):
         for b, vb in operands[x:]:
-            for op, first, second in (("+", a, b), ("*", a, b), ("-", a, b), ("-", b, a),
-                                      ("/", a, b), ("/", b, a)):
-                if first == second and op in "-/":
-                    continue
+            for op, first, second in (("*", a, b), ("/", a, b), ("/", b, a)):
+                if first == second or first.kind == second.kind == "var":
+                    continue  # `20` for "twenties" is not 10 + 10: a stated number meets a result or a unit
                 v1, v2 = (va, vb) if first is a else (vb, va)
                 if (op == "/" and not v2) or apply_op(op, v1, v2) != literal:
                     continue
@@ -58,8 +57,8 @@ def check_mental_arithmetic(steps: list[Step], sources: list[list[tuple[Source, 
     constant (`100 cents = $1`).
     A solution that computes in its head once may do it again where the result happens to equal a
     stated number (`24 green - 12 fewer = 12 white`, then `... + 12`): when a literal needs an unwritten
-    operation, no later literal read as a stated number may also be one operation on such a literal
-    and an available number (a stated number, a constant, an earlier result).
+    operation, no later literal read as a stated number or a constant may also be one operation on
+    such a literal and another available number (a stated number, a constant, an earlier result).
 
     Raises:
         ChainError: `unexplained_literal` naming the literal.
@@ -71,12 +70,13 @@ def check_mental_arithmetic(steps: list[Step], sources: list[list[tuple[Source, 
     for step, row in zip(steps, sources, strict=True):
         lits = literals(step.tree)
         hidden |= {lit.value for lit, readings in zip(lits, row, strict=True) if readings[0].kind == "op"}
-        made = {value for a in hidden for b in hidden | base | earlier for value in one_operation(a, b)}
+        available = hidden | base | earlier
+        made = {value for a in hidden for b in available - {a} for value in one_operation(a, b)}
         for lit, readings in zip(lits, row, strict=True):
             constant = all(source.kind == "const" for source in readings)
             if not states_one and earlier & units and lit.value == 1 and constant:
                 # `100 cents = $1` then `5 - 1`: the 1 may be a result in other units
                 raise ChainError("unexplained_literal", "1 may be a converted result")
-            if any(source.kind == "var" for source in readings) and lit.value in made:
+            if any(source.kind in ("var", "const") for source in readings) and lit.value in made:
                 raise ChainError("unexplained_literal", f"{lit.value} may be mental arithmetic too")
         earlier.add(step.result)

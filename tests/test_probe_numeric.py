@@ -357,8 +357,12 @@ def test_unit_constants_are_licensed_by_whole_words():
 
     licensed = allowed_constants("On Monday of the second month she paid $5.")
     assert Fraction(60) not in licensed and Fraction(24) not in licensed  # not "Monday", not ordinal "second"
-    assert Fraction(30) in licensed and Fraction(100) in licensed  # "month", "$"
-    assert {Fraction(60), Fraction(24), Fraction(7)} <= allowed_constants("He runs 2 hours on 3 days.")
+    assert Fraction(30) in licensed and Fraction(100) not in licensed  # "month"; "$" alone is no percent
+    assert Fraction(100) in allowed_constants("It costs 80 cents.")
+    assert {Fraction(60), Fraction(24)} <= allowed_constants("He runs 2 hours on 3 days.")
+    # a count of days or weeks alone licenses no days-a-week, weeks-a-month or days-a-year constant
+    assert not {Fraction(7), Fraction(4), Fraction(365)} & allowed_constants("He runs 2 hours on 3 days.")
+    assert Fraction(7) in allowed_constants("How far does he run in a week?")
     assert Fraction(100) in allowed_constants("What percentage of them passed?")
 
 

@@ -97,6 +97,17 @@ def test_a_literal_computed_in_the_head_is_one_unwritten_operation():
      "beads than green. How many beads are in the box?",
      "There are 15+5=<<15+5=20>>20 blue beads.\nThe box has 26 green beads.\nThe box has 13 white beads.\n"
      "In total there are 15+20+26+13 = <<15+20+26+13=74>>74 beads.\n#### 74"),
+    # The same with a white count read as the constant 12 (licensed by "foot").
+    ("A quilt has 1-foot squares: 10 red, 5 more blue than red, 9 more green than blue, and 12 fewer white "
+     "than green. How many squares does it have?",
+     "There are 10+5=<<10+5=15>>15 blue squares.\nThere are 24 green squares.\nThere are 12 white squares.\n"
+     "In all 10+15+24+12 = <<10+15+24+12=61>>61 squares.\n#### 61"),
+    # $20 for a twenty is world knowledge, not 10 + 10 nor 5 * 4 (quarters): never two stated numbers,
+    # never a sum.
+    ("Mia was given ten twenties and 60 quarters. She spent all the quarters and 1/2 of the twenties. "
+     "How much did she spend?",
+     "The quarters are 60*$0.25 = $<<60*0.25=15>>15.\nShe used 1/2*10 = <<1/2*10=5>>5 twenties.\n"
+     "They are 5*$20 = $<<5*20=100>>100.\nShe spent $100+$15 = $<<100+15=115>>115.\n#### 115"),
     # `100 cents = $1`: the 1 is a result in dollars, not a constant.
     ("Lia gets $6 every day. She buys 5 stickers at 20 cents each every day and saves the rest. "
      "How much does she save in 4 days?",
