@@ -320,12 +320,40 @@ def _licensed(word: str, lowered: str, words: set[str]) -> bool:
     return any(form in words for form in (word, word + "s", word + "es", word + "ly"))
 
 
+def _license_index() -> tuple[dict[str, set[Fraction]], list[tuple[str, Fraction]]]:
+    """Whole-word licenses by word form (`hour`, `hours`, `hourly`...), and the others (symbols,
+    phrases, the `kilo` prefix) to test one by one with `_licensed`."""
+    by_form: dict[str, set[Fraction]] = {}
+    others: list[tuple[str, Fraction]] = []
+    for value, licenses in UNIT_CONSTANTS.items():
+        for word in licenses:
+            if word and word[0].isalpha() and " " not in word and word != "kilo":
+                for form in (word, word + "s", word + "es", word + "ly"):
+                    by_form.setdefault(form, set()).add(value)
+            else:
+                others.append((word, value))
+    return by_form, others
+
+
+_BY_FORM, _OTHER_LICENSES = _license_index()
+
+
 def allowed_constants(question: str) -> set[Fraction]:
     """Unstated constants the question's wording licenses (12 months, 60 minutes, 100 percent...)."""
     lowered = question.lower()
     words = set(_WORD_RE.findall(lowered))
-    return {value for value, licenses in UNIT_CONSTANTS.items()
-            if any(_licensed(w, lowered, words) for w in licenses)}
+    found = {value for word in words for value in _BY_FORM.get(word, ())}
+    padded = ""
+    for word, value in _OTHER_LICENSES:
+        if value in found:
+            continue
+        if " " in word:  # a phrase: whole words in a row
+            padded = padded or f" {' '.join(_WORD_RE.findall(lowered))} "
+            if f" {word} " in padded:
+                found.add(value)
+        elif _licensed(word, lowered, words):
+            found.add(value)
+    return found
 
 
 def literal_count(steps: list[Step]) -> int:
