@@ -63,7 +63,7 @@ def check_mental_arithmetic(steps: list[Step], sources: list[list[tuple[Source, 
     Raises:
         ChainError: `unexplained_literal` naming the literal.
     """
-    units = {c for c in fixed if c > 2}
+    units = {c for c in fixed if c >= 10}  # 100 cents, 60 minutes, 12 inches, 16 ounces...
     base = {var.value for var in variables} | (fixed - {1})
     earlier: set[Fraction] = set()  # results of the steps before this one
     hidden: set[Fraction] = set()  # literals computed in the head, up to this step
@@ -74,7 +74,8 @@ def check_mental_arithmetic(steps: list[Step], sources: list[list[tuple[Source, 
         made = {value for a in hidden for b in available - {a} for value in one_operation(a, b)}
         for lit, readings in zip(lits, row, strict=True):
             constant = all(source.kind == "const" for source in readings)
-            if not states_one and earlier & units and lit.value == 1 and constant:
+            numerator = step.expr_text[lit.end:].lstrip().startswith("/")  # `1/4` is a fraction
+            if not states_one and earlier & units and lit.value == 1 and constant and not numerator:
                 # `100 cents = $1` then `5 - 1`: the 1 may be a result in other units
                 raise ChainError("unexplained_literal", "1 may be a converted result")
             if any(source.kind in ("var", "const") for source in readings) and lit.value in made:

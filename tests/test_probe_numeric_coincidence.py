@@ -147,3 +147,14 @@ def test_weeks_alone_do_not_license_four_weeks_a_month():
     template = PROBE.template(item)
     assert Fraction(4) in {template.variables[i].value for i in template.free}
     assert PROBE.substitute(item, {"4": "5"}).item.answer == "70"  # 2 glasses * 7 days * 5 weeks
+
+
+def test_the_numerator_of_a_written_fraction_is_no_converted_result():
+    # 12 eggs (a result equal to the dozen constant) then `12 * 1/4`: the 1 is the fraction's.
+    item = make_item(
+        "Tom buys 2 boxes of 6 eggs at the dozen price. He uses 1/4 of the eggs for a cake and the rest for "
+        "omelets. How many eggs go into omelets?",
+        "He has 2 * 6 = <<2*6=12>>12 eggs.\nThe cake uses 12 * 1/4 = <<12*1/4=3>>3 eggs.\n"
+        "The omelets use 12 - 3 = <<12-3=9>>9 eggs.\n#### 9",
+    )
+    assert PROBE.substitute(item, {"6": "10"}).item.answer == "15"  # 20 eggs, 5 for the cake
