@@ -12,13 +12,13 @@ import math
 import random
 import re
 import weakref
-from dataclasses import dataclass
 from fractions import Fraction
 
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_float import FloatFn, compile_chain
-from probes.numeric_template import Template, Var, alternative_choices, execute, leaves, literal_value
+from probes.numeric_ranges import value_range
+from probes.numeric_template import Template, alternative_choices, execute, leaves, literal_value
 
 ATTEMPTS = 120
 MAX_MISSES = 2
@@ -32,45 +32,6 @@ def _sign(value: float | Fraction) -> int:
     return (value > 0) - (value < 0)
 
 
-def _roundness_step(original: int, low: int, high: int) -> int:
-    zeros = len(str(original)) - len(str(original).rstrip("0"))
-    for candidate in (10**zeros, 5 * 10 ** max(zeros - 1, 0), 10 ** max(zeros - 1, 0)):
-        if (high // candidate) - ((low + candidate - 1) // candidate) + 1 >= 5:
-            return candidate
-    return 1
-
-
-def _divisor_step(original: int, low: int, high: int) -> int:
-    """The largest divisor of the original that still leaves at least 3 other multiples in range."""
-    for divisor in sorted({d for k in range(1, int(original**0.5) + 1) if original % k == 0
-                           for d in (k, original // k)}, reverse=True):
-        if (high // divisor) - ((low + divisor - 1) // divisor) + 1 >= 4:
-            return divisor
-    return 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Range:
-    original: int
-    scale: int
-    low: int
-    high: int
-    steps: tuple[int, int]
-
-
-def _value_range(var: Var) -> _Range:
-    scale = 10**var.decimals
-    original = int(var.value * scale)
-    low = max(2, original // 2)
-    high = max(original * 2, original + 8)
-    if var.percent and original <= 100 * scale:
-        high = min(high, 100 * scale - 1)
-    if var.cap is not None:
-        high = min(high, int(var.cap * scale))
-    return _Range(original, scale, low, high,
-                  (_roundness_step(original, low, high), _divisor_step(original, low, high)))
-
-
 class Sampler:
     """Precomputed data for drawing values of one template.
 
@@ -81,7 +42,7 @@ class Sampler:
     def __init__(self, template: Template) -> None:
         self.template = template
         self.free = template.free
-        self.ranges = {i: _value_range(template.variables[i]) for i in self.free}
+        self.ranges = {i: value_range(template.variables[i]) for i in self.free}
         self.hidden = [(readings[0], lit.value)  # literals computed by an unwritten operation
                        for step, row in zip(template.steps, template.sources, strict=True)
                        for lit, readings in zip(literals(step.tree), row, strict=True)

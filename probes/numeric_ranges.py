@@ -1,0 +1,47 @@
+"""The values a numeric variable may take in a draw: about x0.5-x2 of the original, keeping its
+roundness (multiples of 10, 5...) or stepping by a divisor of the original."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from probes.numeric_template import Var
+
+
+def _roundness_step(original: int, low: int, high: int) -> int:
+    zeros = len(str(original)) - len(str(original).rstrip("0"))
+    for candidate in (10**zeros, 5 * 10 ** max(zeros - 1, 0), 10 ** max(zeros - 1, 0)):
+        if (high // candidate) - ((low + candidate - 1) // candidate) + 1 >= 5:
+            return candidate
+    return 1
+
+
+def _divisor_step(original: int, low: int, high: int) -> int:
+    """The largest divisor of the original that still leaves at least 3 other multiples in range."""
+    for divisor in sorted({d for k in range(1, int(original**0.5) + 1) if original % k == 0
+                           for d in (k, original // k)}, reverse=True):
+        if (high // divisor) - ((low + divisor - 1) // divisor) + 1 >= 4:
+            return divisor
+    return 1
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    original: int
+    scale: int
+    low: int
+    high: int
+    steps: tuple[int, int]
+
+
+def value_range(var: Var) -> Range:
+    scale = 10**var.decimals
+    original = int(var.value * scale)
+    low = max(2, original // 2)
+    high = max(original * 2, original + 8)
+    if var.percent and original <= 100 * scale:
+        high = min(high, 100 * scale - 1)
+    if var.cap is not None:
+        high = min(high, int(var.cap * scale))
+    return Range(original, scale, low, high,
+                  (_roundness_step(original, low, high), _divisor_step(original, low, high)))
