@@ -89,7 +89,7 @@ def measure_coverage(path: Path, per_item: int = 3, seed: int = 0) -> None:
             continue
         template = probe.template(item)
         results, _ = execute(template, [var.value for var in template.variables])
-        if results[-1] != Fraction(item.answer.replace(",", "")):
+        if template.final_answer(results[-1]) != Fraction(item.answer.replace(",", "")):
             identity_failures += 1
     rederived = Counter()  # each variant's own question + rewritten solution, re-derived from scratch
     for variant in variant_set.variants:
@@ -99,7 +99,8 @@ def measure_coverage(path: Path, per_item: int = 3, seed: int = 0) -> None:
             rederived[f"not re-derivable ({exc.reason})"] += 1
             continue
         own_results, _ = execute(own, [var.value for var in own.variables])
-        rederived["same gold" if own_results[-1] == Fraction(variant.item.answer) else "DIFFERENT gold"] += 1
+        same = own.final_answer(own_results[-1]) == Fraction(variant.item.answer)
+        rederived["same gold" if same else "DIFFERENT gold"] += 1
     summary = variant_set.summaries[0]
     few = Counter(min(len(q), 3) for q in distinct.values())
     print(f"\nGSM8K numeric coverage on {path} ({len(items)} items, per_item={per_item}, seed={seed}):")

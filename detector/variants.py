@@ -98,6 +98,7 @@ def check_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
 
 def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
     from probes.chain import ChainError, parse_steps
+    from probes.numeric_template import final_rule
 
     new, old = _as_number(variant.item.answer), _as_number(parent.answer)
     if new is None:
@@ -111,7 +112,9 @@ def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
         steps = parse_steps(solution, prose="=" in tail or "equals" in tail)
     except ChainError:
         return "solution_does_not_re_execute"
-    return None if steps[-1].result == new else "solution_does_not_reach_gold"
+    # `####` is the last result, or it in cents / rounded up where the question says so.
+    reached = final_rule(variant.item.question, steps[-1].result, new) is not None
+    return None if reached else "solution_does_not_reach_gold"
 
 
 @dataclass(frozen=True, slots=True)

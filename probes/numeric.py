@@ -126,6 +126,7 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
         mapping.setdefault(var.value, set()).add(new)
     for step, new in zip(template.steps, results, strict=True):
         mapping.setdefault(step.result, set()).add(new)
+    mapping.setdefault(template.final_value, set()).add(template.final_answer(results[-1]))  # "round up to 7"
     for step, lits in zip(template.steps, literal_values, strict=True):
         for lit, new in zip(literals(step.tree), lits, strict=True):
             mapping.setdefault(lit.value, set()).add(new)
@@ -232,7 +233,7 @@ class NumericProbe:
         return build_variant(
             item, self.name, self.version, 0,
             question=rewrite_question(template, values),
-            answer=format_number(results[-1]),
+            answer=format_number(template.final_answer(results[-1])),
             solution=rewrite_solution(template, values, results, literal_values),
             params={"changes": changes, "n_free": len(template.free)},
         )

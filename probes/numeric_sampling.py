@@ -76,7 +76,7 @@ class Sampler:
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
         self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
-        self.final = float(template.final_value)
+        self.final = float(template.steps[-1].result)
         self._listed: list[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
         self._given: weakref.WeakKeyDictionary[random.Random, set[tuple[Fraction, ...]]] = (
@@ -246,8 +246,10 @@ class Sampler:
                 places = decimal_places(new)
                 if places is None or places > max(2, decimal_places(old) or 0):
                     return None
-        if results[-1] == self.template.final_value:
+        if self.template.final_answer(results[-1]) == self.template.final_value:
             return None
+        if self.template.final_rule == "ceil" and results[-1].denominator == 1:
+            return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
         for k, combo in enumerate(self.alternatives):
             chain = self.exact_alternatives[k]
             if chain is None:

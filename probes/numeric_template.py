@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from math import prod
+from math import ceil, prod
 
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
@@ -40,6 +40,30 @@ _THRESHOLD_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
+_IN_CENTS_RE = re.compile(r"\b(?:in cents|how many cents)\b", re.IGNORECASE)
+_WHOLE_UNITS_RE = re.compile(
+    r"\b(?:only buy whole|whole (?:packs|boxes|bags|cases|packages|cartons|bottles))\b", re.IGNORECASE)
+
+
+def final_rule(question: str, last: Fraction, final: Fraction) -> str | None:
+    """How `####` follows from the last result: "same", "cents" (a dollar amount asked in cents),
+    "ceil" (a fraction of a pack rounded up where the question says only whole packs are bought), or None."""
+    if last == final:
+        return "same"
+    if last * HUNDRED == final and _IN_CENTS_RE.search(question) and "$" in question:
+        return "cents"
+    if last > 0 and last.denominator != 1 and final == ceil(last) and _WHOLE_UNITS_RE.search(question):
+        return "ceil"
+    return None
+
+
+def apply_final_rule(rule: str, last: Fraction) -> Fraction:
+    """The `####` answer a last result gives under a final_rule."""
+    if rule == "cents":
+        return last * HUNDRED
+    if rule == "ceil":
+        return Fraction(ceil(last))
+    return last
 
 
 @dataclass(slots=True)
@@ -64,6 +88,10 @@ class Template:
     sources: list[list[tuple[Source, ...]]]
     final_value: Fraction
     constants: list[Fraction] = field(default_factory=list)
+    final_rule: str = "same"  # how `####` follows from the last result (see final_rule)
+
+    def final_answer(self, last: Fraction) -> Fraction:
+        return apply_final_rule(self.final_rule, last)
     sampler: object | None = field(default=None, repr=False, compare=False)  # built by numeric_sampling
     plan: object | None = field(default=None, repr=False, compare=False)  # built by numeric (SolutionPlan)
 
@@ -101,6 +129,10 @@ def _per_unit_cap(question: str, var: Var) -> Fraction | None:
     caps = [cap for m in var.mentions for pattern, cap in _PER_UNIT_CAPS
             if pattern.match(question.lower(), m.end)]
     return min(caps) if caps else None
+
+
+def _is_dollars(question: str, mention: Mention) -> bool:
+    return mention.text.startswith("$") or question[max(0, mention.start - 1):mention.start] == "$"
 
 
 def _group_variables(mentions: list[Mention]) -> list[Var]:
@@ -248,12 +280,15 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     """
     steps = parse_steps(solution)
     final_value = parse_answer(answer)
-    if steps[-1].result != final_value:
+    rule = final_rule(question, steps[-1].result, final_value)
+    if rule is None:
         raise ChainError("final_not_last_result", f"#### {answer} vs last result {steps[-1].result_text}")
     mentions = find_mentions(question)
     variables = _group_variables(mentions)
     for var in variables:
         var.cap = _per_unit_cap(question, var)
+        if len({_is_dollars(question, m) for m in var.mentions}) > 1:
+            var.frozen = True  # "4 to a pack and cost $4.00": one value in two roles, a coincidence
     fixed = set(allowed_constants(question)) | set(fraction_parts(mentions))
     if _PERCENT_CONVERSION_RE.search(solution):
         fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion
@@ -261,7 +296,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     steps, sources = _explain_steps(steps, variables, fixed, stated)
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
-    if not steps or steps[-1].result != final_value:
+    if not steps or apply_final_rule(rule, steps[-1].result) != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")
     for before, step in zip(steps, steps[1:], strict=False):
         if step.start < before.end and step.start + literals(step.tree)[0].end != before.end:
@@ -278,13 +313,13 @@ def build_template(question: str, solution: str, answer: str) -> Template:
                         for leaf in leaves(s) if leaf.kind == "const" and leaf.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:
         raise ChainError("ambiguous_literal", "too many readings of the chain")
-    template = Template(question, solution, steps, variables, sources, final_value, constants)
+    template = Template(question, solution, steps, variables, sources, final_value, constants, rule)
     if not template.free:
         raise ChainError("no_free_numbers")
     originals = [var.value for var in variables]
     for combo in [{}, *alternative_choices(template)]:
         results, _ = execute(template, originals, combo)
-        if results != [step.result for step in steps] or results[-1] != final_value:
+        if results != [step.result for step in steps] or apply_final_rule(rule, results[-1]) != final_value:
             raise ChainError("identity_mismatch", "re-executing with the original numbers differs")
     return template
 
