@@ -23,6 +23,7 @@ from probes.numeric_template import Template, alternative_choices, execute, leav
 ATTEMPTS = 120
 MAX_MISSES = 2
 SMALL_SPACE = 150
+WIDE_SPACE = 1200  # combinations of whole values tried when the round ones give too few draws
 Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
@@ -301,21 +302,33 @@ class Sampler:
                 return drawn
         return None
 
-    def _candidates(self, index: int) -> list[int]:
+    def _candidates(self, index: int, wide: bool = False) -> list[int]:
+        """The values a free variable may take: its round values, or with `wide` every whole value
+        (in units of its last decimal place) in its range."""
         r = self.ranges[index]
         if index in self.tied or index in self.computed:
             return [r.original]
         values = {r.original}
-        for step in set(r.steps):
+        for step in {1} if wide else set(r.steps):
             values.update(range(((r.low + step - 1) // step) * step, r.high + 1, step))
         return sorted(values)
 
     def _list_small_space(self) -> list[list[tuple[int, int]]] | bool:
         """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
-        of candidate values (in a fixed order: deterministic); False when there are more."""
+        of candidate values (in a fixed order: deterministic); False when there are more. When the
+        round values give fewer than 3 such draws (40 pupils, half of them, a quarter of the rest:
+        only 40 and 80 are round multiples of 8), every whole value in range is tried."""
         candidates = [self._candidates(i) for i in self.free]
         if math.prod(len(c) for c in candidates) > SMALL_SPACE:
             return False
+        listed = self._screen_all(candidates)
+        if len(listed) < 3:
+            wide = [self._candidates(i, wide=True) for i in self.free]
+            if math.prod(len(c) for c in wide) <= WIDE_SPACE:
+                listed = self._screen_all(wide)
+        return listed
+
+    def _screen_all(self, candidates: list[list[int]]) -> list[list[tuple[int, int]]]:
         scales = [self.ranges[i].scale for i in self.free]
         base = self.anchors[: len(self.base)]
         listed: list[list[tuple[int, int]]] = []
