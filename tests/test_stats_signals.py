@@ -96,6 +96,17 @@ def test_verdict_rules():
     assert decide_verdict([_family(12.0, 6.0, 0.001)], {}, excess_drop=small, calibrated=True)[0] == "clean"
 
 
+def test_membership_counts_as_memorization_evidence_above_its_floor():
+    clean = [_family(1.0, -3, 0.5)]
+    strong = {"estimate": 0.4, "ci_low": 0.3, "ci_high": 0.5, "q_value": 0.001}
+    weak = {"estimate": 0.08, "ci_low": 0.05, "ci_high": 0.1, "q_value": 0.001}
+    verdict, evidence = decide_verdict(clean, {"membership": strong})
+    assert verdict == "suspicious" and any("nats/token" in line for line in evidence)
+    assert decide_verdict(clean, {"membership": weak})[0] == "clean"
+    assert decide_verdict(clean, {"membership": {**strong, "q_value": 0.2}})[0] == "clean"
+    assert decide_verdict([_family(12.0, 6.0, 0.001)], {"membership": strong})[0] == "likely_overfit"
+
+
 def test_analysis_calibrates_with_five_reference_runs():
     import polars as pl
 

@@ -120,17 +120,20 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
     responses, scores = read_table(directory, "responses"), read_table(directory, "scores")
     references = read_table(directory, "references") if (directory / "references.parquet").exists() else None
     seed = int(config.get("seed", 0))
-    stats = analyze_scores(
-        scores, seed=seed, n_boot=int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP)), references=references
-    )
+    n_boot = int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP))
+    membership = None
     if (directory / "membership.parquet").exists():
+        from detector.lab.manifest import lab_for_model, read_manifest
         from detector.membership.table import membership_from_table
 
-        stats["signals"]["membership"] = membership_from_table(
+        lab = lab_for_model(str(config.get("model", "")))
+        membership = membership_from_table(
             read_table(directory, "membership"),
             seed=seed,
-            n_boot=int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP)),
+            n_boot=n_boot,
+            labels=read_manifest(lab).labels() if lab is not None else None,
         )
+    stats = analyze_scores(scores, seed=seed, n_boot=n_boot, references=references, membership=membership)
     n_failed = int(responses["error"].is_not_null().sum())
     report = {
         "schema_version": SCHEMA_VERSION,

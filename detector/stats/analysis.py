@@ -124,8 +124,13 @@ def analyze_scores(
     seed: int,
     n_boot: int = DEFAULT_BOOTSTRAP,
     references: pl.DataFrame | None = None,
+    membership: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Overall and per-family drops, signals, BH q-values, calibration and the verdict."""
+    """Overall and per-family drops, signals, BH q-values, calibration and the verdict.
+
+    `membership` (detector.membership.table.membership_from_table, where the model gave token
+    log-probabilities) joins the signals, the BH family (through its p-value) and the verdict.
+    """
     rows = answer_rows(scores)
     overall = (
         _drop_block(_paired(rows, seed, n_boot, "overall"))
@@ -139,6 +144,7 @@ def analyze_scores(
         block = _drop_block(_paired(group, seed, n_boot, benchmark, family))
         families.append({"name": family, "benchmark": benchmark, **block, "q_value": None})
     signals = _signals(scores, seed, n_boot)
+    signals["membership"] = membership
     tested = [fam for fam in families] + [s for s in signals.values() if s is not None]
     q_values = benjamini_hochberg([math.nan if t.get("p_value") is None else t["p_value"] for t in tested])
     for target, q in zip(tested, q_values, strict=True):

@@ -31,6 +31,10 @@ STALE_FLOOR = 0.05
 STALE_RATIO = 2.0
 ECHO_FLOOR = 0.10
 VERBATIM_FLOOR = 0.20
+# nats/token on the interval's lower end. The lab (GSM8K twins, README): clean twin 0.02 [0.01, 0.03]
+# (0.08 [0.05, 0.10] with numeric + entity variants only); contaminated twin 0.21 [0.18, 0.24]
+# (0.42 [0.34, 0.49]) on the items it saw 40 times.
+MEMBERSHIP_FLOOR = 0.15
 
 VERDICTS = ("clean", "suspicious", "likely_overfit")
 # `--fail-on LEVEL`: the verdicts that count as reaching LEVEL.
@@ -123,6 +127,15 @@ def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
             f"verbatim continuation of {100 * float(verbatim['rate']):.1f}% of truncated items "
             f"({_fmt_p(_num(verbatim.get('q_value')))})"
         )
+    membership = signals.get("membership")
+    if _significant(membership):
+        low, est = _num(membership.get("ci_low")), _num(membership.get("estimate"))
+        if low is not None and est is not None and low >= MEMBERSHIP_FLOOR:
+            lines.append(
+                f"originals are {est:.2f} nats/token more likely to the model than their own variants "
+                f"[{low:.2f}, {_num(membership.get('ci_high')):.2f}] "
+                f"({_fmt_p(_num(membership.get('q_value')))})"
+            )
     return lines
 
 
