@@ -138,3 +138,12 @@ def test_missing_local_model_directory_fails_before_any_work(tmp_path):
 
     with pytest.raises(ValueError, match="no such model directory"):
         load_model(f"hf/{tmp_path}/absent")
+
+
+def test_generation_stops_at_the_context_length(tiny_model_dir):
+    """n_positions is 128: asking for 512 new tokens must not run past the position embeddings."""
+    model = load_model(f"hf/{tiny_model_dir}")
+    [gen] = Runner(model).generate(["Question: how many eggs?"], GenParams(max_tokens=512))
+    assert gen.error is None and gen.text is not None
+    [too_long] = Runner(model).generate(["eggs " * 400], GenParams(max_tokens=8))
+    assert too_long.text is None and "fills the model's 128" in (too_long.error or "")

@@ -110,3 +110,10 @@ def test_same_answer():
     assert same_answer("math", "18.0", "18")
     assert same_answer("multiple_choice", "B", "B")
     assert not same_answer("multiple_choice", None, "B")
+
+
+def test_extract_number_survives_numbers_longer_than_decimal_precision():
+    from detector.scoring.numbers import extract_number
+
+    digits = "123456789012345678901234567890123456789"
+    assert extract_number(f"The answer is {digits}.") == digits

@@ -120,7 +120,12 @@ class HFModel:
             texts = list(prompts)
         enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=not templated)
         enc = enc.to(self.device)
-        kwargs: dict[str, Any] = {"max_new_tokens": params.max_tokens, "pad_token_id": tokenizer.pad_token_id}
+        room = context_length(model) - int(enc["input_ids"].shape[1])
+        if room < 1:
+            error = f"prompt of {enc['input_ids'].shape[1]} tokens fills the model's {context_length(model)}"
+            return [Generation(text=None, error=error) for _ in prompts]
+        max_new = min(params.max_tokens, room)  # past the context, position embeddings run out
+        kwargs: dict[str, Any] = {"max_new_tokens": max_new, "pad_token_id": tokenizer.pad_token_id}
         if params.temperature > 0:
             kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
             torch.manual_seed(stable_seed(params.seed, params.sample_index, *prompts) % 2**63)
@@ -214,3 +219,13 @@ def _apply_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
 def looks_like_local_path(path: str) -> bool:
     """True for paths no hub id can be: absolute, relative with ./ or ../, ~, or with 2+ slashes."""
     return path.startswith(("/", "./", "../", "~")) or path.count("/") >= 2
+
+
+def context_length(model: Any) -> int:
+    """The most positions `model` can attend to (a large number when its config does not say)."""
+    config = model.config
+    for name in ("max_position_embeddings", "n_positions", "n_ctx", "seq_length"):
+        value = getattr(config, name, None)
+        if isinstance(value, int) and value > 0:
+            return value
+    return 1 << 30

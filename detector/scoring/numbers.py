@@ -54,7 +54,7 @@ def normalize_number(text: str) -> str | None:
     if not value.is_finite():
         return None
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        return format(value.to_integral_value(), "f")  # quantize() fails past 28 digits
     normal = value.normalize()
     return format(normal, "f")
 
@@ -94,13 +94,28 @@ def _latex_number(content: str) -> str | None:
     return match.group(1) if match else None
 
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 _WORD_NUMBER_RE = re.compile(
-    r"[\s\*_:]*(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(_UNITS[1:10]) + r"))?|("
-    + "|".join(_UNITS) + r"))\b(?![-\s]*(?:hundred|thousand|million|billion)\b)",
+    r"[\s\*_:]*(?:("
+    + "|".join(_TENS)
+    + r")(?:[-\s]("
+    + "|".join(_UNITS[1:10])
+    + r"))?|("
+    + "|".join(_UNITS)
+    + r"))\b(?![-\s]*(?:hundred|thousand|million|billion)\b)",
     re.IGNORECASE,
 )
 
