@@ -28,7 +28,8 @@ UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
                   "round trip", "weekend", "saturday and sunday", "there and back", "back and forth",
                   "to and from"),
     Fraction(5): ("weekday", "nickel"),
-    Fraction(100): ("%", "percent", "percentage", "cent", "century", "meter", "centimeter"),
+    Fraction(100): ("%", "percent", "percentage", "cent", "century", "meter", "centimeter",
+                    "penny", "pennies", "nickel", "dime"),  # coins: cents per dollar
     Fraction(60): ("minute", "hour", "seconds", "per second", "a second"),
     Fraction(24): ("day", "daily"),
     Fraction(7): ("week",),

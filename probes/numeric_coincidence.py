@@ -9,6 +9,7 @@ readings stay equal and the new gold is right whichever one the solution's autho
 from __future__ import annotations
 
 from probes.numeric_template import Template, leaves
+from probes.quantities import find_mentions
 
 
 def step_dependencies(template: Template) -> list[set[int]]:
@@ -37,6 +38,8 @@ def coincidences(template: Template) -> list[tuple[int, int]]:
     """
     depends = step_dependencies(template)
     values = [var.value for var in template.variables]
+    # "his 3 friends ... Two of them ... One of them": fixed words count as operands of a relation too
+    stated = sorted({m.value for m in find_mentions(template.question) if m.kind == "fixed" and m.value >= 1})
     free = set(template.free)
     derived: dict[int, int] = {}
     for row in template.sources:
@@ -53,6 +56,7 @@ def coincidences(template: Template) -> list[tuple[int, int]]:
             if any(index in depends[other] for other in derived.values()):
                 continue
             others = [value for i, value in enumerate(values) if i != index and i not in depends[step]]
+            others += stated
             pairs = [(a, b) for x, a in enumerate(others) for b in others[x + 1:]]
             if any(values[index] in (a + b, a * b, a - b, b - a) for a, b in pairs):
                 continue  # "4 hours, then 2 hours ... for 6 hours": the value has a relation of its own

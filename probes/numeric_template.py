@@ -21,7 +21,15 @@ from math import ceil, prod
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
-from probes.numeric_sources import Source, apply_op, leaves, one_operation
+from probes.numeric_sources import (
+    Source,
+    apply_op,
+    has_relation,
+    leaves,
+    loosely_used,
+    one_operation,
+    prefer_chained_results,
+)
 from probes.quantities import Mention, find_mentions, fraction_parts
 
 HUNDRED = Fraction(100)
@@ -296,6 +304,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     steps, sources = _explain_steps(steps, variables, fixed, stated)
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
+    prefer_chained_results(sources)
     if not steps or apply_final_rule(rule, steps[-1].result) != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")
     for before, step in zip(steps, steps[1:], strict=False):
@@ -306,6 +315,10 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             # "an extra point if they have over 20 points": compared with, not computed with
             raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be a threshold")
     _freeze_unused(variables, steps, sources, fixed)
+    counts = [m.value for m in mentions if m.kind == "fixed" and m.value >= 1]  # "Two of ..., One of ..."
+    for i in loosely_used(sources):  # a number the chain may not use, one operation from others: a count
+        if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):
+            variables[i].frozen = True
     for var in variables:
         if any(_listed_count(question, m.end) == var.value for m in var.mentions):
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists

@@ -11,7 +11,7 @@ from probes.number_words import FIXED_WORDS, WORD_NUMBER_RE, parse_number_words
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _MENTION_RE = re.compile(
-    rf"(?P<clock>\b\d{{1,2}}:\d{{2}}\b)"
+    rf"(?P<clock>\b\d{{1,2}}:\d{{2}}\b(?:\s?(?:[ap]\.m\.|[ap]m\b))?|\b\d{{1,2}}\s?(?:[ap]\.m\.|[ap]m\b))"
     rf"|(?P<mixed>\b\d+ \d+/\d+\b)"
     rf"|(?P<frac>\b\d+/\d+\b)"
     rf"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
@@ -118,6 +118,7 @@ def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
             continue
         parts.append(mention.value)
         for piece in re.split(r"[ /:]", mention.text):
+            piece = piece.rstrip("apmAPM.")  # "7am"
             if piece.isdigit():
                 parts.append(Fraction(int(piece)))
     return parts

@@ -1,0 +1,98 @@
+"""`numeric`: which reading a literal gets (golds by hand): a result just computed over an equal
+constant, clock times, coins licensing 100 cents, and counts that only coincide with a result."""
+
+from __future__ import annotations
+
+import random
+import re
+from fractions import Fraction
+
+from probes.base import ProbeSkip
+from probes.numeric import NumericProbe
+from tests.test_probe_numeric import make_item
+
+PROBE = NumericProbe()
+
+
+def _variants(item, n: int = 6):
+    rng = random.Random(1)
+    return [v for v in (PROBE.perturb(item, rng) for _ in range(n)) if v is not None]
+
+
+def _numbers(text: str) -> list[Fraction]:
+    return [Fraction(x) for x in re.findall(r"\d+(?:\.\d+)?", text)]
+
+
+BOARD = make_item(
+    "A board is 24 inches long. A shelf is half as long as the board. A peg is 1/4 as long as the shelf. "
+    "How long is the peg in inches?",
+    "The shelf is 24/2 = <<24/2=12>>12 inches.\nThe peg is 12/4 = <<12/4=3>>3 inches.\n#### 3",
+)
+
+
+def test_a_result_used_once_right_after_it_is_computed_is_not_the_equal_constant():
+    # 12 is the shelf (24/2), not 12 inches per foot: by hand 32 -> 16 -> 4
+    assert PROBE.substitute(BOARD, {"24": "32"}).item.answer == "4"
+    variants = _variants(BOARD)
+    assert len({v.item.question for v in variants}) >= 3
+    for variant in variants:
+        board = _numbers(variant.item.question)[0]
+        assert Fraction(variant.item.answer) == board / 2 / 4
+
+
+def test_a_result_that_may_be_read_twice_keeps_both_readings():
+    # 5*12 = 60 minutes, then 60*60: one 60 is minutes per hour, so no draw may treat both as the result
+    item = make_item(
+        "Sam walks 5 laps of 12 minutes each. How many seconds does he walk?",
+        "He walks 5*12 = <<5*12=60>>60 minutes.\nThat is 60*60 = <<60*60=3600>>3600 seconds.\n#### 3600",
+    )
+    try:
+        variants = _variants(item)
+    except ProbeSkip:
+        return
+    for variant in variants:
+        laps, minutes = _numbers(variant.item.question)[:2]
+        assert Fraction(variant.item.answer) == laps * minutes * 60
+
+
+def test_clock_times_are_not_resampled():
+    item = make_item(
+        "A carriage ride runs from 2 PM to 6 PM and costs $15 an hour. How much does the ride cost?",
+        "The ride is 6-2 = <<6-2=4>>4 hours.\nIt costs 4*15 = $<<4*15=60>>60.\n#### 60",
+    )
+    variants = _variants(item)
+    assert variants
+    for variant in variants:
+        assert "from 2 PM to 6 PM" in variant.item.question
+        price = _numbers(variant.item.question)[2]
+        assert Fraction(variant.item.answer) == 4 * price
+
+
+def test_coins_license_100_cents_a_dollar_so_100_pennies_stay():
+    item = make_item(
+        "Ana has 100 pennies and 30 nickels. How many dollars does she have?",
+        "The nickels are 30*5 = <<30*5=150>>150 cents.\nShe has 100+150 = <<100+150=250>>250 cents.\n"
+        "That is 250/100 = <<250/100=2.5>>2.5 dollars.\n#### 2.5",
+    )
+    template = PROBE.template(item)
+    assert [template.variables[i].value for i in template.free] == [30]
+    # by hand: 40 nickels = 200 cents, plus 100 pennies = 300 cents = 3 dollars
+    assert PROBE.substitute(item, {"30": "40"}).item.answer == "3"
+    for variant in _variants(item):
+        nickels = _numbers(variant.item.question)[1]
+        assert Fraction(variant.item.answer) == (100 + 5 * nickels) / 100
+
+
+def test_a_count_that_only_coincides_with_a_result_and_sums_listed_counts_stays():
+    # "3 dogs" = two big + one small; the 3 in 3*4 is the result 60/20 (or the dogs): dogs stay 3
+    item = make_item(
+        "Jo has 3 dogs. Two of them are big and one of them is small. She walks them for 60 minutes a day, "
+        "20 minutes a walk, and pays $4 a walk. How much does she pay a day?",
+        "She takes 60/20 = <<60/20=3>>3 walks.\nShe pays 3*4 = $<<3*4=12>>12.\n#### 12",
+    )
+    template = PROBE.template(item)
+    assert 3 not in [template.variables[i].value for i in template.free]
+    for variant in _variants(item):
+        assert "Jo has 3 dogs" in variant.item.question
+        minutes, per_walk, price = _numbers(variant.item.question)[1:4]
+        assert Fraction(variant.item.answer) == minutes / per_walk * price
