@@ -11,10 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
-
+import torch  # noqa: F401  (the `lab` extra; .ci/run installs it)
+import transformers  # noqa: F401
 from typer.testing import CliRunner  # noqa: E402
 
 from detector.benchmarks import load_benchmark  # noqa: E402
@@ -30,7 +28,6 @@ SHAPE, SETTINGS = SIZES["tiny"]
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import torch
 
     torch.set_num_threads(1)
     benchmark = load_benchmark("gsm8k")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
-
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("tokenizers")
+import tokenizers  # noqa: F401, E402  (the `hf` extra; .ci/run installs it)
+import torch  # noqa: E402
+import transformers  # noqa: F401, E402
 
 from detector.models import ResponseCache, Runner, load_model  # noqa: E402
 from detector.types import GenParams  # noqa: E402

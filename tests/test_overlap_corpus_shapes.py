@@ -9,11 +9,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import zstandard  # noqa: E402  (the `dev` extra)
 
 from detector.overlap import corpus
 from detector.overlap.corpus import CorpusFormatError, read_documents
-
-zstandard = pytest.importorskip("zstandard")
 
 
 def documents(path: Path, text_field: str = "text") -> tuple[list[str], list[str]]:

@@ -10,8 +10,6 @@ from detector.overlap.ray_scan import run_overlap_ray
 from detector.overlap.scan import run_overlap
 from tests.overlap_corpus_helpers import make_documents, make_items, write_jsonl
 
-ray = pytest.importorskip("ray", reason="the optional 'ray' extra is not installed")
-
 
 @pytest.mark.slow
 def test_ray_scan_equals_local_scan(tmp_path: Path) -> None:
