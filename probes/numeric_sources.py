@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -39,27 +41,33 @@ def one_operation(a: Fraction, b: Fraction) -> list[Fraction]:
     return out
 
 
-def prefer_chained_results(sources: list[list[tuple[Source, ...]]]) -> None:
-    """Read a literal as the result just computed rather than an equal constant, when that is the
-    only place the result could be used: `24/2 = 12 cubic inches; 12/4 = 3` (12 is no inches-per-foot
-    here). Only a literal read as exactly one result of the step before and constants qualifies, and
-    only when no other literal may be that result (`5*12 = 60; 60*60`: one 60 is minutes per hour):
-    read as the constant, the result would be computed and never used."""
-    uses: dict[int, int] = {}
-    for row in sources:
-        for readings in row:
-            for leaf in (leaf for reading in readings for leaf in leaves(reading)):
-                if leaf.kind == "result":
-                    uses[leaf.index] = uses.get(leaf.index, 0) + 1
-    for s, row in enumerate(sources):
-        for k, readings in enumerate(row):
-            results = [r for r in readings if r.kind == "result"]
-            if len(readings) < 2 or len(results) != 1:
-                continue
-            if any(r.kind not in ("result", "const") for r in readings):
-                continue
-            if results[0].index == s - 1 and uses[s - 1] == 1:
-                row[k] = (results[0],)
+def drop_dangling_readings(sources: list[list[tuple[Source, ...]]]) -> None:
+    """Keep only the readings that some combination leaving no result unused takes: a solution uses
+    every result it computes but the last, so `24/2 = 12 cubic inches; 12/4` reads 12 as the shelf,
+    not 12 inches a foot, and `500*0.2 = 100; 500-100 = 400; 400*0.25 = 100; 400-100` reads the
+    first 100 as 500*0.2 and the second as 400*0.25. When every combination leaves one unused
+    (or none does), nothing changes. `5*12 = 60; 60*60`: both 60s keep both readings. A stated
+    number is always kept as a reading (`25/5 = 5; 5/1`: 5 stays the result and the stated 5)."""
+    ambiguous = [(s, k) for s, row in enumerate(sources) for k, readings in enumerate(row)
+                 if len(readings) > 1]
+    if not ambiguous or math.prod(len(sources[s][k]) for s, k in ambiguous) > 4096:
+        return
+    needed = set(range(len(sources) - 1))
+    fixed_uses = {leaf.index for row in sources for readings in row if len(readings) == 1
+                  for leaf in leaves(readings[0]) if leaf.kind == "result"}
+    keep: list[set[int]] = [set() for _ in ambiguous]
+    for combo in itertools.product(*(range(len(sources[s][k])) for s, k in ambiguous)):
+        used = set(fixed_uses)
+        for (s, k), r in zip(ambiguous, combo, strict=True):
+            used |= {leaf.index for leaf in leaves(sources[s][k][r]) if leaf.kind == "result"}
+        if needed <= used:
+            for kept, r in zip(keep, combo, strict=True):
+                kept.add(r)
+    if not any(keep):
+        return
+    for (s, k), kept in zip(ambiguous, keep, strict=True):
+        sources[s][k] = tuple(reading for r, reading in enumerate(sources[s][k])
+                              if r in kept or reading.kind == "var")  # a stated number is never dropped
 
 
 def loosely_used(sources: list[list[tuple[Source, ...]]]) -> set[int]:

@@ -24,11 +24,11 @@ from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
 from probes.numeric_sources import (
     Source,
     apply_op,
+    drop_dangling_readings,
     has_relation,
     leaves,
     loosely_used,
     one_operation,
-    prefer_chained_results,
 )
 from probes.quantities import Mention, find_mentions, fraction_parts
 
@@ -304,7 +304,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     steps, sources = _explain_steps(steps, variables, fixed, stated)
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
-    prefer_chained_results(sources)
+    drop_dangling_readings(sources)
     if not steps or apply_final_rule(rule, steps[-1].result) != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")
     for before, step in zip(steps, steps[1:], strict=False):

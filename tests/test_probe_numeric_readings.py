@@ -96,3 +96,22 @@ def test_a_count_that_only_coincides_with_a_result_and_sums_listed_counts_stays(
         assert "Jo has 3 dogs" in variant.item.question
         minutes, per_walk, price = _numbers(variant.item.question)[1:4]
         assert Fraction(variant.item.answer) == minutes / per_walk * price
+
+
+SPENDING = make_item(
+    "Julie had $400. She spent 25% of it on clothes and then 1/3 of the remaining money on books. "
+    "How much money did Julie have left?",
+    "Clothes: 400 * 0.25 = $<<400*0.25=100>>100.\nLeft: 400 - 100 = $<<400-100=300>>300.\n"
+    "Books: 300 / 3 = $<<300/3=100>>100.\nLeft: 300 - 100 = $<<300-100=200>>200.\n#### 200",
+)
+
+
+def test_every_result_but_the_last_is_used_so_each_100_is_its_own_result():
+    # the second 100 may be 400*0.25, 300/3 or 100 percent; only 300/3 leaves no result unused
+    # by hand: $600, 25% = 150, 450 left, a third = 150, 300 left
+    assert PROBE.substitute(SPENDING, {"400": "600"}).item.answer == "300"
+    variants = _variants(SPENDING)
+    assert len({v.item.question for v in variants}) >= 3
+    for variant in variants:
+        money, percent = _numbers(variant.item.question)[:2]
+        assert Fraction(variant.item.answer) == money * (1 - percent / 100) * Fraction(2, 3)
