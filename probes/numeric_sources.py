@@ -50,7 +50,7 @@ def drop_dangling_readings(sources: list[list[tuple[Source, ...]]]) -> None:
     number is always kept as a reading (`25/5 = 5; 5/1`: 5 stays the result and the stated 5)."""
     ambiguous = [(s, k) for s, row in enumerate(sources) for k, readings in enumerate(row)
                  if len(readings) > 1]
-    if not ambiguous or math.prod(len(sources[s][k]) for s, k in ambiguous) > 4096:
+    if not ambiguous or math.prod(len(sources[s][k]) for s, k in ambiguous) > 1024:
         return
     needed = set(range(len(sources) - 1))
     fixed_uses = {leaf.index for row in sources for readings in row if len(readings) == 1

@@ -21,6 +21,7 @@ from math import ceil, prod
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
+from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
     Source,
     apply_op,
@@ -224,13 +225,14 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
 
 
 def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[tuple[Source, ...]]],
-                   fixed: set[Fraction]) -> None:
+                   fixed: set[Fraction], question: str = "", solution: str = "") -> None:
     """Freeze every stated number the chain does not use, with what it may implicitly relate to.
 
     An unused number u may still feed the chain in unwritten arithmetic: a chain literal L is one
     operation from u and another number o ("four pizzas, two cost $30, the other two": 2 = 4 - 2).
     Then u and every variable that L or o is or depends on (through the steps whose result they
-    may be) are frozen, which keeps the relation true whatever it means.
+    may be) are frozen, which keeps the relation true whatever it means; unless u counts a noun
+    ("the three girls") that no solution line holding L names (see numeric_nouns).
 
     Raises:
         ChainError: `unmapped_question_number` when o is a number nothing explains.
@@ -264,12 +266,22 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     results = {step.result for step in steps}
     others = {var.value for var in variables} | fixed | results | set(readings_of)
     to_freeze: set[int] = set()
+    nouns: list[list[str]] = []  # what each number counts, when every mention names a plain noun
+    reasoned = {Fraction(x) for x in re.findall(r"\d+(?:\.\d+)?", solution)}  # "the lowest, 71"
+    relax = not any(not v.used and v.value in reasoned for v in variables)
+    for var in variables:
+        found = [count_noun(question, m) for m in var.mentions]
+        nouns.append([noun for noun in found if noun] if relax and all(found) else [])
     for u, var in enumerate(variables):
         if var.used or var.frozen:
             continue
         to_freeze.add(u)
         for other in others - {var.value}:
             for literal in set(one_operation(var.value, other)) & readings_of.keys():
+                near = [m for v in variables if v.value in (other, literal) for m in v.mentions]
+                if nouns[u] and not any(named_near(noun, literal, solution, steps)
+                                        or named_after(noun, question, near) for noun in nouns[u]):
+                    continue  # "the three girls" never named where 5 - 2 could be computed
                 if not (other in fixed or behind(other)):
                     raise ChainError("unmapped_question_number",
                                      f"{var.mentions[0].text} may be used implicitly")
@@ -314,7 +326,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         if not var.used and any(_THRESHOLD_BEFORE_RE.search(question, 0, m.start) for m in var.mentions):
             # "an extra point if they have over 20 points": compared with, not computed with
             raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be a threshold")
-    _freeze_unused(variables, steps, sources, fixed)
+    _freeze_unused(variables, steps, sources, fixed, question, solution)
     counts = [m.value for m in mentions if m.kind == "fixed" and m.value >= 1]  # "Two of ..., One of ..."
     for i in loosely_used(sources):  # a number the chain may not use, one operation from others: a count
         if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):

@@ -115,3 +115,38 @@ def test_every_result_but_the_last_is_used_so_each_100_is_its_own_result():
     for variant in variants:
         money, percent = _numbers(variant.item.question)[:2]
         assert Fraction(variant.item.answer) == money * (1 - percent / 100) * Fraction(2, 3)
+
+
+AGES = make_item(
+    "Ben is 4 years older than Sam, who is 7 years younger than Tom. If Tom is 30 years old, what is the "
+    "sum of the ages of the three boys?",
+    "Sam is 30 - 7 = <<30-7=23>>23 years old.\nBen is 23 + 4 = <<23+4=27>>27 years old.\n"
+    "The sum is 30 + 23 + 27 = <<30+23+27=80>>80.\n#### 80",
+)
+
+
+def test_an_unused_count_of_boys_never_named_in_the_solution_leaves_4_and_7_free():
+    # "three boys" = 7 - 4 only by coincidence: no line with 7 or 4 names the boys
+    template = PROBE.template(AGES)
+    assert {template.variables[i].value for i in template.free} == {4, 7, 30}
+    # by hand: Tom 40, Sam 33, Ben 37, sum 110
+    assert PROBE.substitute(AGES, {"30": "40"}).item.answer == "110"
+    variants = _variants(AGES)
+    assert len({v.item.question for v in variants}) >= 3
+    for variant in variants:
+        older, younger, tom = _numbers(variant.item.question)[:3]
+        assert Fraction(variant.item.answer) == tom + (tom - younger) + (tom - younger + older)
+
+
+def test_an_unused_count_named_where_its_relation_is_computed_still_freezes():
+    # "3 boxes": 7 - 4 = 3 may be how many boxes hold apples, and the line with 4 and 7 names the boxes
+    item = make_item(
+        "Tom has 3 boxes. He puts 4 apples in one box and 7 apples in another. How many apples are in boxes?",
+        "He put 4 + 7 = <<4+7=11>>11 apples in the boxes.\n#### 11",
+    )
+    try:
+        template = PROBE.template(item)
+    except ProbeSkip as skip:
+        assert skip.reason == "no_free_numbers"
+        return
+    assert not {4, 7} & {template.variables[i].value for i in template.free}
