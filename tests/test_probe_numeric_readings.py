@@ -150,3 +150,15 @@ def test_an_unused_count_named_where_its_relation_is_computed_still_freezes():
         assert skip.reason == "no_free_numbers"
         return
     assert not {4, 7} & {template.variables[i].value for i in template.free}
+
+
+def test_a_rectangle_licenses_two_sides_of_each_length():
+    item = make_item(
+        "A garden is a rectangle 12 meters long and 5 meters wide. How many meters of fence go around it?",
+        "The long sides are 12*2 = <<12*2=24>>24 meters.\nThe short sides are 5*2 = <<5*2=10>>10 meters.\n"
+        "The fence is 24+10 = <<24+10=34>>34 meters.\n#### 34",
+    )
+    assert PROBE.substitute(item, {"12": "15", "5": "6"}).item.answer == "42"  # by hand: 30 + 12
+    for variant in _variants(item):
+        length, width = _numbers(variant.item.question)[:2]
+        assert Fraction(variant.item.answer) == 2 * (length + width)
