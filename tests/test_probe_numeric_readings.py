@@ -162,3 +162,17 @@ def test_a_rectangle_licenses_two_sides_of_each_length():
     for variant in _variants(item):
         length, width = _numbers(variant.item.question)[:2]
         assert Fraction(variant.item.answer) == 2 * (length + width)
+
+
+def test_two_sides_of_a_rectangle_are_the_constant_2_not_5_minus_3():
+    item = make_item(
+        "A park is a rectangle that measures 3 miles by 5 miles. Gary walks around it at 4 miles per hour. "
+        "How many hours does he walk?",
+        "The long sides are 5 * 2 = <<5*2=10>>10 miles.\nThe short sides are 3 * 2 = <<3*2=6>>6 miles.\n"
+        "The distance is 10 + 6 = <<10+6=16>>16 miles.\nHe walks 16 / 4 = <<16/4=4>>4 hours.\n#### 4",
+    )
+    template = PROBE.template(item)
+    assert all(reading.kind == "const" for reading in template.sources[0][1])
+    for variant in _variants(item):
+        width, length, speed = _numbers(variant.item.question)[:3]
+        assert Fraction(variant.item.answer) == 2 * (width + length) / speed  # worked by hand
