@@ -302,28 +302,32 @@ class Sampler:
                 return drawn
         return None
 
-    def _candidates(self, index: int, wide: bool = False) -> list[int]:
-        """The values a free variable may take: its round values, or with `wide` every whole value
-        (in units of its last decimal place) in its range."""
+    def _candidates(self, index: int, wide: bool = False, stretch: int = 2) -> list[int]:
+        """Its round values, or with `wide` every whole value (in its last decimal place) in range;
+        `stretch` 4: an uncapped range reaches x4 (80 cards, 2/5, 1/2, 5/8 of the rest: 160, 240, 320)."""
         r = self.ranges[index]
         if index in self.tied or index in self.computed:
             return [r.original]
+        uncapped = r.high == max(r.original * 2, r.original + 8)
+        high = max(r.high, r.original * stretch) if uncapped else r.high
         values = {r.original}
         for step in {1} if wide else set(r.steps):
-            values.update(range(((r.low + step - 1) // step) * step, r.high + 1, step))
+            values.update(range(((r.low + step - 1) // step) * step, high + 1, step))
         return sorted(values)
 
     def _list_small_space(self) -> list[list[tuple[int, int]]] | bool:
         """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
         of candidate values (in a fixed order: deterministic); False when there are more. When the
         round values give fewer than 3 such draws (40 pupils, half of them, a quarter of the rest:
-        only 40 and 80 are round multiples of 8), every whole value in range is tried."""
+        only 40 and 80 are round multiples of 8), every whole value in range, then up to x4, is tried."""
         candidates = [self._candidates(i) for i in self.free]
         if math.prod(len(c) for c in candidates) > SMALL_SPACE:
             return False
         listed = self._screen_all(candidates)
-        if len(listed) < 3:
-            wide = [self._candidates(i, wide=True) for i in self.free]
+        for stretch in (2, 4):
+            if len(listed) >= 3:
+                break
+            wide = [self._candidates(i, wide=True, stretch=stretch) for i in self.free]
             if math.prod(len(c) for c in wide) <= WIDE_SPACE:
                 listed = self._screen_all(wide)
         return listed

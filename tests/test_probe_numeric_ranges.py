@@ -35,3 +35,21 @@ def test_a_number_that_must_be_a_multiple_of_8_gets_three_distinct_variants():
 def test_hand_checked_substitution():
     # by hand: 48 hens, 24 brown, 24 left, 6 white, 18 black
     assert PROBE.substitute(HENS, {"40": "48"}).item.answer == "18"
+
+
+def test_a_number_needing_a_multiple_of_its_own_size_may_reach_four_times_it():
+    # 2/5, then 1/2 of the rest, then 5/8 of what is left: 80 cards must stay a multiple of 80
+    item = make_item(
+        "Lia had 80 stamps. 2/5 of them are red, 1/2 of the remaining are blue, 5/8 of the rest are "
+        "green and the others are white. How many stamps are white?",
+        "Red: 2/5*80 = <<2/5*80=32>>32.\nLeft: 80-32 = <<80-32=48>>48.\nBlue: 1/2*48 = <<1/2*48=24>>24.\n"
+        "Left: 48-24 = <<48-24=24>>24.\nGreen: 5/8*24 = <<5/8*24=15>>15.\n"
+        "White: 24-15 = <<24-15=9>>9.\n#### 9",
+    )
+    rng = random.Random(0)
+    variants = [v for v in (PROBE.perturb(item, rng) for _ in range(4)) if v is not None]
+    drawn = {int(re.search(r"had (\d+) stamps", v.item.question).group(1)) for v in variants}
+    assert drawn == {160, 240, 320}
+    for variant in variants:
+        n = int(re.search(r"had (\d+) stamps", variant.item.question).group(1))
+        assert Fraction(variant.item.answer) == Fraction(9 * n, 80)  # by hand: 3/5 * 1/2 * 3/8 = 9/80
