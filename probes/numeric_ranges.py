@@ -3,6 +3,7 @@ roundness (multiples of 10, 5...) or stepping by a divisor of the original."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from probes.numeric_template import Var
@@ -45,3 +46,15 @@ def value_range(var: Var) -> Range:
         high = min(high, int(var.cap * scale))
     return Range(original, scale, low, high,
                   (_roundness_step(original, low, high), _divisor_step(original, low, high)))
+
+
+_TIME_OR_AGE_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|nights?|mph|miles per hour|"
+    r"%|percent)\b", re.IGNORECASE)
+
+
+def stretchable(question: str, var: Var) -> bool:
+    """Whether a number may go past x2 when nothing else works: not a duration, age or rate that a
+    day, a life or a whole caps ("7 hours on Saturday" may not become 28), nor a decimal."""
+    return var.decimals == 0 and not var.percent and not any(
+        _TIME_OR_AGE_AFTER.match(question, m.end) for m in var.mentions)

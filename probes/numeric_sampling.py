@@ -17,12 +17,12 @@ from fractions import Fraction
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_float import FloatFn, compile_chain
-from probes.numeric_ranges import value_range
+from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_template import Template, alternative_choices, execute, leaves, literal_value
 
 ATTEMPTS = 120
 MAX_MISSES = 2
-SMALL_SPACE = 150
+SMALL_SPACE = 1000
 WIDE_SPACE = 1200  # combinations of whole values tried when the round ones give too few draws
 Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
@@ -303,12 +303,12 @@ class Sampler:
         return None
 
     def _candidates(self, index: int, wide: bool = False, stretch: int = 2) -> list[int]:
-        """Its round values, or with `wide` every whole value (in its last decimal place) in range;
-        `stretch` 4: an uncapped range reaches x4 (80 cards, 2/5, 1/2, 5/8 of the rest: 160, 240, 320)."""
+        """Round values, or with `wide` all whole ones in range; `stretch` 4: a range may reach x4."""
         r = self.ranges[index]
         if index in self.tied or index in self.computed:
             return [r.original]
-        uncapped = r.high == max(r.original * 2, r.original + 8)
+        uncapped = r.high == max(r.original * 2, r.original + 8) and stretchable(
+            self.template.question, self.template.variables[index])
         high = max(r.high, r.original * stretch) if uncapped else r.high
         values = {r.original}
         for step in {1} if wide else set(r.steps):

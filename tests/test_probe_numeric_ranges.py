@@ -53,3 +53,19 @@ def test_a_number_needing_a_multiple_of_its_own_size_may_reach_four_times_it():
     for variant in variants:
         n = int(re.search(r"had (\d+) stamps", variant.item.question).group(1))
         assert Fraction(variant.item.answer) == Fraction(9 * n, 80)  # by hand: 3/5 * 1/2 * 3/8 = 9/80
+
+
+def test_a_duration_never_goes_past_twice_its_value():
+    # 8 hours must stay a multiple of 8: only 16 fits x0.5-x2, and hours on a day may not reach 32
+    item = make_item(
+        "Tia has 8 hours on Saturday. She spends 1/2 of them reading and 3/4 of the rest painting. "
+        "How many hours does she paint?",
+        "Reading: 8/2 = <<8/2=4>>4 hours.\nPainting: 4*3/4 = <<4*3/4=3>>3 hours.\n#### 3",
+    )
+    rng = random.Random(0)
+    variants = [v for v in (PROBE.perturb(item, rng) for _ in range(4)) if v is not None]
+    assert variants
+    for variant in variants:
+        hours = int(re.search(r"has (\d+) hours", variant.item.question).group(1))
+        assert hours <= 16
+        assert Fraction(variant.item.answer) == Fraction(3 * hours, 8)  # by hand
