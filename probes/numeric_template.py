@@ -21,6 +21,7 @@ from math import ceil, prod
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
+from probes.numeric_caps import is_dollars, names_a_kind, per_unit_cap
 from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
     Source,
@@ -109,17 +110,6 @@ class Template:
         return [i for i, var in enumerate(self.variables) if var.used and not var.frozen]
 
 
-# A count of units per larger unit stays within it: "6 days a week" <= 7, "8 hours a day" <= 24.
-_PER_UNIT_CAPS = [
-    (re.compile(r"\s*(?:days?|nights?)\s+(?:a|per|each|every)\s+week\b"), Fraction(7)),
-    (re.compile(r"\s*hours?\s+(?:a|per|each|every)\s+day\b"), Fraction(24)),
-    (re.compile(r"\s*days?\s+(?:a|per|each|every)\s+month\b"), Fraction(31)),
-    (re.compile(r"\s*months?\s+(?:a|per|each|every)\s+year\b"), Fraction(12)),
-    (re.compile(r"\s*weeks?\s+(?:a|per|each|every)\s+year\b"), Fraction(52)),
-    (re.compile(r"\s*minutes?\s+(?:a|per|each|every)\s+hour\b"), Fraction(60)),
-]
-
-
 _LIST_AFTER_RE = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}[\w-]+\s*(?::|,?\s+(?:named|called))\s*"
     r"((?:[\w'-]+\s*){1,3}(?:,\s*(?:[\w'-]+\s*){1,3})*,?\s+(?:and|or)\s+[\w'-]+)"
@@ -132,16 +122,6 @@ def _listed_count(question: str, end: int) -> int | None:
     if match is None:
         return None
     return len([part for part in re.split(r",|\band\b|\bor\b", match.group(1)) if part.strip()])
-
-
-def _per_unit_cap(question: str, var: Var) -> Fraction | None:
-    caps = [cap for m in var.mentions for pattern, cap in _PER_UNIT_CAPS
-            if pattern.match(question.lower(), m.end)]
-    return min(caps) if caps else None
-
-
-def _is_dollars(question: str, mention: Mention) -> bool:
-    return mention.text.startswith("$") or question[max(0, mention.start - 1):mention.start] == "$"
 
 
 def _group_variables(mentions: list[Mention]) -> list[Var]:
@@ -306,8 +286,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     mentions = find_mentions(question)
     variables = _group_variables(mentions)
     for var in variables:
-        var.cap = _per_unit_cap(question, var)
-        if len({_is_dollars(question, m) for m in var.mentions}) > 1:
+        var.cap = per_unit_cap(question, var.mentions)
+        if len({is_dollars(question, m) for m in var.mentions}) > 1:
             var.frozen = True  # "4 to a pack and cost $4.00": one value in two roles, a coincidence
     fixed = set(allowed_constants(question)) | set(fraction_parts(mentions))
     if _PERCENT_CONVERSION_RE.search(solution):
@@ -334,6 +314,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     for var in variables:
         if any(_listed_count(question, m.end) == var.value for m in var.mentions):
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
+        if any(names_a_kind(question, m) for m in var.mentions):
+            var.frozen = True  # "2 twenty dollar bills", "$5 bills", "a 30 day month": not amounts
     constants = sorted({leaf.value for row in sources for readings in row for s in readings
                         for leaf in leaves(s) if leaf.kind == "const" and leaf.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:

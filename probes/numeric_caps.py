@@ -1,0 +1,47 @@
+"""Numbers a draw may not move freely: counts of a unit per larger unit stay within it ("6 days a
+week" <= 7), and numbers that name a kind of thing rather than an amount stay as they are."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+
+from probes.quantities import Mention
+
+_PER = r"\s+(?:a|per|each|every)\s+"
+_WORK = r"(?:work\s*|school\s*|business\s*)?"
+# A count of units per larger unit stays within it: "6 days a week" <= 7, "8 hours a day" <= 24,
+# "a 5 day work week" <= 7.
+_PER_UNIT_CAPS = [
+    (re.compile(rf"\s*(?:days?|nights?){_PER}week\b"), Fraction(7)),
+    (re.compile(rf"\s*hours?{_PER}day\b"), Fraction(24)),
+    (re.compile(rf"\s*days?{_PER}month\b"), Fraction(31)),
+    (re.compile(rf"\s*months?{_PER}year\b"), Fraction(12)),
+    (re.compile(rf"\s*weeks?{_PER}year\b"), Fraction(52)),
+    (re.compile(rf"\s*minutes?{_PER}hour\b"), Fraction(60)),
+    (re.compile(rf"\s*-?\s*days?\s+{_WORK}week\b"), Fraction(7)),
+    (re.compile(rf"\s*-?\s*hours?\s+{_WORK}(?:day|shift)\b"), Fraction(24)),
+]
+
+# A bill's denomination ("2 twenty dollar bills" may not become "forty dollar bills") and the days
+# of a month ("a 30 day month") name a kind of thing, not an amount.
+_KIND_AFTER = re.compile(r"\s*-?\s*(?:dollars?\s+(?:bills?|notes?)|days?\s+months?)\b", re.IGNORECASE)
+_BILL_AFTER = re.compile(r"\s*(?:bills?|notes?)\b", re.IGNORECASE)
+
+
+def per_unit_cap(question: str, mentions: Sequence[Mention]) -> Fraction | None:
+    """The most a number may become: the size of the larger unit it counts units of, if any."""
+    lowered = question.lower()
+    caps = [cap for m in mentions for pattern, cap in _PER_UNIT_CAPS if pattern.match(lowered, m.end)]
+    return min(caps) if caps else None
+
+
+def is_dollars(question: str, mention: Mention) -> bool:
+    return mention.text.startswith("$") or question[max(0, mention.start - 1):mention.start] == "$"
+
+
+def names_a_kind(question: str, mention: Mention) -> bool:
+    """Whether a mention names a bill's denomination or a month's length ("$20 bills", "a 30 day month")."""
+    return bool(_KIND_AFTER.match(question, mention.end)
+                or (is_dollars(question, mention) and _BILL_AFTER.match(question, mention.end)))

@@ -1,0 +1,63 @@
+"""`numeric`: numbers that name a kind of thing (a bill's denomination, the days of a month) stay,
+and a count of days per week stays a week's (hand-checked items written for these tests)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from probes.numeric import NumericProbe
+from tests.test_probe_numeric import make_item
+
+PROBE = NumericProbe()
+
+
+def _free_values(item):
+    template = PROBE.template(item)
+    return sorted(template.variables[i].value for i in template.free)
+
+
+def test_a_bill_denomination_stays():
+    # "forty dollar bills" do not exist: the 20 of "twenty dollar bills" is not an amount to resample
+    item = make_item(
+        "Sam has 3 twenty dollar bills. He buys 4 kites for $6 each. How much money does he have left?",
+        "He has 3 * 20 = $<<3*20=60>>60.\nThe kites cost 4 * 6 = $<<4*6=24>>24.\n"
+        "He has 60 - 24 = $<<60-24=36>>36 left.\n#### 36",
+    )
+    assert _free_values(item) == [3, 4, 6]
+    # by hand: 5 twenty dollar bills = $100; 4 kites at $6 = $24; 100 - 24 = 76
+    assert PROBE.substitute(item, {"3": "5"}).item.answer == "76"
+
+
+def test_a_dollar_bill_written_with_a_dollar_sign_stays():
+    item = make_item(
+        "Ann pays for 7 books costing $4 each with two $50 bills. How much change does she get?",
+        "The books cost 7 * 4 = $<<7*4=28>>28.\nShe pays 2 * 50 = $<<2*50=100>>100.\n"
+        "Her change is 100 - 28 = $<<100-28=72>>72.\n#### 72",
+    )
+    assert 50 not in _free_values(item)
+    # by hand: 9 books at $4 = $36; 100 - 36 = 64
+    assert PROBE.substitute(item, {"7": "9"}).item.answer == "64"
+
+
+def test_the_days_of_a_month_stay_and_a_work_week_stays_within_seven_days():
+    month = make_item(
+        "Dan reads 12 pages a day. How many pages does he read in a 30 day month?",
+        "He reads 12 * 30 = <<12*30=360>>360 pages.\n#### 360",
+    )
+    assert _free_values(month) == [12]
+    week = make_item(
+        "Mia answers 40 emails a day. How many emails does she answer in a 5 day work week?",
+        "She answers 40 * 5 = <<40*5=200>>200 emails.\n#### 200",
+    )
+    rng = random.Random(3)
+    made = 0
+    for _ in range(30):
+        variant = PROBE.perturb(week, rng)
+        if variant is None:
+            continue
+        made += 1
+        emails, days = (int(n) for n in re.findall(r"\d+", variant.item.question))
+        assert days <= 7
+        assert int(variant.item.answer) == emails * days  # by hand: emails a day times days
+    assert made > 0
