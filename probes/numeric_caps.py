@@ -28,6 +28,12 @@ _PER_UNIT_CAPS = [
 # of a month ("a 30 day month") name a kind of thing, not an amount.
 _KIND_AFTER = re.compile(r"\s*-?\s*(?:dollars?\s+(?:bills?|notes?)|days?\s+months?)\b", re.IGNORECASE)
 _BILL_AFTER = re.compile(r"\s*(?:bills?|notes?)\b", re.IGNORECASE)
+# So do the body parts of a thing ("4 wheels for each car", "8-legged", "legs each"): a car with 5
+# wheels, a motorcycle with 7, is no longer the question's world.
+_PART = r"(?:wheel|leg|wing|tire|tyre|side|eye|arm|hand|finger|toe|head)"
+_PARTS_AFTER = re.compile(
+    rf"\s*-?\s*(?:{_PART}s?\s*(?:(?:for|per|on|in|to)\s+)?(?:each|every|a|an|one|per|apiece)\b|(?:wheel|legg|wing|sid|ey|arm|hand|head)ed\b)",
+    re.IGNORECASE)
 
 
 def per_unit_cap(question: str, mentions: Sequence[Mention]) -> Fraction | None:
@@ -42,6 +48,7 @@ def is_dollars(question: str, mention: Mention) -> bool:
 
 
 def names_a_kind(question: str, mention: Mention) -> bool:
-    """Whether a mention names a bill's denomination or a month's length ("$20 bills", "a 30 day month")."""
-    return bool(_KIND_AFTER.match(question, mention.end)
+    """Whether a mention names a bill's denomination, a month's length or a thing's body parts ("$20 bills",
+    "a 30 day month", "4 wheels for each car")."""
+    return bool(_KIND_AFTER.match(question, mention.end) or _PARTS_AFTER.match(question, mention.end)
                 or (is_dollars(question, mention) and _BILL_AFTER.match(question, mention.end)))

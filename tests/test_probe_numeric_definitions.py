@@ -61,3 +61,16 @@ def test_the_days_of_a_month_stay_and_a_work_week_stays_within_seven_days():
         assert days <= 7
         assert int(variant.item.answer) == emails * days  # by hand: emails a day times days
     assert made > 0
+
+
+def test_the_wheels_of_a_car_stay():
+    # a car with 5 wheels and a motorcycle with 7 are no longer the question's world: 4 and 2 stay
+    item = make_item(
+        "Lee builds 12 toy cars and 9 toy motorcycles. He needs 4 wheels for each car and 2 wheels for each "
+        "motorcycle. How many wheels does he need?",
+        "The cars need 12 * 4 = <<12*4=48>>48 wheels.\nThe motorcycles need 9 * 2 = <<9*2=18>>18 wheels.\n"
+        "He needs 48 + 18 = <<48+18=66>>66 wheels.\n#### 66",
+    )
+    assert _free_values(item) == [9, 12]
+    # by hand: 15 cars * 4 + 9 motorcycles * 2 = 60 + 18 = 78
+    assert PROBE.substitute(item, {"12": "15"}).item.answer == "78"
