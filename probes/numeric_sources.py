@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from probes.arithmetic import BinOp, Neg, Num, literals
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -89,3 +91,33 @@ def has_relation(value: Fraction, others: list[Fraction], counts: list[Fraction]
     them") and another of `others` or `counts` ("his 3 friends ... Two of ... One of ...")."""
     pool = others + counts
     return any(value in (a + b, a * b, a - b, b - a) for a in counts for b in pool if b is not a)
+
+
+def _shape(node: BinOp | Num | Neg) -> object:
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Neg):
+        return ("neg", _shape(node.operand))
+    return (node.op, _shape(node.left), _shape(node.right))
+
+
+def drop_self_divisions(trees: list[BinOp | Num | Neg], sources: list[list[tuple[Source, ...]]]) -> None:
+    """A divisor is not the result of dividing the same dividend: in `12/3 = 4; 12/4` the second 4 is
+    the constant of "a quarter", not 12/3 (12 / (12/3) is 3 whatever 12 is; no solution computes it).
+    Drops the reading `result j` of a step `X / d` when step j is `X / c` with X read the same way
+    and another reading of d remains."""
+    for s, tree in enumerate(trees):
+        if not (isinstance(tree, BinOp) and tree.op == "/" and isinstance(tree.right, Num)):
+            continue
+        k = tree.right.index
+        dividend = [sources[s][num.index] for num in literals(tree.left)]
+        drop = []
+        for reading in sources[s][k]:
+            if reading.kind != "result" or len(sources[s][k]) - len(drop) < 2:
+                continue
+            other = trees[reading.index]
+            if (isinstance(other, BinOp) and other.op == "/" and _shape(other.left) == _shape(tree.left)
+                    and [sources[reading.index][num.index] for num in literals(other.left)] == dividend):
+                drop.append(reading)
+        if drop:
+            sources[s][k] = tuple(reading for reading in sources[s][k] if reading not in drop)

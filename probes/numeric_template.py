@@ -27,6 +27,7 @@ from probes.numeric_sources import (
     Source,
     apply_op,
     drop_dangling_readings,
+    drop_self_divisions,
     has_relation,
     leaves,
     loosely_used,
@@ -296,6 +297,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     steps, sources = _explain_steps(steps, variables, fixed, stated)
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
+    drop_self_divisions([step.tree for step in steps], sources)
     drop_dangling_readings(sources)
     if not steps or apply_final_rule(rule, steps[-1].result) != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")

@@ -176,3 +176,18 @@ def test_two_sides_of_a_rectangle_are_the_constant_2_not_5_minus_3():
     for variant in _variants(item):
         width, length, speed = _numbers(variant.item.question)[:3]
         assert Fraction(variant.item.answer) == 2 * (width + length) / speed  # worked by hand
+
+
+def test_a_divisor_is_the_fraction_word_not_the_same_dividends_earlier_quotient():
+    # `20/5 = 4; 20/4 = 5`: the second 4 is "a quarter", not 20/5 (20 / (20/5) is 5 whatever 20 is)
+    item = make_item(
+        "Ava had 20 stickers. She gave a fifth of them to Ben and a quarter of them to Cal. "
+        "How many stickers does she have left?",
+        "Ben got 20/5=<<20/5=4>>4 stickers.\nCal got 20/4=<<20/4=5>>5 stickers.\n"
+        "She gave away 4+5=<<4+5=9>>9 stickers.\nShe has 20-9=<<20-9=11>>11 stickers left.\n#### 11",
+    )
+    template = PROBE.template(item)
+    assert [reading.kind for reading in template.sources[1][1]] == ["const"]
+    # by hand: 40/5 = 8 and 40/4 = 10 given away, 40 - 18 = 22 left; 60: 12 + 15 = 27, 60 - 27 = 33
+    assert PROBE.substitute(item, {"20": "40"}).item.answer == "22"
+    assert PROBE.substitute(item, {"20": "60"}).item.answer == "33"
