@@ -121,3 +121,22 @@ def drop_self_divisions(trees: list[BinOp | Num | Neg], sources: list[list[tuple
                 drop.append(reading)
         if drop:
             sources[s][k] = tuple(reading for reading in sources[s][k] if reading not in drop)
+
+
+def pin_forced_results(sources: list[list[tuple[Source, ...]]]) -> set[int]:
+    """A result that only one literal can use, in the very next step, is that literal: `7-2-1 = 4;
+    4/2` reads 4 as the 4 just computed, not the stated "four packs" (a solution uses what it computes,
+    and uses it at once). Only where the literal's other readings are stated numbers. Returns the
+    variables some reading still reads."""
+    for j in range(len(sources) - 1):
+        users = [(s, k) for s, row in enumerate(sources) for k, readings in enumerate(row)
+                 if any(leaf.kind == "result" and leaf.index == j for r in readings for leaf in leaves(r))]
+        if len(users) != 1 or users[0][0] != j + 1:
+            continue
+        s, k = users[0]
+        readings = sources[s][k]
+        pinned = Source("result", j)
+        if pinned in readings and all(r == pinned or r.kind == "var" for r in readings) and len(readings) > 1:
+            sources[s][k] = (pinned,)
+    return {leaf.index for row in sources for readings in row for r in readings for leaf in leaves(r)
+            if leaf.kind == "var"}

@@ -32,6 +32,7 @@ from probes.numeric_sources import (
     leaves,
     loosely_used,
     one_operation,
+    pin_forced_results,
 )
 from probes.quantities import Mention, find_mentions, fraction_parts
 
@@ -299,6 +300,10 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
     drop_self_divisions([step.tree for step in steps], sources)
     drop_dangling_readings(sources)
+    read = {leaf.index for row in sources for readings in row for s in readings for leaf in leaves(s)
+            if leaf.kind == "var"}
+    for i in read - pin_forced_results(sources):
+        variables[i].used = False  # "four packs", once `7-2-1 = 4; 4/2` reads 4 as the result: unused
     if not steps or apply_final_rule(rule, steps[-1].result) != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")
     for before, step in zip(steps, steps[1:], strict=False):

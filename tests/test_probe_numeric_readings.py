@@ -7,6 +7,8 @@ import random
 import re
 from fractions import Fraction
 
+import pytest
+
 from probes.base import ProbeSkip
 from probes.numeric import NumericProbe
 from tests.test_probe_numeric import make_item
@@ -90,12 +92,21 @@ def test_a_count_that_only_coincides_with_a_result_and_sums_listed_counts_stays(
         "20 minutes a walk, and pays $4 a walk. How much does she pay a day?",
         "She takes 60/20 = <<60/20=3>>3 walks.\nShe pays 3*4 = $<<3*4=12>>12.\n#### 12",
     )
-    template = PROBE.template(item)
-    assert 3 not in [template.variables[i].value for i in template.free]
-    for variant in _variants(item):
-        assert "Jo has 3 dogs" in variant.item.question
+    # `60/20 = 3; 3*4`: only the next step can use the result 3, so the 3 there is the walks, and the
+    # dogs are read by nothing; an unread count one operation from stated numbers (60/20) freezes them
+    with pytest.raises(ProbeSkip) as skipped:
+        PROBE.template(item)
+    assert skipped.value.reason == "no_free_numbers"
+    question = item.question.replace("3 dogs. Two", "5 dogs. Four")
+    changed = make_item(question, item.solution + "#### 12")
+    template = PROBE.template(changed)  # 5 dogs coincide with nothing: they stay, the rest may change
+    assert 5 not in [template.variables[i].value for i in template.free]
+    variants = _variants(changed)
+    assert variants
+    for variant in variants:
+        assert "Jo has 5 dogs" in variant.item.question
         minutes, per_walk, price = _numbers(variant.item.question)[1:4]
-        assert Fraction(variant.item.answer) == minutes / per_walk * price
+        assert Fraction(variant.item.answer) == minutes / per_walk * price  # worked by hand
 
 
 SPENDING = make_item(
@@ -191,3 +202,45 @@ def test_a_divisor_is_the_fraction_word_not_the_same_dividends_earlier_quotient(
     # by hand: 40/5 = 8 and 40/4 = 10 given away, 40 - 18 = 22 left; 60: 12 + 15 = 27, 60 - 27 = 33
     assert PROBE.substitute(item, {"20": "40"}).item.answer == "22"
     assert PROBE.substitute(item, {"20": "60"}).item.answer == "33"
+
+
+BIKES = make_item(
+    "Of the 20 bikes in a shop, 12 are red, 4 are blue, and the rest are green. "
+    "What percentage of the bikes are green?",
+    "12 + 4 = <<12+4=16>>16 bikes are red or blue.\nSo 20 - 16 = <<20-16=4>>4 bikes are green.\n"
+    "That is 4/20 * 100 = <<4/20*100=20>>20 percent.\n#### 20",
+)
+LEMONADE = make_item(
+    "For four hours, Max sold 15 cups of lemonade per hour at $0.50 per cup. In the next two hours, he sold "
+    "10 cups per hour at $0.60 per cup. How much did Max earn from selling lemonade for 6 hours?",
+    "He earned $0.50 x 15 = $<<0.5*15=7.50>>7.50 an hour at first.\n"
+    "So for four hours he earned $7.50 x 4 = $<<7.5*4=30>>30.\n"
+    "He earned $0.60 x 10 = $<<0.60*10=6>>6 an hour next.\n"
+    "So for two hours he earned $6 x 2 = $<<6*2=12>>12.\n"
+    "He earned $30 + $12 = $<<30+12=42>>42 in 6 hours.\n#### 42",
+)
+
+
+def test_a_result_only_the_next_step_can_use_is_that_result_not_an_equal_stated_number():
+    # `20 - 16 = 4; 4/20`: the 4 is the green bikes just computed, not the 4 blue ones
+    assert [reading.kind for reading in PROBE.template(BIKES).sources[2][0]] == ["result"]
+    # by hand: 2 blue: 20 - 14 = 6 green, 6/20 = 30%; 40 bikes: 40 - 16 = 24 green, 24/40 = 60%
+    assert PROBE.substitute(BIKES, {"4": "2"}).item.answer == "30"
+    assert PROBE.substitute(BIKES, {"20": "40"}).item.answer == "60"
+
+
+def test_a_stated_number_left_without_a_reading_stays():
+    # `0.60*10 = 6; 6*2`: the 6 is the dollars an hour, so "6 hours" (4 + 2) is read by nothing and stays
+    template = PROBE.template(LEMONADE)
+    assert all(template.variables[i].value != 6 for i in template.free)
+    rng = random.Random(1)
+    made = 0
+    for _ in range(12):
+        variant = PROBE.perturb(LEMONADE, rng)
+        if variant is None:
+            continue
+        made += 1
+        cups = int(re.findall(r"(\d+) cups", variant.item.question)[0])
+        assert "for 6 hours" in variant.item.question and "four hours" in variant.item.question
+        assert Fraction(variant.item.answer) == Fraction(1, 2) * cups * 4 + 12  # worked by hand
+    assert made > 0
