@@ -140,3 +140,28 @@ def pin_forced_results(sources: list[list[tuple[Source, ...]]]) -> set[int]:
             sources[s][k] = (pinned,)
     return {leaf.index for row in sources for readings in row for r in readings for leaf in leaves(r)
             if leaf.kind == "var"}
+
+
+def _flat_operands(node: BinOp | Num | Neg, op: str) -> list[BinOp | Num | Neg] | None:
+    if isinstance(node, BinOp) and node.op == op:
+        left, right = _flat_operands(node.left, op), _flat_operands(node.right, op)
+        return None if left is None or right is None else left + right
+    return [node] if isinstance(node, Num) else None
+
+
+def pin_commutative_twins(trees: list[BinOp | Num | Neg], sources: list[list[tuple[Source, ...]]]) -> None:
+    """`210/70 = 3; 240/80 = 3; 3+3`: each 3 may be either result, and only these two literals can
+    read them; in a plain sum (or product) either way gives the same value, so the first reads the
+    first result and the second the second."""
+    for s, tree in enumerate(trees):
+        nums = _flat_operands(tree, "+") or _flat_operands(tree, "*") or []
+        row = sources[s]
+        for a, b in itertools.combinations([num.index for num in nums if isinstance(num, Num)], 2):
+            pair = row[a]
+            if pair != row[b] or len(pair) != 2 or any(r.kind != "result" for r in pair):
+                continue
+            others = [readings for t, other in enumerate(sources) for k, readings in enumerate(other)
+                      if (t, k) not in ((s, a), (s, b))]
+            if any(r in pair for readings in others for r in readings):
+                continue
+            row[a], row[b] = (pair[0],), (pair[1],)

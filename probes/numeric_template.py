@@ -32,6 +32,7 @@ from probes.numeric_sources import (
     leaves,
     loosely_used,
     one_operation,
+    pin_commutative_twins,
     pin_forced_results,
 )
 from probes.quantities import Mention, find_mentions, fraction_parts
@@ -299,6 +300,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
     drop_self_divisions([step.tree for step in steps], sources)
+    pin_commutative_twins([step.tree for step in steps], sources)
     drop_dangling_readings(sources)
     read = {leaf.index for row in sources for readings in row for s in readings for leaf in leaves(s)
             if leaf.kind == "var"}

@@ -244,3 +244,17 @@ def test_a_stated_number_left_without_a_reading_stays():
         assert "for 6 hours" in variant.item.question and "four hours" in variant.item.question
         assert Fraction(variant.item.answer) == Fraction(1, 2) * cups * 4 + 12  # worked by hand
     assert made > 0
+
+
+def test_two_equal_results_summed_read_one_each():
+    # `210/70 = 3; 240/80 = 3; 3+3`: each 3 may be either result; in a sum either way is the same
+    item = make_item(
+        "Kim drives 210 miles at 70 mph and then 240 miles at 80 mph. How many hours does she drive?",
+        "The first leg takes 210/70=<<210/70=3>>3 hours.\nThe second takes 240/80=<<240/80=3>>3 hours.\n"
+        "She drives 3+3=<<3+3=6>>6 hours.\n#### 6",
+    )
+    assert [len(readings) for readings in PROBE.template(item).sources[2]] == [1, 1]
+    # by hand: 280/70 = 4 and 240/80 = 3, 4 + 3 = 7; 210/70 = 3 and 320/80 = 4, 7 again; 160/80 = 2: 5
+    assert PROBE.substitute(item, {"210": "280"}).item.answer == "7"
+    assert PROBE.substitute(item, {"240": "320"}).item.answer == "7"
+    assert PROBE.substitute(item, {"240": "160"}).item.answer == "5"
