@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 
-from probes.quantities import Mention
+from probes.chain import allowed_constants
+from probes.quantities import Mention, fraction_parts
 
 _PER = r"\s+(?:a|per|each|every)\s+"
 _WORK = r"(?:work\s*|school\s*|business\s*)?"
@@ -52,3 +53,27 @@ def names_a_kind(question: str, mention: Mention) -> bool:
     "a 30 day month", "4 wheels for each car")."""
     return bool(_KIND_AFTER.match(question, mention.end) or _PARTS_AFTER.match(question, mention.end)
                 or (is_dollars(question, mention) and _BILL_AFTER.match(question, mention.end)))
+
+
+_ORDINAL_RE = re.compile(
+    r"\b(?:the|his|her|their|its|my|our|every|each)\s+(third|fourth|fifth|tenth)\b(?!\s+of\b)", re.IGNORECASE)
+_ORDINAL_VALUES = {"third": Fraction(3), "fourth": Fraction(4), "fifth": Fraction(5), "tenth": Fraction(10)}
+
+
+def ordinal_only(question: str, mentions: list[Mention]) -> set[Fraction]:
+    """Values only an ordinal gives ("on the third street": 3): they may freeze an equal stated number
+    ("three months ... the third month") but explain no literal on their own."""
+    spans = [m.span(1) for m in _ORDINAL_RE.finditer(question)]
+    ordinal = {_ORDINAL_VALUES[question[a:b].lower()] for a, b in spans}
+    others = set(allowed_constants(_ORDINAL_RE.sub(" ", question)))
+    others |= set(fraction_parts([m for m in mentions if (m.start, m.end) not in spans]))
+    return ordinal - others
+
+
+_MULTIPLETS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 5}
+
+
+def names_multiplets(question: str, value: Fraction) -> bool:
+    """Whether the question calls `value` children twins, triplets... ("3 grandchildren. They're triplets")."""
+    lowered = question.lower()
+    return any(size == value and word in lowered for word, size in _MULTIPLETS.items())

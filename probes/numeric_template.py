@@ -21,7 +21,7 @@ from math import ceil, prod
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
-from probes.numeric_caps import is_dollars, names_a_kind, per_unit_cap
+from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
 from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
     Source,
@@ -113,6 +113,8 @@ class Template:
         return [i for i, var in enumerate(self.variables) if var.used and not var.frozen]
 
 
+_PAIR_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}(?:groups?|teams?|kinds?|types?|sorts?)\s+of\s+[\w'-]+\s+(?:and|or)\s")
 _LIST_AFTER_RE = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}[\w-]+\s*(?::|,?\s+(?:named|called))\s*"
     r"((?:[\w'-]+\s*){1,3}(?:,\s*(?:[\w'-]+\s*){1,3})*,?\s+(?:and|or)\s+[\w'-]+)"
@@ -121,6 +123,8 @@ _LIST_AFTER_RE = re.compile(
 
 def _listed_count(question: str, end: int) -> int | None:
     """How many things a number is followed by a list of ("three speeds: low, medium, and high")."""
+    if _PAIR_AFTER_RE.match(question, end):
+        return 2  # "two equal groups of girls and boys"
     match = _LIST_AFTER_RE.match(question, end)
     if match is None:
         return None
@@ -306,6 +310,13 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             if leaf.kind == "var"}
     for i in read - pin_forced_results(sources):
         variables[i].used = False  # "four packs", once `7-2-1 = 4; 4/2` reads 4 as the result: unused
+    more = {var.value + 1 for var in variables if var.used and not var.frozen and any(
+        re.search(r"\banother\s+$", question[:m.start]) or re.match(r"\s+more\b", question[m.end:])
+        for m in var.mentions)}
+    ordinal = ordinal_only(question, mentions) & more  # 3 = 1 + "another 2 children", not "the third street"
+    if any(all(r.kind == "const" and r.value in ordinal for r in readings) for row in sources
+           for readings in row):
+        raise ChainError("unexplained_literal", "a literal only an ordinal explains ('the third street')")
     if not steps or apply_final_rule(rule, steps[-1].result) != final_value:
         raise ChainError("final_not_last_result", "the last prose step could not be read")
     for before, step in zip(steps, steps[1:], strict=False):
@@ -325,6 +336,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
         if any(names_a_kind(question, m) for m in var.mentions):
             var.frozen = True  # "2 twenty dollar bills", "$5 bills", "a 30 day month": not amounts
+        if names_multiplets(question, var.value):
+            var.frozen = True  # "her 3 grandchildren. They're triplets"
     constants = sorted({leaf.value for row in sources for readings in row for s in readings
                         for leaf in leaves(s) if leaf.kind == "const" and leaf.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
+from probes.base import ProbeSkip
 from probes.numeric import NumericProbe
 from tests.test_probe_numeric import make_item
 
@@ -74,3 +77,32 @@ def test_the_wheels_of_a_car_stay():
     assert _free_values(item) == [9, 12]
     # by hand: 15 cars * 4 + 9 motorcycles * 2 = 60 + 18 = 78
     assert PROBE.substitute(item, {"12": "15"}).item.answer == "78"
+
+
+def test_triplets_stay_three_and_two_groups_of_girls_and_boys_stay_two():
+    knit = make_item(
+        "Ada knits for her 3 grandsons. They're triplets. A hat takes 2 skeins and a scarf takes 5 skeins. "
+        "How many skeins does she need for a hat and a scarf each?",
+        "Each needs 2 + 5 = <<2+5=7>>7 skeins.\nShe needs 3 * 7 = <<3*7=21>>21 skeins.\n#### 21",
+    )
+    assert _free_values(knit) == [2, 5]
+    groups = make_item(
+        "Twelve kids were divided into two equal groups of girls and boys. Each boy found 5 shells. "
+        "How many shells did the boys find?",
+        "There are 12 / 2 = <<12/2=6>>6 boys.\nThey found 6 * 5 = <<6*5=30>>30 shells.\n#### 30",
+    )
+    assert 2 not in _free_values(groups)
+    # by hand: 20 kids in two groups: 10 boys, 10 * 5 = 50 shells
+    assert PROBE.substitute(groups, {"12": "20"}).item.answer == "50"
+
+
+def test_an_ordinal_does_not_stand_for_one_more_than_another_count():
+    # "on the third street ... joined by another 2": the solution's 3 is 1 + 2, not "third"; skipped
+    item = make_item(
+        "By the first street 5 kids chase the van. On the second street each kid is joined by another kid, "
+        "and on the third street each kid is joined by another 2 kids. How many kids chase the van?",
+        "The group doubles to 5 * 2 = <<5*2=10>>10 kids.\n"
+        "Then it triples to 10 * 3 = <<10*3=30>>30 kids.\n#### 30",
+    )
+    with pytest.raises(ProbeSkip):
+        PROBE.template(item)
