@@ -74,6 +74,6 @@ _MULTIPLETS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 5}
 
 
 def names_multiplets(question: str, value: Fraction) -> bool:
-    """Whether the question calls `value` children twins, triplets... ("3 grandchildren. They're triplets")."""
+    """Whether the question calls `value` children twins, triplets... ("3 grandsons. They're triplets")."""
     lowered = question.lower()
     return any(size == value and word in lowered for word, size in _MULTIPLETS.items())
