@@ -336,6 +336,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
         if any(names_a_kind(question, m) for m in var.mentions):
             var.frozen = True  # "2 twenty dollar bills", "$5 bills", "a 30 day month": not amounts
+        if var.decimals and any(re.match(r"\s*times\b", question[m.end:]) for m in var.mentions):
+            var.frozen = True  # "1.25 times faster" may not fall to 0.82 times
         if names_multiplets(question, var.value):
             var.frozen = True  # "her 3 grandchildren. They're triplets"
     constants = sorted({leaf.value for row in sources for readings in row for s in readings

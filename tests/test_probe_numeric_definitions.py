@@ -106,3 +106,15 @@ def test_an_ordinal_does_not_stand_for_one_more_than_another_count():
     )
     with pytest.raises(ProbeSkip):
         PROBE.template(item)
+
+
+def test_a_decimal_times_stays_above_one():
+    # "1.25 times faster" drawn at x0.5-x2 could become "0.82 times faster", slower than the second car
+    item = make_item(
+        "The fastest car is 1.25 times faster than the second fastest car, which goes 200 miles per hour. "
+        "How fast does the fastest car go?",
+        "It goes 1.25 * 200 = <<1.25*200=250>>250 miles per hour.\n#### 250",
+    )
+    assert _free_values(item) == [200]
+    # by hand: 1.25 * 240 = 300
+    assert PROBE.substitute(item, {"200": "240"}).item.answer == "300"
