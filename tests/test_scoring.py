@@ -117,3 +117,12 @@ def test_extract_number_survives_numbers_longer_than_decimal_precision():
 
     digits = "123456789012345678901234567890123456789"
     assert extract_number(f"The answer is {digits}.") == digits
+
+
+def test_degenerate_numbers_never_crash_scoring():
+    from detector.scoring.numbers import extract_number, normalize_number
+
+    for text in ("2" * 500, "1" * 60 + ".5", "9" * 80 + "/3", "1e999999999", "0." + "0" * 300 + "1"):
+        normalize_number(text)  # a value or None, never an exception
+    assert normalize_number("1" * 60 + ".5") == "1" * 60 + ".5"
+    assert extract_number("The answer is " + "7" * 400) == "7" * 400

@@ -12,7 +12,7 @@ numerically ("18.00" == "18"); a percentage matches its value or its fraction ("
 from __future__ import annotations
 
 import re
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 
 _SIGN = r"[-−]?\\?[$€£¥]?\s?[-−]?"
 _PLAIN = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
@@ -45,18 +45,20 @@ def normalize_number(text: str) -> str | None:
     numerator, slash, denominator = cleaned.partition("/")
     if cleaned.count("-") > 1 or ("-" in cleaned and not cleaned.startswith("-")):
         return None
-    try:
-        value = Decimal(numerator)
-        if slash:
-            value = value / Decimal(denominator)
-    except (InvalidOperation, DivisionByZero):
-        return None
-    if not value.is_finite():
-        return None
-    if value == value.to_integral_value():
-        return format(value.to_integral_value(), "f")  # quantize() fails past 28 digits
-    normal = value.normalize()
-    return format(normal, "f")
+    # Enough precision for every digit the model wrote: degenerate outputs hold hundreds of them.
+    with localcontext() as context:
+        context.prec = max(28, len(cleaned) + 2)
+        try:
+            value = Decimal(numerator)
+            if slash:
+                value = value / Decimal(denominator)
+            if not value.is_finite():
+                return None
+            if value == value.to_integral_value():
+                return format(value.to_integral_value(), "f")
+            return format(value.normalize(), "f")
+        except (InvalidOperation, DivisionByZero, ArithmeticError):
+            return None
 
 
 def _is_percent(raw: str) -> bool:
