@@ -8,9 +8,14 @@ from detector.report.markdown import escape_inline, fenced, render_markdown
 
 def test_full_report_has_every_section_and_the_numbers():
     text = render_markdown(full_report())
-    for heading in ("# Overfitting audit: control/contaminated", "## Evidence",
-                    "## Accuracy on originals and variants", "## Memorization signals",
-                    "## Examples: right on the original, wrong on the variant", "## Provenance"):
+    for heading in (
+        "# Overfitting audit: control/contaminated",
+        "## Evidence",
+        "## Accuracy on originals and variants",
+        "## Memorization signals",
+        "## Examples: right on the original, wrong on the variant",
+        "## Provenance",
+    ):
         assert heading in text
     assert "**Verdict: likely overfit**" in text
     assert "**Overfitting score:** +18.4 accuracy points, interval [12.1, 24.9]" in text
@@ -97,3 +102,26 @@ def test_example_options_are_listed_under_the_question():
     text = render_markdown(full_report())
     block = "```text\nWhich gas do plants absorb?\nA. Neon\nB. Helium\nC. Oxygen\nD. Carbon dioxide\n```"
     assert block in text
+
+
+def test_membership_is_one_signal_row_with_its_interval_and_q():
+    from detector.report.display import signal_rows
+
+    membership = {
+        "score": "mean_logprob",
+        "estimate": 0.49,
+        "ci_low": 0.4,
+        "ci_high": 0.58,
+        "p_value": 1e-6,
+        "q_value": 2e-6,
+        "n_items": 38,
+        "unit": "nats per token",
+        "families": {"numeric": {"estimate": 0.6}},
+        "auroc": {"min_k_plus_plus": 0.95},
+    }
+    rows = [
+        row for row in signal_rows({"signals": {"membership": membership}}) if row[0].startswith("membership")
+    ]
+    assert len(rows) == 1
+    assert rows[0][:6] == ["membership", "0.49", "[0.400, 0.580]", "38", "<0.001", "<0.001"]
+    assert "min_k_plus_plus 0.95" in rows[0][6]

@@ -201,14 +201,39 @@ def signal_rows(report: Mapping[str, Any]) -> list[list[str]]:
             ]
         )
     membership = get_block(report, "signals", "membership")
-    for key, value in flatten_mapping(membership):
-        rows.append([f"membership: {key}", format_value(value), *([MISSING] * 4), "likelihood signal"])
+    if membership:
+        auroc = membership.get("auroc")
+        rows.append(
+            [
+                "membership",
+                format_value(membership.get("estimate")),
+                format_interval(membership.get("ci_low"), membership.get("ci_high"), digits=3),
+                format_count(membership.get("n_items")),
+                *tests(membership),
+                f"originals more likely than their variants ({membership.get('unit', 'nats per token')}, "
+                f"{membership.get('score', 'mean_logprob')})"
+                + (
+                    f"; AUROC {', '.join(f'{k} {format_value(v)}' for k, v in flatten_mapping(auroc))}"
+                    if isinstance(auroc, Mapping) and auroc
+                    else ""
+                ),
+            ]
+        )
     return rows
 
 
 SIGNAL_COLUMNS = ("signal", "value", "interval", "n", "p", "q", "what it means")
 ACCURACY_COLUMNS = (
-    "family", "benchmark", "items", "variants", "original", "variant", "drop", "interval", "p", "q"
+    "family",
+    "benchmark",
+    "items",
+    "variants",
+    "original",
+    "variant",
+    "drop",
+    "interval",
+    "p",
+    "q",
 )
 
 
