@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from detector.types import BenchmarkItem
+from probes.base import ProbeSkip
 
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 LABEL_SCHEMES: dict[str, tuple[str, ...]] = {
@@ -41,3 +42,16 @@ def gold_index(item: BenchmarkItem) -> int | None:
     if item.answer in item.labels and len(item.labels) == len(item.choices):
         return item.labels.index(item.answer)
     return None
+
+
+def movable_gold_index(item: BenchmarkItem) -> int:
+    """Index of the gold option of an item whose options may be moved, replaced or relabelled.
+
+    Raises: ProbeSkip when the answer is not a label, or an option refers to other options.
+    """
+    gold = gold_index(item)
+    if gold is None:
+        raise ProbeSkip("gold_not_a_label")
+    if has_positional_option(item):
+        raise ProbeSkip("positional_option")
+    return gold

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
 from probes.base import ProbeSkip, build_variant
-from probes.choices import NONE_OF_THE_ABOVE, gold_index, has_positional_option
+from probes.choices import NONE_OF_THE_ABOVE, movable_gold_index
 
 REPLACE_CORRECT_FRACTION = 0.25
 _NEGATED_STEM_RE = re.compile(r"\b(not|except|least|false|incorrect)\b", re.IGNORECASE)
@@ -26,11 +26,7 @@ class NoneOfTheAboveProbe:
         return len(item.choices) >= 3
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
-        gold = gold_index(item)
-        if gold is None:
-            raise ProbeSkip("gold_not_a_label")
-        if has_positional_option(item):
-            raise ProbeSkip("positional_option")
+        gold = movable_gold_index(item)
         if _NEGATED_STEM_RE.search(item.question):
             raise ProbeSkip("negated_question")  # "Which is NOT ...": a removed correct option misleads
         replace_correct = rng.random() < REPLACE_CORRECT_FRACTION
@@ -42,6 +38,11 @@ class NoneOfTheAboveProbe:
         choices = (*(item.choices[i] for i in kept), NONE_OF_THE_ABOVE)
         new_gold = len(choices) - 1 if replace_correct else kept.index(gold)
         return build_variant(
-            item, self.name, self.version, 0, choices=choices, answer=item.labels[new_gold],
+            item,
+            self.name,
+            self.version,
+            0,
+            choices=choices,
+            answer=item.labels[new_gold],
             params={"replaced": "correct" if replace_correct else "wrong", "replaced_index": replaced},
         )

@@ -111,7 +111,7 @@ def drop_self_divisions(trees: list[BinOp | Num | Neg], sources: list[list[tuple
             continue
         k = tree.right.index
         dividend = [sources[s][num.index] for num in literals(tree.left)]
-        drop = []
+        drop: list[Source] = []
         for reading in sources[s][k]:
             if reading.kind != "result" or len(sources[s][k]) - len(drop) < 2:
                 continue

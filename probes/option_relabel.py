@@ -9,8 +9,8 @@ import random
 from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
-from probes.base import ProbeSkip, build_variant
-from probes.choices import LABEL_SCHEMES, gold_index, has_positional_option, scheme_of
+from probes.base import build_variant
+from probes.choices import LABEL_SCHEMES, movable_gold_index, scheme_of
 
 
 class OptionRelabelProbe:
@@ -21,15 +21,17 @@ class OptionRelabelProbe:
         return 2 <= len(item.choices) <= 10
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
-        gold = gold_index(item)
-        if gold is None:
-            raise ProbeSkip("gold_not_a_label")
-        if has_positional_option(item):
-            raise ProbeSkip("positional_option")
+        gold = movable_gold_index(item)
         current = scheme_of(item.labels)
         names = [name for name in LABEL_SCHEMES if name != current]
         scheme = rng.choice(names)
         labels = LABEL_SCHEMES[scheme][: len(item.choices)]
         return build_variant(
-            item, self.name, self.version, 0, labels=labels, answer=labels[gold], params={"scheme": scheme},
+            item,
+            self.name,
+            self.version,
+            0,
+            labels=labels,
+            answer=labels[gold],
+            params={"scheme": scheme},
         )

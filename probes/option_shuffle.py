@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
 from probes.base import ProbeSkip, build_variant
-from probes.choices import gold_index, has_positional_option
+from probes.choices import movable_gold_index
 
 
 class OptionShuffleProbe:
@@ -22,11 +22,7 @@ class OptionShuffleProbe:
         return len(item.choices) >= 2
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
-        gold = gold_index(item)
-        if gold is None:
-            raise ProbeSkip("gold_not_a_label")
-        if has_positional_option(item):
-            raise ProbeSkip("positional_option")
+        gold = movable_gold_index(item)
         if len(set(item.choices)) != len(item.choices):
             raise ProbeSkip("duplicate_options")
         order = list(range(len(item.choices)))
@@ -34,6 +30,11 @@ class OptionShuffleProbe:
             rng.shuffle(order)
         choices = tuple(item.choices[i] for i in order)
         return build_variant(
-            item, self.name, self.version, 0, choices=choices, answer=item.labels[order.index(gold)],
+            item,
+            self.name,
+            self.version,
+            0,
+            choices=choices,
+            answer=item.labels[order.index(gold)],
             params={"order": ",".join(str(i) for i in order)},
         )
