@@ -130,8 +130,8 @@ class Model(Protocol):
     def generate(self, prompts: Sequence[str], params: GenParams) -> list[Generation]: ...
 
 
-class BenchmarkFormatError(ValueError):
-    """Bad benchmark input: names the file, line and field."""
+class InputFormatError(ValueError):
+    """Bad input file: the message names the file, line and field."""
 
     def __init__(self, path: str, line: int | None, field_name: str | None, message: str):
         self.path = path
@@ -140,3 +140,7 @@ class BenchmarkFormatError(ValueError):
         where = path if line is None else f"{path}:{line}"
         what = f" field '{field_name}':" if field_name else ""
         super().__init__(f"{where}:{what} {message}")
+
+
+class BenchmarkFormatError(InputFormatError):
+    """Bad benchmark input: names the file, line and field."""

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from detector.types import InputFormatError
+
 BATCH_CHARS = 2_000_000  # characters of text per batch
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 COMPRESSED_SUFFIXES = (".gz", ".zst", ".zstd", ".bz2", ".xz")
@@ -44,16 +46,8 @@ PARQUET_MAX_ROWS = 2_000  # rows per Parquet batch at most
 PIECE_OVERLAP = 20_000  # characters shared by consecutive pieces of one long document
 
 
-class CorpusFormatError(ValueError):
+class CorpusFormatError(InputFormatError):
     """Bad corpus input: names the file, line and field."""
-
-    def __init__(self, path: str, line: int | None, field_name: str | None, message: str):
-        self.path = path
-        self.line = line
-        self.field_name = field_name
-        where = path if line is None else f"{path}:{line}"
-        what = f" field '{field_name}':" if field_name else ""
-        super().__init__(f"{where}:{what} {message}")
 
 
 @dataclass(frozen=True, slots=True)
