@@ -127,7 +127,7 @@ def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
             f"verbatim continuation of {100 * float(verbatim['rate']):.1f}% of truncated items "
             f"({_fmt_p(_num(verbatim.get('q_value')))})"
         )
-    membership = signals.get("membership")
+    membership: Mapping[str, Any] = signals.get("membership") or {}
     if _significant(membership):
         low, est = _num(membership.get("ci_low")), _num(membership.get("estimate"))
         if low is not None and est is not None and low >= MEMBERSHIP_FLOOR:
