@@ -112,8 +112,8 @@ def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
         steps = parse_steps(solution, prose="=" in tail or "equals" in tail)
     except ChainError:
         return "solution_does_not_re_execute"
-    # `####` is the last result, or it in cents / rounded up where the question says so.
-    reached = final_rule(variant.item.question, steps[-1].result, new) is not None
+    # `####` is the last result, or it in cents / rounded up / in another unit where the question says so.
+    reached = final_rule(variant.item.question, steps[-1].result, new, solution[steps[-1].end:]) is not None
     return None if reached else "solution_does_not_reach_gold"
 
 

@@ -29,6 +29,14 @@ _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 MAX_ABS = Fraction(10) ** 9
 
 
+def _keeps_form(new: Fraction, old: Fraction) -> bool:
+    """Whether `new` is whole where `old` was, else a short decimal like `old`'s."""
+    if old.denominator == 1:
+        return new.denominator == 1
+    places = decimal_places(new)
+    return places is not None and places <= max(2, decimal_places(old) or 0)
+
+
 def _sign(value: float | Fraction) -> int:
     return (value > 0) - (value < 0)
 
@@ -247,8 +255,11 @@ class Sampler:
                 places = decimal_places(new)
                 if places is None or places > max(2, decimal_places(old) or 0):
                     return None
-        if self.template.final_answer(results[-1]) == self.template.final_value:
+        final = self.template.final_answer(results[-1])
+        if final == self.template.final_value:
             return None
+        if ":" in self.template.final_rule and not _keeps_form(final, self.template.final_value):
+            return None  # "48 quarts = 12 gallons": the converted answer stays whole where it was
         if self.template.final_rule == "ceil" and results[-1].denominator == 1:
             return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
         for k, combo in enumerate(self.alternatives):

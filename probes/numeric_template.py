@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from math import ceil, prod
+from math import prod
 
 from probes.arithmetic import Num, evaluate, literals
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
 from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
+from probes.numeric_counts import counts_company, day_counts, name_counts
+from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
 from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
     Source,
@@ -37,7 +39,7 @@ from probes.numeric_sources import (
 )
 from probes.quantities import Mention, find_mentions, fraction_parts
 
-HUNDRED = Fraction(100)
+ONE = Fraction(1)
 TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
     "id": lambda v: v,
     "pct": lambda v: v / HUNDRED,
@@ -53,32 +55,6 @@ _THRESHOLD_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
-_IN_CENTS_RE = re.compile(r"\b(?:in cents|how many cents)\b", re.IGNORECASE)
-_WHOLE_UNITS_RE = re.compile(
-    r"\b(?:only buy whole|whole (?:packs|boxes|bags|cases|packages|cartons|bottles))\b", re.IGNORECASE)
-
-
-def final_rule(question: str, last: Fraction, final: Fraction) -> str | None:
-    """How `####` follows from the last result: "same", "cents" (a dollar amount asked in cents),
-    "ceil" (a fraction of a pack rounded up where the question says only whole packs are bought), or None."""
-    if last == final:
-        return "same"
-    if last * HUNDRED == final and _IN_CENTS_RE.search(question) and "$" in question:
-        return "cents"
-    if last > 0 and last.denominator != 1 and final == ceil(last) and _WHOLE_UNITS_RE.search(question):
-        return "ceil"
-    return None
-
-
-def apply_final_rule(rule: str, last: Fraction) -> Fraction:
-    """The `####` answer a last result gives under a final_rule."""
-    if rule == "cents":
-        return last * HUNDRED
-    if rule == "ceil":
-        return Fraction(ceil(last))
-    return last
-
-
 @dataclass(slots=True)
 class Var:
     """A question quantity (all mentions with one value share it) that may be resampled."""
@@ -90,6 +66,7 @@ class Var:
     frozen: bool = False
     used: bool = False
     cap: Fraction | None = None  # "6 days a week": a new value stays at most 7
+    company: bool = False  # "4 roommates": the group with the one who has them is one more
 
 
 @dataclass(slots=True)
@@ -169,6 +146,12 @@ def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: l
     elif var_hits or literal in fixed:
         marks.extend((i, True) for i, _ in var_hits)
         readings.append(Source("const", value=literal))
+    if not readings:
+        company = [i for i, var in enumerate(variables) if var.company and var.value + 1 == literal]
+        if len(company) == 1:  # "Jenna has 4 roommates ... 1200/5": 5 = 4 + Jenna
+            marks.append((company[0], False))
+            person = (Source("var", company[0]), Source("const", value=ONE))
+            readings = [Source("op", op="+", operands=person)]
     if not readings and hidden:
         readings = hidden_operations(literal, step_index, steps, variables, fixed, marks)
     if not readings:
@@ -287,16 +270,18 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     """
     steps = parse_steps(solution)
     final_value = parse_answer(answer)
-    rule = final_rule(question, steps[-1].result, final_value)
+    rule = final_rule(question, steps[-1].result, final_value, solution[steps[-1].end:])
     if rule is None:
         raise ChainError("final_not_last_result", f"#### {answer} vs last result {steps[-1].result_text}")
     mentions = find_mentions(question)
     variables = _group_variables(mentions)
     for var in variables:
         var.cap = per_unit_cap(question, var.mentions)
+        var.company = counts_company(question, var.mentions)
         if len({is_dollars(question, m) for m in var.mentions}) > 1:
             var.frozen = True  # "4 to a pack and cost $4.00": one value in two roles, a coincidence
     fixed = set(allowed_constants(question)) | set(fraction_parts(mentions))
+    fixed |= day_counts(question) | name_counts(question)  # "on Monday and Friday", "Zoey and Sydney"
     if _PERCENT_CONVERSION_RE.search(solution):
         fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion
     stated = {m.value for m in mentions if m.kind == "fixed"}
@@ -327,7 +312,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             # "an extra point if they have over 20 points": compared with, not computed with
             raise ChainError("unmapped_question_number", f"{var.mentions[0].text} may be a threshold")
     _freeze_unused(variables, steps, sources, fixed, question, solution)
-    counts = [m.value for m in mentions if m.kind == "fixed" and m.value >= 1]  # "Two of ..., One of ..."
+    counts = [m.value for m in mentions if m.kind == "fixed" and m.value >= 1  # "Two of ..., One of ..."
+              and m.text.lower() not in ("a", "an", "per", "each", "every")]
     for i in loosely_used(sources):  # a number the chain may not use, one operation from others: a count
         if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):
             variables[i].frozen = True
