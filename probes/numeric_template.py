@@ -49,6 +49,7 @@ TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
 }
 PERCENT_TRANSFORMS = ("pct", "pct_up", "pct_down", "pct_rest")
 MAX_READINGS = 64
+_DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
 _THRESHOLD_BEFORE_RE = re.compile(
     r"\b(?:over|above|below|under|at least|at most|more than|less than|fewer than|greater than|"
     r"exceeds?|exceeding|up to|no more than|no less than)\s+\$?$",
@@ -237,8 +238,9 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     others = {var.value for var in variables} | fixed | results | set(readings_of)
     to_freeze: set[int] = set()
     nouns: list[list[str]] = []  # what each number counts, when every mention names a plain noun
-    reasoned = {Fraction(x) for x in re.findall(r"\d+(?:\.\d+)?", solution)}  # "the lowest, 71"
-    relax = not any(not v.used and v.value in reasoned for v in variables)
+    unused = {v.value for v in variables if not v.used}
+    # "the lowest, 71": an unused number the solution reasons with (Fractions only when one is unused)
+    relax = not unused or not any(Fraction(x) in unused for x in _DECIMAL_RE.findall(solution))
     for var in variables:
         found = [count_noun(question, m) for m in var.mentions]
         nouns.append([noun for noun in found if noun] if relax and all(found) else [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from probes.arithmetic import parse_number
 from probes.number_words import FIXED_WORDS, WORD_NUMBER_RE, parse_number_words
@@ -60,6 +61,12 @@ def _digit_mention(match: re.Match[str]) -> Mention:
 
 def find_mentions(question: str) -> list[Mention]:
     """Every quantity stated in `question`, left to right (fixed words included)."""
+    return list(_find_mentions(question))
+
+
+@lru_cache(maxsize=4096)
+def _find_mentions(question: str) -> tuple[Mention, ...]:
+    """find_mentions, remembered per question (a template and its sampler both read them)."""
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for match in _MENTION_RE.finditer(question):
@@ -107,7 +114,7 @@ def find_mentions(question: str) -> list[Mention]:
         for value in FIXED_WORDS[match.group(1).lower()]:
             mentions.append(Mention(match.start(), match.end(), match.group(1), value, "fixed"))
     mentions.sort(key=lambda m: (m.start, m.end))
-    return mentions
+    return tuple(mentions)
 
 
 def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
