@@ -1,5 +1,6 @@
 """A numeric template's chain compiled once into closures, in floating point (the fast, inexact
-screen of a draw) or exactly over fractions (the check that decides).
+screen of a draw), over numpy arrays of floats (the same screen for many draws at once) or exactly
+over fractions (the check that decides).
 """
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
+
+import numpy as np
 
 from probes.arithmetic import BinOp, Neg, Node, Num
 from probes.numeric_template import Source, Template
@@ -27,17 +30,30 @@ _EXACT_TRANSFORM: dict[str, Callable[[Fraction], Fraction]] = {
 }
 
 
-def compile_source(source: Source, exact: bool = False) -> FloatFn:
+def divide_or_nan(numerator: Any, denominator: Any) -> Any:
+    """Elementwise division over arrays where a zero divisor gives NaN (which every later
+    operation keeps), so a draw that would raise ZeroDivisionError one at a time is marked."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(denominator == 0, np.nan, np.true_divide(numerator, denominator))
+
+
+def _divide(first: FloatFn, second: FloatFn, vector: bool) -> FloatFn:
+    if vector:
+        return lambda values, results: divide_or_nan(first(values, results), second(values, results))
+    return lambda values, results: first(values, results) / second(values, results)
+
+
+def compile_source(source: Source, exact: bool = False, vector: bool = False) -> FloatFn:
     index = source.index
     if source.kind == "op":
-        first, second = (compile_source(operand, exact) for operand in source.operands)
+        first, second = (compile_source(operand, exact, vector) for operand in source.operands)
         if source.op == "+":
             return lambda values, results: first(values, results) + second(values, results)
         if source.op == "-":
             return lambda values, results: first(values, results) - second(values, results)
         if source.op == "*":
             return lambda values, results: first(values, results) * second(values, results)
-        return lambda values, results: first(values, results) / second(values, results)
+        return _divide(first, second, vector)
     if source.kind == "result":
         return lambda values, results: results[index]
     if source.kind == "const":
@@ -49,32 +65,33 @@ def compile_source(source: Source, exact: bool = False) -> FloatFn:
     return lambda values, results: transform(values[index])
 
 
-def compile_node(node: Node, leaves: list[FloatFn]) -> FloatFn:
+def compile_node(node: Node, leaves: list[FloatFn], vector: bool = False) -> FloatFn:
     """The tree as one closure; `leaves[i]` gives literal i. Raises ZeroDivisionError when evaluated
-    on a zero divisor."""
+    on a zero divisor (with `vector`: gives NaN there)."""
     if isinstance(node, Num):
         return leaves[node.index]
     if isinstance(node, Neg):
-        operand = compile_node(node.operand, leaves)
+        operand = compile_node(node.operand, leaves, vector)
         return lambda values, results: -operand(values, results)
     assert isinstance(node, BinOp)
-    left, right = compile_node(node.left, leaves), compile_node(node.right, leaves)
+    left, right = compile_node(node.left, leaves, vector), compile_node(node.right, leaves, vector)
     if node.op == "+":
         return lambda values, results: left(values, results) + right(values, results)
     if node.op == "-":
         return lambda values, results: left(values, results) - right(values, results)
     if node.op == "*":
         return lambda values, results: left(values, results) * right(values, results)
-    return lambda values, results: left(values, results) / right(values, results)
+    return _divide(left, right, vector)
 
 
 def compile_chain(template: Template, choice: dict[tuple[int, int], int] | None = None,
-                  exact: bool = False) -> list[FloatFn]:
+                  exact: bool = False, vector: bool = False) -> list[FloatFn]:
     """One closure per step; `choice` picks non-primary readings as in `numeric_template.execute`.
-    With `exact`, the closures compute over fractions (constants exact, ZeroDivisionError on /0)."""
+    With `exact`, the closures compute over fractions (constants exact, ZeroDivisionError on /0);
+    with `vector`, over numpy float arrays (NaN on /0)."""
     chain = []
     for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
         picks = [readings[(choice or {}).get((s, k), 0)] for k, readings in enumerate(row)]
-        leaves = [compile_source(source, exact) for source in picks]
-        chain.append(compile_node(step.tree, leaves))
+        leaves = [compile_source(source, exact, vector) for source in picks]
+        chain.append(compile_node(step.tree, leaves, vector))
     return chain

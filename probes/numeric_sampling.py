@@ -18,6 +18,7 @@ from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_ranges import stretchable, value_range
+from probes.numeric_screen import fits_in_arrays, screen_arrays
 from probes.numeric_template import Template, alternative_choices, execute, leaves, literal_value
 
 ATTEMPTS = 120
@@ -79,6 +80,8 @@ class Sampler:
                 self.tied.add(index)  # tied with a value it meets: it cannot move alone
         self.chain = compile_chain(template)
         self.alternative_chains: list[list[FloatFn] | None] = [None] * len(self.alternatives)
+        self.vector_chain: list[FloatFn] | None = None  # compiled when a space is screened at once
+        self.vector_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
         self.results = [step.result for step in template.steps]
         self.signs = [_sign(r) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
@@ -344,6 +347,13 @@ class Sampler:
         return listed
 
     def _screen_all(self, candidates: list[list[int]]) -> list[list[tuple[int, int]]]:
+        """The combinations that pass the screen, all at once over arrays where that is exact."""
+        if fits_in_arrays(self, candidates):
+            return screen_arrays(self, candidates)
+        return self._screen_each(candidates)
+
+    def _screen_each(self, candidates: list[list[int]]) -> list[list[tuple[int, int]]]:
+        """The combinations that pass the screen, one at a time (see probes/numeric_screen.py)."""
         scales = [self.ranges[i].scale for i in self.free]
         base = self.anchors[: len(self.base)]
         listed: list[list[tuple[int, int]]] = []

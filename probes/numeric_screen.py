@@ -1,0 +1,120 @@
+"""Screen every combination of a small candidate space at once, over numpy arrays.
+
+The same tests as screening the combinations one at a time (`Sampler._screen_each`), in the same
+order and in the same IEEE arithmetic (numpy float64 adds, multiplies and divides exactly like
+Python floats), so the draws listed are the same: computed variables derived from their step's
+result, the identity draw left out, every two values that meet in a step kept in order, every
+step result keeping its sign and its integrality (or decimals), the final answer changed, and
+every reading of an ambiguous literal agreeing. A zero divisor, which one at a time raises, gives
+NaN here and rules its combination out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from probes.numeric_float import FloatFn, compile_chain
+
+if TYPE_CHECKING:
+    from probes.numeric_sampling import Sampler
+
+Pairs = list[tuple[int, int]]
+_EXACT_INT_LIMIT = 2**52  # every numerator and denominator (and their products' factors) below it
+_PRODUCT_LIMIT = 2**62  # cross-multiplied order tests stay exact in int64 below it
+
+
+def _run(chain: list[FloatFn], floats: list[Any], upto: int | None = None) -> list[Any]:
+    results: list[Any] = []
+    for fn in chain if upto is None else chain[:upto]:
+        results.append(fn(floats, results))
+    return results
+
+
+def fits_in_arrays(sampler: Sampler, candidates: list[list[int]]) -> bool:
+    """Whether exact integer order tests and exact float conversions are safe for this space."""
+    numerators = [abs(n) for n, _ in sampler.anchors] + [abs(v) for c in candidates for v in c]
+    denominators = [d for _, d in sampler.anchors] + [sampler.ranges[i].scale for i in sampler.free]
+    top_n, top_d = max(numerators, default=1), max(denominators, default=1)
+    derived = [9 * sampler.ranges[i].original for i, _ in sampler.derived]  # 3 * whole <= 9 * original
+    top_n = max([top_n, *derived])
+    return top_n < _EXACT_INT_LIMIT and top_d < _EXACT_INT_LIMIT and top_n * top_d < _PRODUCT_LIMIT
+
+
+def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> list[Pairs]:
+    """Every combination of `candidates` (one list per free variable, in `itertools.product` order)
+    that passes the screen, as (numerator, denominator) pairs of every variable."""
+    free = sampler.free
+    if sampler.vector_chain is None:
+        sampler.vector_chain = compile_chain(sampler.template, vector=True)
+    grids = np.meshgrid(*[np.asarray(c, dtype=np.int64) for c in candidates], indexing="ij")
+    count = grids[0].size if grids else 1
+    numerators: list[Any] = [n for n, _ in sampler.anchors]
+    denominators: list[int] = [d for _, d in sampler.anchors]
+    for i, grid in zip(free, grids, strict=True):
+        numerators[i] = grid.ravel()
+        denominators[i] = sampler.ranges[i].scale
+    ok = np.ones(count, dtype=bool)
+    with np.errstate(all="ignore"):
+        if sampler.derived:
+            floats = [n / d for n, d in zip(numerators, denominators, strict=False)][: len(sampler.base)]
+            results = _run(sampler.vector_chain, floats, sampler.derived[-1][1] + 1)
+            for result in results:  # one at a time, a zero divisor anywhere here rules a draw out
+                ok &= np.isfinite(result)
+            for index, step in sampler.derived:
+                r = sampler.ranges[index]
+                scaled = np.asarray(results[step] * r.scale, dtype=np.float64) * np.ones(count)
+                whole = np.rint(scaled)
+                exact = np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+                ok &= np.isfinite(scaled) & exact & (r.original <= 3 * whole) & (3 * whole <= 9 * r.original)
+                numerators[index] = np.where(ok, whole, r.original).astype(np.int64)
+                denominators[index] = r.scale
+        base = sampler.anchors[: len(sampler.base)]
+        same = np.ones(count, dtype=bool)
+        for i, (n, d) in enumerate(base):
+            same &= (numerators[i] == n) & (denominators[i] == d)
+        ok &= ~same
+        ok &= _keeps_order(sampler, numerators, denominators)
+        floats = [n / d for n, d in zip(numerators, denominators, strict=False)][: len(sampler.base)]
+        ok &= _screen(sampler, floats, count)
+    rows = np.flatnonzero(ok)
+    if not rows.size:
+        return []
+    columns = [np.broadcast_to(np.asarray(n), (count,))[rows].tolist() for n in numerators[: len(base)]]
+    dens = denominators[: len(base)]
+    return [list(zip(values, dens, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _keeps_order(sampler: Sampler, numerators: list[Any], denominators: list[int]) -> Any:
+    """Every two values that meet in a step keep their original order (integer cross-products)."""
+    ok: Any = True
+    for index in sampler.free:
+        n, d = numerators[index], denominators[index]
+        for j in sampler.below[index]:
+            ok = ok & (numerators[j] * d < n * denominators[j])
+        for j in sampler.above[index]:
+            ok = ok & (numerators[j] * d > n * denominators[j])
+    return ok
+
+
+def _screen(sampler: Sampler, floats: list[Any], count: int) -> Any:
+    """Signs, integrality (or decimals), a changed final answer and agreeing readings."""
+    assert sampler.vector_chain is not None
+    results = _run(sampler.vector_chain, floats)
+    ok = np.ones(count, dtype=bool)
+    for result, scale, sign in zip(results, sampler.scales, sampler.signs, strict=True):
+        scaled = np.abs(result * scale)
+        ok &= np.isfinite(result)
+        ok &= (np.sign(result) == sign) & ~(np.abs(scaled - np.rint(scaled)) > 1e-6 * np.maximum(1.0, scaled))
+    final = results[-1]
+    ok &= final != sampler.final
+    for k, combo in enumerate(sampler.alternatives):
+        chain = sampler.vector_alternatives[k]
+        if chain is None:
+            chain = sampler.vector_alternatives[k] = compile_chain(sampler.template, combo, vector=True)
+        other = _run(chain, floats)
+        for value in other:
+            ok &= np.isfinite(value)
+        ok &= ~(np.abs(other[-1] - final) > 1e-6 * np.maximum(1.0, np.abs(final)))
+    return ok
