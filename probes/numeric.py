@@ -134,7 +134,7 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
 
     def prose(pieces: list[Piece]) -> None:
         for text, value in pieces:
-            news = None if value is None else mapping.get(Fraction(value))
+            news = None if value is None else mapping.get(value)  # an int finds its equal Fraction
             if not news or len(news) != 1:
                 out.append(text)
                 continue

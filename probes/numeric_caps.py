@@ -64,6 +64,8 @@ def ordinal_only(question: str, mentions: list[Mention]) -> set[Fraction]:
     """Values only an ordinal gives ("on the third street": 3): they may freeze an equal stated number
     ("three months ... the third month") but explain no literal on their own."""
     spans = [m.span(1) for m in _ORDINAL_RE.finditer(question)]
+    if not spans:
+        return set()
     ordinal = {_ORDINAL_VALUES[question[a:b].lower()] for a, b in spans}
     others = set(allowed_constants(_ORDINAL_RE.sub(" ", question)))
     others |= set(fraction_parts([m for m in mentions if (m.start, m.end) not in spans]))

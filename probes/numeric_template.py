@@ -127,17 +127,25 @@ def _group_variables(mentions: list[Mention]) -> list[Var]:
     return list(by_value.values())
 
 
+def _variable_readings(variables: list[Var]) -> dict[Fraction, list[tuple[int, str]]]:
+    """Each value a variable gives, as stated or through a percent transform: (index, transform)."""
+    by_value: dict[Fraction, list[tuple[int, str]]] = {}
+    for i, var in enumerate(variables):
+        for name in ("id", *PERCENT_TRANSFORMS) if var.percent else ("id",):
+            by_value.setdefault(TRANSFORMS[name](var.value), []).append((i, name))
+    return by_value
+
+
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
-             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False) -> tuple[Source, ...]:
+             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False,
+             stated: dict[Fraction, list[tuple[int, str]]] | None = None) -> tuple[Source, ...]:
     """Every reading of one literal, the preferred one first (see the module docstring). With
     `hidden`, a literal nothing else explains may be one unwritten operation (`_hidden_operations`).
 
     Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
+    `stated` is `_variable_readings(variables)`, when the caller has it.
     """
-    var_hits: list[tuple[int, str]] = []
-    for i, var in enumerate(variables):
-        names = ("id", *PERCENT_TRANSFORMS) if var.percent else ("id",)
-        var_hits.extend((i, name) for name in names if TRANSFORMS[name](var.value) == literal)
+    var_hits = (_variable_readings(variables) if stated is None else stated).get(literal, [])
     readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1)
                               if steps[j].result == literal]
     if len(var_hits) == 1 and literal not in fixed:
@@ -168,6 +176,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     kept: list[Step] = []
     sources: list[list[tuple[Source, ...]]] = []
     dropped: set[Fraction] = set()
+    by_value = _variable_readings(variables)
     for step in steps:
         marks: list[tuple[int, bool]] = []
         try:
@@ -176,7 +185,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
                 if lit.value in dropped:
                     raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
                 row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks,
-                                    hidden=step.annotated and not isinstance(step.tree, Num)))
+                                    hidden=step.annotated and not isinstance(step.tree, Num), stated=by_value))
             if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
                 source.kind == "const" for source in row[0]
             ):
