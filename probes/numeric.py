@@ -69,8 +69,14 @@ def _fix_article(before: str, new_text: str) -> str:
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 
-# A prose piece: plain text (value None), a number in digits (Fraction) or a number in words (int).
-Piece = tuple[str, Fraction | int | None]
+# A prose piece: plain text (value None), a number in digits (Fraction) or a number in words (int),
+# and the number's key ((numerator, denominator): tuples hash much faster than Fractions).
+Key = tuple[int, int]
+Piece = tuple[str, Fraction | int | None, Key | None]
+
+
+def _key(value: Fraction | int) -> Key:
+    return value.numerator, value.denominator
 
 
 def _prose_pieces(text: str) -> list[Piece]:
@@ -84,10 +90,10 @@ def _prose_pieces(text: str) -> list[Piece]:
     pieces: list[Piece] = []
     pos = 0
     for start, end, number in sorted(spans, key=lambda span: span[0]):
-        pieces.append((text[pos:start], None))
-        pieces.append((text[start:end], number))
+        pieces.append((text[pos:start], None, None))
+        pieces.append((text[start:end], number, _key(number)))
         pos = end
-    pieces.append((text[pos:], None))
+    pieces.append((text[pos:], None, None))
     return pieces
 
 
@@ -97,6 +103,11 @@ class SolutionPlan:
     def __init__(self, template: Template) -> None:
         self.before: list[list[Piece] | None] = []  # prose before each step (None: chained to the last)
         self.shown: list[str | None] = []  # the result as the prose repeats it after an annotation
+        self.literals = [literals(step.tree) for step in template.steps]
+        # the old values a rewrite maps to new ones, in the order `rewrite_solution` lists the new ones
+        self.keys = [_key(var.value) for var in template.variables]
+        self.keys += [_key(step.result) for step in template.steps] + [_key(template.final_value)]
+        self.keys += [_key(lit.value) for lits in self.literals for lit in lits]
         pos = 0
         solution = template.solution
         for step in template.steps:
@@ -121,24 +132,21 @@ def _plan(template: Template) -> SolutionPlan:
 def rewrite_solution(template: Template, values: list[Fraction], results: list[Fraction],
                      literal_values: list[list[Fraction]]) -> str:
     """The worked solution with new annotations and, where unambiguous, new numbers in its prose."""
-    mapping: dict[Fraction, set[Fraction]] = {}
-    for var, new in zip(template.variables, values, strict=True):
-        mapping.setdefault(var.value, set()).add(new)
-    for step, new in zip(template.steps, results, strict=True):
-        mapping.setdefault(step.result, set()).add(new)
-    mapping.setdefault(template.final_value, set()).add(template.final_answer(results[-1]))  # "round up to 7"
-    for step, lits in zip(template.steps, literal_values, strict=True):
-        for lit, new in zip(literals(step.tree), lits, strict=True):
-            mapping.setdefault(lit.value, set()).add(new)
+    plan = _plan(template)
+    news = [*values, *results, template.final_answer(results[-1])]  # "round up to 7"
+    news += [new for lits in literal_values for new in lits]
+    mapping: dict[Key, dict[Key, Fraction]] = {}  # old value -> its distinct new values
+    for key, new in zip(plan.keys, news, strict=True):
+        mapping.setdefault(key, {})[_key(new)] = new
     out: list[str] = []
 
     def prose(pieces: list[Piece]) -> None:
-        for text, value in pieces:
-            news = None if value is None else mapping.get(value)  # an int finds its equal Fraction
-            if not news or len(news) != 1:
+        for text, value, key in pieces:
+            found = None if key is None else mapping.get(key)
+            if not found or len(found) != 1:
                 out.append(text)
                 continue
-            new = next(iter(news))
+            new = next(iter(found.values()))
             if isinstance(value, Fraction):
                 out.append(_format_like(new, text))
             elif new.denominator != 1 or new == value:
@@ -146,12 +154,11 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
             else:
                 out.append(match_case(to_number_words(int(new)), text))
 
-    plan = _plan(template)
-    for step, new_result, lits, before, shown in zip(template.steps, results, literal_values, plan.before,
-                                                      plan.shown, strict=True):
-        expr = _rewrite_expr(step.expr_text, literals(step.tree), lits)
+    for step, new_result, lits, nums, before, shown in zip(
+            template.steps, results, literal_values, plan.literals, plan.before, plan.shown, strict=True):
+        expr = _rewrite_expr(step.expr_text, nums, lits)
         if before is None:  # `3/2 = 1.50 + 3.00 = 4.50`: this step starts with the result just written
-            first = literals(step.tree)[0]  # build_template checked it ends where the last step ended
+            first = nums[0]  # build_template checked it ends where the last step ended
             expr = expr[first.start + len(format_number(lits[0])) if lits[0] != first.value else first.end:]
         else:
             prose(before)

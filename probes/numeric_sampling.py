@@ -19,7 +19,7 @@ from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays
-from probes.numeric_template import Template, alternative_choices, execute, leaves, literal_value
+from probes.numeric_template import Template, alternative_choices, execute, leaves
 
 ATTEMPTS = 120
 MAX_MISSES = 2
@@ -53,9 +53,9 @@ class Sampler:
         self.template = template
         self.free = template.free
         self.ranges = {i: value_range(template.variables[i]) for i in self.free}
-        self.hidden = [(readings[0], lit.value)  # literals computed by an unwritten operation
-                       for step, row in zip(template.steps, template.sources, strict=True)
-                       for lit, readings in zip(literals(step.tree), row, strict=True)
+        self.hidden = [(s, k, lit.value)  # (step, literal, value): computed by an unwritten operation
+                       for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True))
+                       for k, (lit, readings) in enumerate(zip(literals(step.tree), row, strict=True))
                        if readings[0].kind == "op"]
         self.derived = coincidences(template)  # variables computed from a step's result, not drawn
         self.computed = {i for i, _ in self.derived}
@@ -95,7 +95,6 @@ class Sampler:
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
-        self.exact_chain = compile_chain(template, exact=True)
         self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
@@ -227,11 +226,11 @@ class Sampler:
             results.append(fn(values, results))
         return results
 
-    def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
+    def _hidden_ok(self, literal_values: list[list[Fraction]]) -> bool:
         """Literals computed by an unwritten operation keep their sign and their integrality or
         short decimals, like the results the solution writes."""
-        for source, old in self.hidden:
-            new = literal_value(source, values, results)
+        for s, k, old in self.hidden:
+            new = literal_values[s][k]
             if _sign(new) != _sign(old):
                 return False
             if old.denominator == 1:
@@ -243,10 +242,11 @@ class Sampler:
                     return False
         return True
 
-    def _exact_ok(self, values: list[Fraction]) -> list[Fraction] | None:
-        """The exact step results if every constraint holds under every reading, else None."""
-        results = self._exact_results(self.exact_chain, values)
-        if not self._hidden_ok(values, results):
+    def _exact_ok(self, values: list[Fraction]) -> Draw | None:
+        """The draw (values, exact step results, literal values) if every constraint holds under
+        every reading, else None."""
+        results, literal_values = execute(self.template, values)
+        if not self._hidden_ok(literal_values):
             return None
         for old, new, capped in zip(self.results, results, self.at_most_100, strict=True):
             if _sign(new) != _sign(old) or abs(new) > MAX_ABS or (capped and new > 100):
@@ -271,10 +271,7 @@ class Sampler:
                 chain = self.exact_alternatives[k] = compile_chain(self.template, combo, exact=True)
             if self._exact_results(chain, values)[-1] != results[-1]:
                 return None
-        return results
-
-    def _draw(self, values: list[Fraction], results: list[Fraction]) -> Draw:
-        return values, results, execute(self.template, values)[1]
+        return values, results, literal_values
 
     def sample(self, rng: random.Random) -> Draw | None:
         """New values keeping every constraint and agreeing under every reading, with the step
@@ -307,10 +304,9 @@ class Sampler:
             if index not in self._checked:
                 values = [Fraction(*pair) for pair in listed[index]]
                 try:
-                    results = self._exact_ok(values)
+                    self._checked[index] = self._exact_ok(values)
                 except (ExpressionError, ZeroDivisionError, OverflowError):
-                    results = None
-                self._checked[index] = None if results is None else self._draw(values, results)
+                    self._checked[index] = None
             drawn = self._checked[index]
             if drawn is not None and tuple(drawn[0]) not in given:
                 return drawn
@@ -405,11 +401,11 @@ class Sampler:
                           for old, pair in zip(self.base, pairs, strict=True)]
                 if tuple(values) in given:
                     continue
-                results = self._exact_ok(values)
+                drawn = self._exact_ok(values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
                 continue
-            if results is not None:
-                return self._draw(values, results)
+            if drawn is not None:
+                return drawn
         return None
 
 

@@ -138,14 +138,14 @@ def _variable_readings(variables: list[Var]) -> dict[Fraction, list[tuple[int, s
 
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
              fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False,
-             stated: dict[Fraction, list[tuple[int, str]]] | None = None) -> tuple[Source, ...]:
+             by_value: dict[Fraction, list[tuple[int, str]]] | None = None) -> tuple[Source, ...]:
     """Every reading of one literal, the preferred one first (see the module docstring). With
     `hidden`, a literal nothing else explains may be one unwritten operation (`_hidden_operations`).
 
     Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
-    `stated` is `_variable_readings(variables)`, when the caller has it.
+    `by_value` is `_variable_readings(variables)`, when the caller has it.
     """
-    var_hits = (_variable_readings(variables) if stated is None else stated).get(literal, [])
+    var_hits = (_variable_readings(variables) if by_value is None else by_value).get(literal, [])
     readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1)
                               if steps[j].result == literal]
     if len(var_hits) == 1 and literal not in fixed:
@@ -184,8 +184,8 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
             for lit in literals(step.tree):
                 if lit.value in dropped:
                     raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
-                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks,
-                                    hidden=step.annotated and not isinstance(step.tree, Num), stated=by_value))
+                hidden = step.annotated and not isinstance(step.tree, Num)
+                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks, hidden, by_value))
             if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
                 source.kind == "const" for source in row[0]
             ):
