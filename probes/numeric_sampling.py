@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
+from probes.numeric_comparisons import compared_groups
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays
@@ -122,7 +123,8 @@ class Sampler:
         return r.original, r.scale
 
     def _relations(self) -> list[set[int]]:
-        """For each anchor, the anchors it meets as a literal of the same step."""
+        """For each anchor, the anchors it meets as a literal of the same step, and the variables
+        in its unit when the question compares quantities in words (see numeric_comparisons)."""
         n = len(self.template.variables)
         constants = list(self.template.constants)
         related: list[set[int]] = [set() for _ in self.anchors]
@@ -136,6 +138,10 @@ class Sampler:
                         group.add(n + constants.index(source.value))
             for a in group:
                 related[a] |= group - {a}
+        mentions = [var.mentions for var in self.template.variables]
+        for unit_group in compared_groups(self.template.question, mentions):
+            for a in unit_group:
+                related[a] |= set(unit_group) - {a}
         return related
 
     def _ordered_values(self, chosen: set[int], rng: random.Random, mode: int
