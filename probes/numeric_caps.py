@@ -23,6 +23,8 @@ _PER_UNIT_CAPS = [
     (re.compile(rf"\s*minutes?{_PER}hour\b"), Fraction(60)),
     (re.compile(rf"\s*-?\s*days?\s+{_WORK}week\b"), Fraction(7)),
     (re.compile(rf"\s*-?\s*hours?\s+{_WORK}(?:day|shift)\b"), Fraction(24)),
+    # not a unit per unit, but as plain a bound: a person "60 years old" may not become 120
+    (re.compile(r"\s*-?\s*years?\s*-?\s*old\b"), Fraction(100)),
 ]
 
 # A bill's denomination ("2 twenty dollar bills" may not become "forty dollar bills") and the days

@@ -107,3 +107,21 @@ def test_units_sharing_a_word_are_one_group_and_a_bare_number_joins_every_group(
     assert sorted(groups) == [[0, 1, 4], [2, 3, 4]]
     plain = "Ann has 5 apples and Bo has 3 apples."
     assert compared_groups(plain, [[m] for m in find_mentions(plain)]) == []  # no comparison: no group
+
+
+# a person "70 years old" may become at most 100 (without the cap, up to 140)
+ELDER = make_item(
+    "Ann is 70 years old. Her son is 30 years younger than her. How old is her son?",
+    "Her son is 70 - 30 = <<70-30=40>>40 years old.\n#### 40",
+)
+
+
+def test_a_stated_age_stays_at_most_100() -> None:
+    variants = _variants(ELDER)
+    assert len({q for q, _ in variants}) >= 5
+    for question, answer in variants:
+        match = re.search(r"Ann is (\d+) years old. Her son is (\d+) years younger", question)
+        assert match is not None, question
+        ann, gap = (int(g) for g in match.groups())
+        assert ann <= 100, question
+        assert int(answer) == ann - gap
