@@ -7,7 +7,6 @@ attempts, a step that is a divisor of the original, which keeps divisions exact 
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 import re
@@ -19,7 +18,7 @@ from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_comparisons import compared_groups
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_ranges import stretchable, value_range
-from probes.numeric_screen import fits_in_arrays, screen_arrays
+from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
 from probes.numeric_template import Template, alternative_choices, execute, leaves
 
 ATTEMPTS = 120
@@ -174,7 +173,7 @@ class Sampler:
             new[index] = drawn
         return new[: len(self.base)]
 
-    def _derive(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    def derive(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
         """The draw with each computed variable set to its step's result (see numeric_coincidence);
         None when a result is not a positive value the variable could state (same decimals, within
         x1/3-x3 of the original)."""
@@ -209,7 +208,7 @@ class Sampler:
             results.append(result)
         return results
 
-    def _float_screen(self, floats: list[float]) -> bool:
+    def float_screen(self, floats: list[float]) -> bool:
         """A cheap inexact pre-check of every constraint and of the readings' agreement."""
         results = self._float_results(floats)
         if results is None or results[-1] == self.final:
@@ -352,32 +351,10 @@ class Sampler:
         """The combinations that pass the screen, all at once over arrays where that is exact."""
         if fits_in_arrays(self, candidates):
             return screen_arrays(self, candidates)
-        return self._screen_each(candidates)
+        return screen_each(self, candidates)
 
-    def _screen_each(self, candidates: list[list[int]]) -> list[list[tuple[int, int]]]:
-        """The combinations that pass the screen, one at a time (see probes/numeric_screen.py)."""
-        scales = [self.ranges[i].scale for i in self.free]
-        base = self.anchors[: len(self.base)]
-        listed: list[list[tuple[int, int]]] = []
-        for combo in itertools.product(*candidates):
-            pairs = list(base)
-            for i, value, scale in zip(self.free, combo, scales, strict=True):
-                pairs[i] = (value, scale)
-            derived = self._derive(pairs)
-            if derived is None:
-                continue
-            pairs = derived
-            if pairs == base or not self._keeps_order(pairs):
-                continue
-            try:
-                if self._float_screen([n / d for n, d in pairs]):
-                    listed.append(pairs)
-            except (ZeroDivisionError, OverflowError):
-                continue
-        return listed
-
-    def _keeps_order(self, pairs: list[tuple[int, int]]) -> bool:
-        """Every two values that meet in a step keep their original order."""
+    def keeps_order(self, pairs: list[tuple[int, int]]) -> bool:
+        """Every two values that meet in a step (or a comparison orders) keep their original order."""
         values = pairs + self.anchors[len(pairs):]
         for index in self.free:
             n, d = values[index]
@@ -395,13 +372,13 @@ class Sampler:
                 chosen = rng.sample(pool, rng.randint(1, len(pool)))
             pairs = self._ordered_values(set(chosen), rng, attempt % 2)
             if pairs is not None and self.derived:
-                pairs = self._derive(pairs)
-                if pairs is not None and not self._keeps_order(pairs):
+                pairs = self.derive(pairs)
+                if pairs is not None and not self.keeps_order(pairs):
                     continue
             if pairs is None or pairs == self.anchors[: len(self.base)]:
                 continue
             try:
-                if not self._float_screen([n / d for n, d in pairs]):
+                if not self.float_screen([n / d for n, d in pairs]):
                     continue
                 values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
                           for old, pair in zip(self.base, pairs, strict=True)]

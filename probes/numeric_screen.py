@@ -1,6 +1,6 @@
 """Screen every combination of a small candidate space at once, over numpy arrays.
 
-The same tests as screening the combinations one at a time (`Sampler._screen_each`), in the same
+The same tests as screening the combinations one at a time (`screen_each`), in the same
 order and in the same IEEE arithmetic (numpy float64 adds, multiplies and divides exactly like
 Python floats), so the draws listed are the same: computed variables derived from their step's
 result, the identity draw left out, every two values that meet in a step kept in order, every
@@ -11,6 +11,7 @@ NaN here and rules its combination out.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,6 +31,29 @@ def _run(chain: list[FloatFn], floats: list[Any], upto: int | None = None) -> li
     for fn in chain if upto is None else chain[:upto]:
         results.append(fn(floats, results))
     return results
+
+
+def screen_each(sampler: Sampler, candidates: list[list[int]]) -> list[Pairs]:
+    """What `screen_arrays` lists, one combination at a time in Python (exact for any magnitude)."""
+    scales = [sampler.ranges[i].scale for i in sampler.free]
+    base = sampler.anchors[: len(sampler.base)]
+    listed: list[Pairs] = []
+    for combo in itertools.product(*candidates):
+        pairs = list(base)
+        for i, value, scale in zip(sampler.free, combo, scales, strict=True):
+            pairs[i] = (value, scale)
+        derived = sampler.derive(pairs)
+        if derived is None:
+            continue
+        pairs = derived
+        if pairs == base or not sampler.keeps_order(pairs):
+            continue
+        try:
+            if sampler.float_screen([n / d for n, d in pairs]):
+                listed.append(pairs)
+        except (ZeroDivisionError, OverflowError):
+            continue
+    return listed
 
 
 def fits_in_arrays(sampler: Sampler, candidates: list[list[int]]) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from detector.types import BenchmarkItem
 from probes.numeric_sampling import sampler_for
-from probes.numeric_screen import fits_in_arrays, screen_arrays
+from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
 from probes.numeric_template import Template, build_template
 
 
@@ -40,7 +40,7 @@ def test_arrays_list_what_one_at_a_time_lists(template: Template) -> None:
     for wide in (False, True):
         candidates = [sampler._candidates(i, wide=wide) for i in sampler.free]
         assert fits_in_arrays(sampler, candidates)
-        one_by_one = sampler._screen_each(candidates)
+        one_by_one = screen_each(sampler, candidates)
         assert screen_arrays(sampler, candidates) == one_by_one
         assert one_by_one, "the fixture should allow some draws"
 
@@ -52,7 +52,7 @@ def test_a_zero_divisor_rules_its_combination_out() -> None:
     candidates = [[int(GAP.variables[i].value)] for i in sampler.free]
     candidates[position[40]] = [30, 40, 50, 60]  # 30 - 2 * 15 = 0 would divide 120 by zero
     listed = screen_arrays(sampler, candidates)
-    assert listed == sampler._screen_each(candidates)
+    assert listed == screen_each(sampler, candidates)
     assert sorted(pairs[jar][0] for pairs in listed) == [50, 60]  # 40 is the original, 30 divides by 0
 
 
