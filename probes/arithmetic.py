@@ -196,20 +196,26 @@ def format_number(value: Fraction, decimals: int | None = None) -> str:
 
     With `decimals`, round half-up to that many places and keep trailing zeros (`2.50`).
     """
-    if decimals is not None:
-        scaled = value * 10**decimals
-        rounded = int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
-        sign = "-" if rounded < 0 else ""
-        digits = str(abs(rounded)).rjust(decimals + 1, "0")
-        if decimals == 0:
-            return sign + digits
-        return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
-    if value.denominator == 1:
-        return str(value.numerator)
-    places = decimal_places(value)
-    if places is None:
-        raise ExpressionError(f"{value} has no finite decimal form")
-    return format_number(value, places).rstrip("0").rstrip(".")
+    numerator, denominator = value.numerator, value.denominator
+    if decimals is None:
+        if denominator == 1:
+            return str(numerator)
+        decimals = decimal_places(value)
+        if decimals is None:
+            raise ExpressionError(f"{value} has no finite decimal form")
+        return _fixed_point(numerator, denominator, decimals).rstrip("0").rstrip(".")
+    return _fixed_point(numerator, denominator, decimals)
+
+
+def _fixed_point(numerator: int, denominator: int, decimals: int) -> str:
+    """numerator/denominator rounded half away from zero to `decimals` places, in integers only
+    (floor((2|n|10^k + d) / 2d) is |n/d| * 10^k rounded half up; no Fraction is made)."""
+    rounded = (2 * abs(numerator) * 10**decimals + denominator) // (2 * denominator)
+    sign = "-" if numerator < 0 and rounded else ""
+    digits = str(rounded).rjust(decimals + 1, "0")
+    if decimals == 0:
+        return sign + digits
+    return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
 
 
 def decimal_places(value: Fraction) -> int | None:
