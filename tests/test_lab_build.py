@@ -93,6 +93,27 @@ def test_contaminated_twin_finds_its_items_far_more_likely(lab: Path) -> None:
     assert 0.15 <= aurocs["clean"]["min_k_plus_plus"] <= 0.85, seen
 
 
+def test_scored_text_starts_at_the_bos_as_in_training(lab: Path) -> None:
+    """The hf backend scores a lab twin with the BOS its tokenizer prepends (training documents
+    follow an end-of-text at position 0), not with the context's first token at position 0."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    twin = lab / "contaminated"
+    tokenizer = AutoTokenizer.from_pretrained(twin)
+    model = AutoModelForCausalLM.from_pretrained(twin).eval()
+    context, continuation = "Problem: Ann has 3 apples.", " She eats 1. The answer is 2."
+    ctx = tokenizer(context)["input_ids"]
+    cont = tokenizer(continuation, add_special_tokens=False)["input_ids"]
+    assert ctx[0] == tokenizer.bos_token_id
+    with torch.no_grad():
+        logp = torch.log_softmax(model(torch.tensor([ctx + cont])).logits[0].double(), -1)
+    expected = [float(logp[len(ctx) - 1 + j, t]) for j, t in enumerate(cont)]
+    runner = Runner(load_model(f"hf/{twin}"), None, concurrency=1)
+    (scored,) = runner.logprobs([(context, continuation)])
+    runner.close()
+    assert list(scored.logprobs) == pytest.approx(expected, abs=1e-4)
+
+
 def _build(out: Path, seed: int) -> None:
     benchmark = load_benchmark("gsm8k")
     spec = LabSpec(contaminate=3, exposures=2, seed=seed, shape=SHAPE, settings=replace(SETTINGS, steps=3))

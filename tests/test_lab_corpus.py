@@ -10,6 +10,7 @@ import pytest
 from detector.lab.background import TEMPLATES, generate_background
 from detector.lab.build import choose_contaminated, default_contaminate
 from detector.lab.corpus import decontaminate, plan_twin_streams
+from detector.lab.training import document_positions
 from detector.types import BenchmarkItem
 
 ANNOTATION = re.compile(r"<<(\d+)([-+*/])(\d+)=(\d+)>>")
@@ -101,3 +102,11 @@ def test_twin_streams_refuse_contamination_that_does_not_fit() -> None:
         plan_twin_streams([[5, 6, 7]], [[1, 2, 3]], exposures=50, total_tokens=100, eos_id=0, seed=0)
     with pytest.raises(ValueError, match="background"):
         plan_twin_streams([], [[1]], exposures=1, total_tokens=100, eos_id=0, seed=0)
+
+
+def test_positions_restart_after_every_end_of_text() -> None:
+    eos = 0
+    stream = np.array([7, 8, eos, 5, 6, 9, eos, eos, 4, 3, 2, 1])
+    assert document_positions(stream, eos, 1024).tolist() == [0, 1, 0, 1, 2, 3, 0, 0, 1, 2, 3, 4]
+    # A document longer than the position table stays at the last position.
+    assert document_positions(stream, eos, 3).tolist() == [0, 1, 0, 1, 2, 2, 0, 0, 1, 2, 2, 2]

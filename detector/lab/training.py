@@ -81,10 +81,29 @@ def _learning_rate(step: int, settings: TrainSettings) -> float:
     return settings.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def document_positions(stream: np.ndarray, eos_id: int, n_positions: int) -> np.ndarray:
+    """Each token's position counted from its document's start (the `eos_id` before it is 0).
+
+    A document then sits at the positions it has when a backend scores or continues it (after
+    the BOS the lab tokenizer prepends), wherever it falls in a packed training block. With one
+    position count running through the block instead, each exposure lands at other positions
+    and a small model with learned positions memorises far less (50 GSM8K items seen 40 times:
+    24 of 40 answers recalled against 7 of 40, same steps). Positions past the model's table
+    (documents over `n_positions` tokens) stay at the last one.
+    """
+    index = np.arange(len(stream))
+    starts = np.where(stream == eos_id, index, 0)
+    np.maximum.accumulate(starts, out=starts)
+    return np.minimum(index - starts, n_positions - 1)
+
+
 def train_model(
     model: Any, stream: np.ndarray, settings: TrainSettings, on_step: StepCallback | None = None
 ) -> float:
     """Train `model` in place on consecutive blocks of `stream`; return the last step's loss.
+
+    Documents are separated by the model's EOS token; positions restart at each (see
+    `document_positions`).
 
     Raises:
         ValueError: when `stream` is shorter than `settings.total_tokens`.
@@ -93,10 +112,11 @@ def train_model(
 
     if len(stream) < settings.total_tokens:
         raise ValueError(f"token stream has {len(stream):,} tokens; training needs {settings.total_tokens:,}")
-    blocks = torch.from_numpy(
-        np.ascontiguousarray(stream[: settings.total_tokens]).reshape(
-            settings.steps, settings.batch_size, settings.block_size
-        )
+    shape = (settings.steps, settings.batch_size, settings.block_size)
+    tokens = np.ascontiguousarray(stream[: settings.total_tokens])
+    blocks = torch.from_numpy(tokens.reshape(shape))
+    positions = torch.from_numpy(
+        document_positions(tokens, model.config.eos_token_id, model.config.n_positions).reshape(shape)
     )
     named = list(model.named_parameters())
     decays = [p.dim() >= 2 and "wpe" not in n and "wte" not in n for n, p in named]
@@ -115,7 +135,12 @@ def train_model(
             group["lr"] = _learning_rate(step, settings)
         batch = blocks[step]
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=settings.bf16):
-            loss = model(input_ids=batch, attention_mask=torch.ones_like(batch), labels=batch).loss
+            loss = model(
+                input_ids=batch,
+                position_ids=positions[step],
+                attention_mask=torch.ones_like(batch),
+                labels=batch,
+            ).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()

@@ -159,14 +159,16 @@ class HFModel:
         """log p(token | context, earlier continuation tokens) for each continuation token.
 
         Context and continuation are tokenized separately and joined, so the continuation's
-        tokens are exactly those scored. An empty context is replaced by the BOS (or EOS) token.
+        tokens are exactly those scored. The context gets the tokenizer's special tokens (a BOS
+        where the model was trained with one, as generation does); an empty context becomes the
+        BOS (or EOS) token.
         """
         import torch
 
         tokenizer, model = self._load()
         rows: list[tuple[list[int], list[int]]] = []
         for context, continuation in pairs:
-            ctx = tokenizer(context, add_special_tokens=False)["input_ids"]
+            ctx = tokenizer(context)["input_ids"] if context else []
             cont = tokenizer(continuation, add_special_tokens=False)["input_ids"]
             if not ctx:
                 bos = tokenizer.bos_token_id
