@@ -11,6 +11,7 @@ import math
 import random
 import re
 import weakref
+from collections.abc import Sequence
 from fractions import Fraction
 
 from probes.arithmetic import ExpressionError, decimal_places, literals
@@ -89,7 +90,7 @@ class Sampler:
                        for r in self.results]
         self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.steps[-1].result)
-        self._listed: list[list[tuple[int, int]]] | bool | None = None
+        self._listed: Sequence[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
         self._given: weakref.WeakKeyDictionary[random.Random, set[tuple[Fraction, ...]]] = (
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
@@ -296,13 +297,13 @@ class Sampler:
             if drawn is None:
                 self._misses[rng] = misses + 1
         else:
-            assert isinstance(self._listed, list)
+            assert not isinstance(self._listed, bool)
             drawn = self._pick_listed(rng, self._listed, given)
         if drawn is not None:
             given.add(tuple(drawn[0]))
         return drawn
 
-    def _pick_listed(self, rng: random.Random, listed: list[list[tuple[int, int]]],
+    def _pick_listed(self, rng: random.Random, listed: Sequence[list[tuple[int, int]]],
                      given: set[tuple[Fraction, ...]]) -> Draw | None:
         for _ in range(min(ATTEMPTS, 4 * len(listed))):
             index = int(rng.random() * len(listed))
@@ -330,7 +331,7 @@ class Sampler:
             values.update(range(((r.low + step - 1) // step) * step, high + 1, step))
         return sorted(values)
 
-    def _list_small_space(self) -> list[list[tuple[int, int]]] | bool:
+    def _list_small_space(self) -> Sequence[list[tuple[int, int]]] | bool:
         """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
         of candidate values (in a fixed order: deterministic); False when there are more. When the
         round values give fewer than 3 such draws (40 pupils, half of them, a quarter of the rest:
@@ -347,7 +348,7 @@ class Sampler:
                 listed = self._screen_all(wide)
         return listed
 
-    def _screen_all(self, candidates: list[list[int]]) -> list[list[tuple[int, int]]]:
+    def _screen_all(self, candidates: list[list[int]]) -> Sequence[list[tuple[int, int]]]:
         """The combinations that pass the screen, all at once over arrays where that is exact."""
         if fits_in_arrays(self, candidates):
             return screen_arrays(self, candidates)

@@ -12,7 +12,8 @@ NaN here and rules its combination out.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -24,6 +25,37 @@ if TYPE_CHECKING:
 Pairs = list[tuple[int, int]]
 _EXACT_INT_LIMIT = 2**52  # every numerator and denominator (and their products' factors) below it
 _PRODUCT_LIMIT = 2**62  # cross-multiplied order tests stay exact in int64 below it
+
+
+class ListedDraws(Sequence[Pairs]):
+    """The combinations that passed the screen, kept as one list per variable; a draw's pairs are
+    made only when it is read (a sampler reads a few, often out of thousands). Equal to any
+    sequence with the same draws in the same order."""
+
+    __slots__ = ("_columns", "_denominators")
+
+    def __init__(self, columns: list[list[int]], denominators: list[int]) -> None:
+        self._columns = columns
+        self._denominators = denominators
+
+    def __len__(self) -> int:
+        return len(self._columns[0]) if self._columns else 0
+
+    @overload
+    def __getitem__(self, index: int) -> Pairs: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Pairs]: ...
+
+    def __getitem__(self, index: int | slice) -> Pairs | list[Pairs]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return [(column[index], d) for column, d in zip(self._columns, self._denominators, strict=True)]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking sequences are unhashable, like lists
 
 
 def _run(chain: list[FloatFn], floats: list[Any], upto: int | None = None) -> list[Any]:
@@ -66,7 +98,7 @@ def fits_in_arrays(sampler: Sampler, candidates: list[list[int]]) -> bool:
     return top_n < _EXACT_INT_LIMIT and top_d < _EXACT_INT_LIMIT and top_n * top_d < _PRODUCT_LIMIT
 
 
-def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> list[Pairs]:
+def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pairs]:
     """Every combination of `candidates` (one list per free variable, in `itertools.product` order)
     that passes the screen, as (numerator, denominator) pairs of every variable."""
     free = sampler.free
@@ -106,8 +138,7 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> list[Pairs]:
     if not rows.size:
         return []
     columns = [np.broadcast_to(np.asarray(n), (count,))[rows].tolist() for n in numerators[: len(base)]]
-    dens = denominators[: len(base)]
-    return [list(zip(values, dens, strict=True)) for values in zip(*columns, strict=True)]
+    return ListedDraws(columns, denominators[: len(base)])
 
 
 def _keeps_order(sampler: Sampler, numerators: list[Any], denominators: list[int]) -> Any:

@@ -404,7 +404,7 @@ def test_small_value_spaces_are_listed_once_and_every_draw_is_valid():
         assert give < have and int(variant.item.answer) == have - give
         answers.add(variant.item.question)
     assert len(answers) >= 3
-    assert isinstance(sampler_for(PROBE.template(item))._listed, list)
+    assert not isinstance(sampler_for(PROBE.template(item))._listed, bool)  # listed, not searched
 
 
 def test_draws_given_to_one_rng_do_not_repeat_and_stay_deterministic():
