@@ -60,7 +60,7 @@ def shingle_set(text: str, n: int = SHINGLE_WORDS) -> frozenset[str]:
     tokens = _TOKEN_RE.findall(text)
     if len(tokens) < n:
         return frozenset([" ".join(tokens)])
-    return frozenset(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return frozenset(map(" ".join, zip(*(tokens[k:] for k in range(n)))))  # windows of n, in C
 
 
 def exact_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
