@@ -18,7 +18,7 @@ from detector.types import BenchmarkItem, Variant
 from probes.arithmetic import Num, decimal_places, format_number, literals, parse_number
 from probes.base import ProbeSkip, build_variant
 from probes.chain import ChainError
-from probes.number_words import WORD_NUMBER_RE, match_case, parse_number_words, to_number_words
+from probes.number_words import find_number_words, match_case, parse_number_words, to_number_words
 from probes.numeric_sampling import sampler_for
 from probes.numeric_template import Template, Var, cached_template, execute
 
@@ -83,7 +83,7 @@ def _prose_pieces(text: str) -> list[Piece]:
     spans: list[tuple[int, int, Fraction | int]] = [
         (m.start(), m.end(), parse_number(m.group(0))) for m in _NUMBER_IN_TEXT.finditer(text)
     ]
-    for m in WORD_NUMBER_RE.finditer(text):
+    for m in find_number_words(text):
         value = parse_number_words(m.group(0))
         if value is not None:
             spans.append((m.start(), m.end(), value))

@@ -8,7 +8,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from probes.arithmetic import parse_number
-from probes.number_words import FIXED_WORDS, WORD_NUMBER_RE, parse_number_words
+from probes.number_words import FIXED_WORDS, find_number_words, parse_number_words
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _MENTION_RE = re.compile(
@@ -22,6 +22,7 @@ _MENTION_RE = re.compile(
 _DENOMINATOR_AFTER_RE = re.compile(
     r"[\s-]+(?:thirds?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|quarters?|halves)\b"
 )
+_WORD_RUN_RE = re.compile(r"\w+")
 _FIXED_RE = re.compile(r"\b(" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
@@ -87,7 +88,7 @@ def _find_mentions(question: str) -> tuple[Mention, ...]:
             mention = Mention(match.start(), match.end(), text, value, "fixed")
         mentions.append(mention)
         taken.append((match.start(), match.end()))
-    for match in WORD_NUMBER_RE.finditer(question):
+    for match in find_number_words(question):
         text = match.group(0)
         word_value = parse_number_words(text)
         start = match.start()
@@ -108,13 +109,23 @@ def _find_mentions(question: str) -> tuple[Mention, ...]:
             kind = "fixed"  # "two-thirds": a written fraction, never resampled
         mentions.append(Mention(start, start + len(text), text, Fraction(word_value), kind))
         taken.append((start, start + len(text)))
-    for match in _FIXED_RE.finditer(question):
-        if any(a <= match.start() < b for a, b in taken):
+    for start, end, fixed in _fixed_words(question):
+        if any(a <= start < b for a, b in taken):
             continue
-        for value in FIXED_WORDS[match.group(1).lower()]:
-            mentions.append(Mention(match.start(), match.end(), match.group(1), value, "fixed"))
+        for value in FIXED_WORDS[fixed.lower()]:
+            mentions.append(Mention(start, end, fixed, value, "fixed"))
     mentions.sort(key=lambda m: (m.start, m.end))
     return tuple(mentions)
+
+
+def _fixed_words(question: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each `_FIXED_RE` match. In ASCII text a match is exactly a whole run
+    of word characters that is a fixed word, so the runs are looked up instead of scanning for
+    every word at every position (several times faster)."""
+    if not question.isascii():
+        return [(m.start(), m.end(), m.group(1)) for m in _FIXED_RE.finditer(question)]
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD_RUN_RE.finditer(question)
+            if m.group(0).lower() in FIXED_WORDS]
 
 
 def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
