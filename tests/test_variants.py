@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import subprocess
 import sys
@@ -120,6 +121,15 @@ def test_different_seed_gives_different_variants(items):
     a = make_variants(items[:20], ["numeric"], 2, 1)
     b = make_variants(items[:20], ["numeric"], 2, 2)
     assert a.sha256 != b.sha256
+
+
+def test_make_variants_restores_the_collector_threshold(items):
+    before = gc.get_threshold()
+    make_variants(items[:5], ["numeric"], 2, 0)
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError):
+        make_variants(items[:5], ["no-such-family"], 2, 0)
+    assert gc.get_threshold() == before
 
 
 def test_make_variants_rejects_bad_arguments(items):
