@@ -321,40 +321,47 @@ def _licensed(word: str, lowered: str, words: set[str]) -> bool:
     return any(form in words for form in (word, word + "s", word + "es", word + "ly"))
 
 
-def _license_index() -> tuple[dict[str, set[Fraction]], list[tuple[str, Fraction]]]:
+def _license_index() -> tuple[dict[str, set[int]], list[tuple[str, int]]]:
     """Whole-word licenses by word form (`hour`, `hours`, `hourly`...), and the others (symbols,
-    phrases, the `kilo` prefix) to test one by one with `_licensed`."""
-    by_form: dict[str, set[Fraction]] = {}
-    others: list[tuple[str, Fraction]] = []
-    for value, licenses in UNIT_CONSTANTS.items():
+    phrases, the `kilo` prefix) to test one by one with `_licensed`; values by their index in
+    `_CONSTANTS` (ints hash much faster than Fractions)."""
+    by_form: dict[str, set[int]] = {}
+    others: list[tuple[str, int]] = []
+    for index, licenses in enumerate(UNIT_CONSTANTS.values()):
         for word in licenses:
             if word and word[0].isalpha() and " " not in word and word != "kilo":
                 for form in (word, word + "s", word + "es", word + "ly"):
-                    by_form.setdefault(form, set()).add(value)
+                    by_form.setdefault(form, set()).add(index)
             else:
-                others.append((word, value))
+                others.append((word, index))
     return by_form, others
 
 
 _BY_FORM, _OTHER_LICENSES = _license_index()
+_CONSTANTS = [frozenset([value]) for value in UNIT_CONSTANTS]  # set unions reuse their stored hashes
 
 
 def allowed_constants(question: str) -> set[Fraction]:
     """Unstated constants the question's wording licenses (12 months, 60 minutes, 100 percent...)."""
     lowered = question.lower()
-    words = set(_WORD_RE.findall(lowered))
-    found = {value for word in words for value in _BY_FORM.get(word, ())}
+    runs = _WORD_RE.findall(lowered)
+    words = set(runs)
+    found: set[int] = set()
+    for word in words:
+        indices = _BY_FORM.get(word)
+        if indices:
+            found |= indices
     padded = ""
-    for word, value in _OTHER_LICENSES:
-        if value in found:
+    for word, index in _OTHER_LICENSES:
+        if index in found:
             continue
         if " " in word:  # a phrase: whole words in a row
-            padded = padded or f" {' '.join(_WORD_RE.findall(lowered))} "
+            padded = padded or f" {' '.join(runs)} "
             if f" {word} " in padded:
-                found.add(value)
+                found.add(index)
         elif _licensed(word, lowered, words):
-            found.add(value)
-    return found
+            found.add(index)
+    return set().union(*(_CONSTANTS[index] for index in found))
 
 
 def literal_count(steps: list[Step]) -> int:

@@ -6,6 +6,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 
 from probes.arithmetic import BinOp, Neg, Num, literals
 
@@ -40,6 +41,33 @@ def one_operation(a: Fraction, b: Fraction) -> list[Fraction]:
         out.append(a / b)
     if a:
         out.append(b / a)
+    return out
+
+
+Key = tuple[int, int]  # a value as (numerator, denominator) in lowest terms, denominator > 0
+
+
+def key_of(value: Fraction) -> Key:
+    return value.numerator, value.denominator
+
+
+def _ratio(numerator: int, denominator: int) -> Key:
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    common = gcd(numerator, denominator)
+    return numerator // common, denominator // common
+
+
+def one_operation_keys(a: Key, b: Key) -> set[Key]:
+    """`one_operation` on keys, in integers only (no Fraction is made)."""
+    (an, ad), (bn, bd) = a, b
+    cross, other, below = an * bd, bn * ad, ad * bd
+    out = {_ratio(cross + other, below), _ratio(cross - other, below), _ratio(other - cross, below),
+           _ratio(an * bn, below)}
+    if bn:
+        out.add(_ratio(cross, other))
+    if an:
+        out.add(_ratio(other, cross))
     return out
 
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 from functools import lru_cache
 from math import prod
 
-from probes.arithmetic import Num, evaluate, literals
+from probes.arithmetic import Num, evaluate, literals, parse_number
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
 from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
@@ -26,14 +26,16 @@ from probes.numeric_counts import counts_company, day_counts, name_counts
 from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
 from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
+    Key,
     Source,
     apply_op,
     drop_dangling_readings,
     drop_self_divisions,
     has_relation,
+    key_of,
     leaves,
     loosely_used,
-    one_operation,
+    one_operation_keys,
     pin_commutative_twins,
     pin_forced_results,
 )
@@ -228,28 +230,31 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
                     needs |= depends[source.index]
         depends.append(needs)
 
-    readings_of: dict[Fraction, set[Source]] = {}
+    # Values as (numerator, denominator) keys: tuples hash and compare much faster than Fractions.
+    readings_of: dict[Key, set[Source]] = {}
     for step, row in zip(steps, sources, strict=True):
         for lit, readings in zip(literals(step.tree), row, strict=True):
-            readings_of.setdefault(lit.value, set()).update(readings)
+            readings_of.setdefault(key_of(lit.value), set()).update(readings)
+    var_keys = [key_of(var.value) for var in variables]
+    result_keys = [key_of(step.result) for step in steps]
+    fixed_keys = {key_of(value) for value in fixed}
 
-    def behind(value: Fraction) -> set[int]:
+    def behind(value: Key) -> set[int]:
         """The variables a number is, is read from (`0.25` from 25%), or comes from as a result."""
-        found = {i for i, var in enumerate(variables) if var.value == value}
+        found = {i for i, key in enumerate(var_keys) if key == value}
         found |= {leaf.index for source in readings_of.get(value, ()) for leaf in leaves(source)
                   if leaf.kind == "var"}
-        for step, needs in zip(steps, depends, strict=True):
-            if step.result == value:
+        for key, needs in zip(result_keys, depends, strict=True):
+            if key == value:
                 found |= needs
         return found
 
-    results = {step.result for step in steps}
-    others = {var.value for var in variables} | fixed | results | set(readings_of)
+    others = set(var_keys) | fixed_keys | set(result_keys) | set(readings_of)
     to_freeze: set[int] = set()
     nouns: list[list[str]] = []  # what each number counts, when every mention names a plain noun
     unused = {v.value for v in variables if not v.used}
     # "the lowest, 71": an unused number the solution reasons with (Fractions only when one is unused)
-    relax = not unused or not any(Fraction(x) in unused for x in _DECIMAL_RE.findall(solution))
+    relax = not unused or not any(parse_number(x) in unused for x in _DECIMAL_RE.findall(solution))
     for var in variables:
         found = [count_noun(question, m) for m in var.mentions]
         nouns.append([noun for noun in found if noun] if relax and all(found) else [])
@@ -257,13 +262,14 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
         if var.used or var.frozen:
             continue
         to_freeze.add(u)
-        for other in others - {var.value}:
-            for literal in set(one_operation(var.value, other)) & readings_of.keys():
-                near = [m for v in variables if v.value in (other, literal) for m in v.mentions]
-                if nouns[u] and not any(named_near(noun, literal, solution, steps)
+        for other in others - {var_keys[u]}:
+            for literal in one_operation_keys(var_keys[u], other) & readings_of.keys():
+                near = [m for v, key in zip(variables, var_keys, strict=True) if key in (other, literal)
+                        for m in v.mentions]
+                if nouns[u] and not any(named_near(noun, Fraction(*literal), solution, steps)
                                         or named_after(noun, question, near) for noun in nouns[u]):
                     continue  # "the three girls" never named where 5 - 2 could be computed
-                if not (other in fixed or behind(other)):
+                if not (other in fixed_keys or behind(other)):
                     raise ChainError("unmapped_question_number",
                                      f"{var.mentions[0].text} may be used implicitly")
                 to_freeze |= behind(other) | behind(literal)
