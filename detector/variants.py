@@ -72,8 +72,11 @@ def exact_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _as_number(text: str) -> Fraction | None:
+    cleaned = text.replace(",", "").strip()
+    if cleaned.isascii() and cleaned.isdigit():
+        return Fraction(int(cleaned))  # what Fraction(cleaned) gives, without parsing the text again
     try:
-        return Fraction(text.replace(",", "").strip())
+        return Fraction(cleaned)
     except (ValueError, ZeroDivisionError):
         return None
 

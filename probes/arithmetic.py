@@ -64,6 +64,9 @@ def parse_number(text: str) -> Fraction:
     return Fraction(cleaned)
 
 
+_OPERATOR_OF = {"x": "*", "×": "*", "÷": "/", "−": "-", "–": "-"}
+
+
 def tokenize(text: str) -> list[tuple[str, str, int, int]]:
     tokens: list[tuple[str, str, int, int]] = []
     pos = 0
@@ -75,7 +78,7 @@ def tokenize(text: str) -> list[tuple[str, str, int, int]]:
         if match.group(1) is not None:
             tokens.append(("num", match.group(1), match.start(1), match.end(1)))
         else:
-            op = {"x": "*", "×": "*", "÷": "/", "−": "-", "–": "-"}.get(match.group(2), match.group(2))
+            op = _OPERATOR_OF.get(match.group(2), match.group(2))
             tokens.append(("op", op, match.start(2), match.end(2)))
         pos = match.end()
     return tokens

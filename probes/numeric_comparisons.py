@@ -33,6 +33,7 @@ _THAN_RE = re.compile(rf"\b(?:{_COMPARATIVES})\b(?:\s+[\w'$-]+){{0,5}}?\s+than\b
                       re.IGNORECASE)
 # "twice as many as", "three times as far as", "half as long as"
 _AS_AS_RE = re.compile(r"\b(?:twice|thrice|half|times)\s+as\s+(?:[\w'-]+\s+){0,4}?as\b", re.IGNORECASE)
+_AS_AS_WORDS = ("twice", "thrice", "half", "times")
 _WORD_RE = re.compile(r"[A-Za-z]+")
 _CLAUSE_END_RE = re.compile(r"[.!?;:,]")
 # words after a number that say nothing of its unit: the number is read as a bare number
@@ -47,7 +48,14 @@ _FILLERS = frozenset({"extra", "other", "more", "less", "fewer", "additional", "
 
 def states_comparison(question: str) -> bool:
     """Whether the question compares two quantities in words (not with a stated number)."""
-    return bool(_THAN_RE.search(question) or _AS_AS_RE.search(question))
+    # A match needs "than", or "as" after one of four words, in any case: in ASCII text (where
+    # case is only A-Z) the regexes, slow to try at every position, run only when those words occur.
+    lowered = question.lower() if question.isascii() else None
+    if (lowered is None or "than" in lowered) and _THAN_RE.search(question):
+        return True
+    if lowered is not None and not any(word in lowered for word in _AS_AS_WORDS):
+        return False
+    return _AS_AS_RE.search(question) is not None
 
 
 def unit_of(question: str, mention: Mention) -> frozenset[str]:

@@ -28,7 +28,7 @@ SMALL_SPACE = 1000
 WIDE_SPACE = 1200  # combinations of whole values tried when the round ones give too few draws
 Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 _PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
-MAX_ABS = Fraction(10) ** 9
+MAX_ABS = 10**9
 
 
 def _keeps_form(new: Fraction, old: Fraction) -> bool:
@@ -254,8 +254,11 @@ class Sampler:
         results, literal_values = execute(self.template, values)
         if not self._hidden_ok(literal_values):
             return None
-        for old, new, capped in zip(self.results, results, self.at_most_100, strict=True):
-            if _sign(new) != _sign(old) or abs(new) > MAX_ABS or (capped and new > 100):
+        for old, new, sign, capped in zip(self.results, results, self.signs, self.at_most_100, strict=True):
+            # in integers: the sign, |new| > MAX_ABS and new > 100 without making Fractions
+            numerator, denominator = new.numerator, new.denominator
+            if ((numerator > 0) - (numerator < 0) != sign or abs(numerator) > MAX_ABS * denominator
+                    or (capped and numerator > 100 * denominator)):
                 return None
             if old.denominator == 1:
                 if new.denominator != 1:
