@@ -173,10 +173,14 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
 
 
 def _format_like(value: Fraction, like: str) -> str:
-    decimals = len(like.split(".")[1]) if "." in like else None
-    places = decimal_places(value)
-    fits = decimals is not None and places is not None and places <= decimals
-    text = format_number(value, decimals) if fits else format_number(value)
+    text = None
+    if "." in like:  # as many places as `like` shows, when the value needs no more
+        decimals = len(like.split(".")[1])
+        places = decimal_places(value)
+        if places is not None and places <= decimals:
+            text = format_number(value, decimals)
+    if text is None:
+        text = format_number(value)
     if "," in like:
         whole, _, frac = text.partition(".")
         text = f"{int(whole):,}" + (f".{frac}" if frac else "")

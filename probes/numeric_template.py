@@ -140,16 +140,19 @@ def _variable_readings(variables: list[Var]) -> dict[Fraction, list[tuple[int, s
 
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
              fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False,
-             by_value: dict[Fraction, list[tuple[int, str]]] | None = None) -> tuple[Source, ...]:
+             by_value: dict[Fraction, list[tuple[int, str]]] | None = None,
+             result_keys: list[Key] | None = None) -> tuple[Source, ...]:
     """Every reading of one literal, the preferred one first (see the module docstring). With
     `hidden`, a literal nothing else explains may be one unwritten operation (`_hidden_operations`).
 
     Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
-    `by_value` is `_variable_readings(variables)`, when the caller has it.
+    `by_value` is `_variable_readings(variables)` and `result_keys` the steps' results as keys,
+    when the caller has them.
     """
     var_hits = (_variable_readings(variables) if by_value is None else by_value).get(literal, [])
-    readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1)
-                              if steps[j].result == literal]
+    keys = [key_of(step.result) for step in steps[:step_index]] if result_keys is None else result_keys
+    key = key_of(literal)
+    readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1) if keys[j] == key]
     if len(var_hits) == 1 and literal not in fixed:
         i, name = var_hits[0]
         marks.append((i, False))
@@ -179,15 +182,17 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     sources: list[list[tuple[Source, ...]]] = []
     dropped: set[Fraction] = set()
     by_value = _variable_readings(variables)
+    kept_keys: list[Key] = []
     for step in steps:
         marks: list[tuple[int, bool]] = []
         try:
             row = []
             for lit in literals(step.tree):
-                if lit.value in dropped:
+                if dropped and lit.value in dropped:
                     raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
                 hidden = step.annotated and not isinstance(step.tree, Num)
-                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks, hidden, by_value))
+                row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks, hidden, by_value,
+                                    kept_keys))
             if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
                 source.kind == "const" for source in row[0]
             ):
@@ -202,6 +207,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
             variables[i].used = True
             variables[i].frozen = variables[i].frozen or frozen
         kept.append(step)
+        kept_keys.append(key_of(step.result))
         sources.append(row)
     return kept, sources
 
