@@ -311,7 +311,8 @@ class Sampler:
         for _ in range(min(ATTEMPTS, 4 * len(listed))):
             index = int(rng.random() * len(listed))
             if index not in self._checked:
-                values = [Fraction(*pair) for pair in listed[index]]
+                values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
+                          for old, pair in zip(self.base, listed[index], strict=True)]
                 try:
                     self._checked[index] = self._exact_ok(values)
                 except (ExpressionError, ZeroDivisionError, OverflowError):
