@@ -20,7 +20,7 @@ from probes.numeric_comparisons import compared_groups
 from probes.numeric_float import FloatFn, compile_chain
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
-from probes.numeric_template import Template, alternative_choices, execute, leaves
+from probes.numeric_template import Template, alternative_choices, leaves, literal_value
 
 ATTEMPTS = 120
 MAX_MISSES = 2
@@ -54,9 +54,9 @@ class Sampler:
         self.template = template
         self.free = template.free
         self.ranges = {i: value_range(template.variables[i]) for i in self.free}
-        self.hidden = [(s, k, lit.value)  # (step, literal, value): computed by an unwritten operation
-                       for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True))
-                       for k, (lit, readings) in enumerate(zip(literals(step.tree), row, strict=True))
+        self.hidden = [(readings[0], lit.value)  # (reading, value): computed by an unwritten operation
+                       for step, row in zip(template.steps, template.sources, strict=True)
+                       for lit, readings in zip(literals(step.tree), row, strict=True)
                        if readings[0].kind == "op"]
         self.derived = coincidences(template)  # variables computed from a step's result, not drawn
         self.computed = {i for i, _ in self.derived}
@@ -97,6 +97,7 @@ class Sampler:
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
         self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
+        self.exact_chain: list[FloatFn] | None = None  # the primary reading, exactly; compiled at first use
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
             r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
@@ -232,11 +233,11 @@ class Sampler:
             results.append(fn(values, results))
         return results
 
-    def _hidden_ok(self, literal_values: list[list[Fraction]]) -> bool:
+    def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
         """Literals computed by an unwritten operation keep their sign and their integrality or
         short decimals, like the results the solution writes."""
-        for s, k, old in self.hidden:
-            new = literal_values[s][k]
+        for reading, old in self.hidden:
+            new = literal_value(reading, values, results)
             if _sign(new) != _sign(old):
                 return False
             if old.denominator == 1:
@@ -250,9 +251,14 @@ class Sampler:
 
     def _exact_ok(self, values: list[Fraction]) -> Draw | None:
         """The draw (values, exact step results, literal values) if every constraint holds under
-        every reading, else None."""
-        results, literal_values = execute(self.template, values)
-        if not self._hidden_ok(literal_values):
+        every reading, else None. The step results come from the compiled chain (the same exact
+        operations as `execute`, which raises on the same draws); the literal values are read off
+        them only for a draw that passes."""
+        chain = self.exact_chain
+        if chain is None:
+            chain = self.exact_chain = compile_chain(self.template, exact=True)
+        results = self._exact_results(chain, values)
+        if self.hidden and not self._hidden_ok(values, results):
             return None
         for old, new, sign, capped in zip(self.results, results, self.signs, self.at_most_100, strict=True):
             # in integers: the sign, |new| > MAX_ABS and new > 100 without making Fractions
@@ -280,6 +286,8 @@ class Sampler:
                 chain = self.exact_alternatives[k] = compile_chain(self.template, combo, exact=True)
             if self._exact_results(chain, values)[-1] != results[-1]:
                 return None
+        literal_values = [[literal_value(readings[0], values, results) for readings in row]
+                          for row in self.template.sources]
         return values, results, literal_values
 
     def sample(self, rng: random.Random) -> Draw | None:
