@@ -194,13 +194,28 @@ def test_models_route_lists_the_served_model(served):
         assert json.loads(reply.read())["data"][0]["id"] == "control"
 
 
-def test_progress_bar_shows_rate_and_eta(served, capsys):
+def test_progress_bar_shows_rate_and_eta(served, capsys, monkeypatch):
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws its bar as on a terminal
     server, _, prompts = served
     runner = fast_runner(load_model("openai/control", base_url=server.url), progress=True)
     runner.generate(prompts, GenParams())
     captured = capsys.readouterr()
     assert "querying" in captured.err and "req/s" in captured.err and "12/12" in captured.err
+    assert "━" in captured.err  # the bar, not the plain log lines
     assert captured.out == ""  # stdout stays free for command output
+
+
+def test_progress_goes_to_a_log_as_plain_lines(served, capsys, monkeypatch):
+    """Where stderr is a file (CI logs, nohup), rich would draw its bar only at the end."""
+    import detector.models.runner as runner_module
+
+    monkeypatch.setattr(runner_module, "LOG_PROGRESS_EVERY_S", 0.0)
+    server, _, prompts = served
+    runner = fast_runner(load_model("openai/control", base_url=server.url), progress=True)
+    runner.generate(prompts, GenParams())
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("querying ")]
+    assert [line.split()[1] for line in lines] == [f"{k}/12" for k in range(1, 13)]
+    assert all("req/s" in line and "ETA" in line for line in lines)
 
 
 def test_runner_rejects_bad_settings(served):

@@ -290,8 +290,14 @@ class Runner:
         return _ProgressContext(self.description if self.progress else None, total)
 
 
+# Seconds between plain progress lines when stderr is a log file or a pipe (CI, nohup), where
+# rich draws its bar only once, at the end.
+LOG_PROGRESS_EVERY_S = 30.0
+
+
 class _ProgressContext:
-    """A rich progress bar with rate and ETA, or nothing when disabled."""
+    """A rich progress bar with rate and ETA; a plain line every LOG_PROGRESS_EVERY_S seconds when
+    stderr is not a terminal; nothing when disabled."""
 
     def __init__(self, description: str | None, total: int):
         self.description = description
@@ -301,6 +307,9 @@ class _ProgressContext:
     def __enter__(self) -> Callable[[int], None]:
         if self.description is None:
             return lambda n: None
+        console = Console(stderr=True)
+        if not console.is_terminal:
+            return self._log_lines(console, self.description)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -309,13 +318,35 @@ class _ProgressContext:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=console,
             transient=False,
         )
         self._progress.start()
         task = self._progress.add_task(self.description, total=self.total)
         progress = self._progress
         return lambda n: progress.advance(task, n)
+
+    def _log_lines(self, console: Console, description: str) -> Callable[[int], None]:
+        start = last = time.monotonic()
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done, last
+            done += n
+            now = time.monotonic()
+            if now - last < LOG_PROGRESS_EVERY_S and done < self.total:
+                return
+            last = now
+            rate = done / max(now - start, 1e-9)
+            eta = (self.total - done) / rate if rate > 0 else float("inf")
+            console.print(
+                f"{description} {done}/{self.total} {rate:.1f} req/s, {now - start:.0f} s elapsed, "
+                f"ETA {eta:.0f} s",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+        return advance
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
