@@ -31,9 +31,12 @@ class ModelShape:
 class TrainSettings:
     """Optimisation settings shared by both twins."""
 
-    # Small batches, many steps: at equal tokens, 2 x 512 tokens a step at 3e-3 recalled 3 of 20
-    # items' answers after 40 exposures where 8 x 512 at 2e-3 recalled none (bench notes).
-    steps: int = 2400
+    # Small batches: at equal tokens, 2 x 512 tokens a step at 3e-3 recalled 3 of 20 items'
+    # answers after 40 exposures where 8 x 512 at 2e-3 recalled none. 1,800 steps (1.84M tokens)
+    # hold 200 GSM8K items x 40 exposures (1.53M) and some background: the default build took
+    # 478 s for both twins here (~7.8k tokens/s) and its contaminated twin recalled 25 of 40
+    # answers it saw.
+    steps: int = 1800
     batch_size: int = 2
     block_size: int = 512
     learning_rate: float = 3e-3
