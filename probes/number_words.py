@@ -73,20 +73,20 @@ WORD_NUMBER_RE = re.compile(
     rf"(?:(?: and)? (?:{_NUMBER_WORD})(?:[- ](?:{_NUMBER_WORD}))?)?)?\b",
     re.IGNORECASE,
 )
-_WORD_RUN_RE = re.compile(r"\w+")
-_NUMBER_WORDS = frozenset([*UNITS, *TENS])
+# A whole run of word characters that is a number word, in lowercased text.
+_NUMBER_WORD_RUN_RE = re.compile(rf"(?<!\w)(?:{_NUMBER_WORD})(?!\w)")
 
 
 def find_number_words(text: str) -> list[re.Match[str]]:
     """`WORD_NUMBER_RE.finditer(text)` as a list. In ASCII text every match starts a whole run of
-    word characters that is a number word, so the pattern is tried only there (several times
-    faster than trying it at every position)."""
+    word characters that is a number word, so the pattern is tried only where a scan for such runs
+    finds one (several times faster than trying it at every position, or at every word)."""
     if not text.isascii():
         return list(WORD_NUMBER_RE.finditer(text))
     found: list[re.Match[str]] = []
     end = 0
-    for run in _WORD_RUN_RE.finditer(text):
-        if run.start() >= end and run.group(0).lower() in _NUMBER_WORDS:
+    for run in _NUMBER_WORD_RUN_RE.finditer(text.lower()):  # ASCII: the same positions
+        if run.start() >= end:
             match = WORD_NUMBER_RE.match(text, run.start())
             if match is not None:
                 found.append(match)
