@@ -22,7 +22,8 @@ _MENTION_RE = re.compile(
 _DENOMINATOR_AFTER_RE = re.compile(
     r"[\s-]+(?:thirds?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|quarters?|halves)\b"
 )
-_WORD_RUN_RE = re.compile(r"\w+")
+# A whole run of word characters that is a fixed word, in lowercased text.
+_FIXED_RUN_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")(?!\w)")
 _MENTION_START_RE = re.compile(r"[\d.]")  # every `_MENTION_RE` match starts at a digit or a period
 _FIXED_RE = re.compile(r"\b(" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -135,12 +136,12 @@ def _mention_matches(question: str) -> list[re.Match[str]]:
 
 def _fixed_words(question: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each `_FIXED_RE` match. In ASCII text a match is exactly a whole run
-    of word characters that is a fixed word, so the runs are looked up instead of scanning for
-    every word at every position (several times faster)."""
+    of word characters that is a fixed word, so such runs are found with one case-sensitive scan of
+    the lowercased text (same positions) instead of an ignore-case scan (several times faster)."""
     if not question.isascii():
         return [(m.start(), m.end(), m.group(1)) for m in _FIXED_RE.finditer(question)]
-    return [(m.start(), m.end(), m.group(0)) for m in _WORD_RUN_RE.finditer(question)
-            if m.group(0).lower() in FIXED_WORDS]
+    return [(m.start(), m.end(), question[m.start():m.end()])
+            for m in _FIXED_RUN_RE.finditer(question.lower())]
 
 
 def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
