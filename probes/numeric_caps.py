@@ -65,6 +65,8 @@ _ORDINAL_VALUES = {"third": Fraction(3), "fourth": Fraction(4), "fifth": Fractio
 def ordinal_only(question: str, mentions: list[Mention]) -> set[Fraction]:
     """Values only an ordinal gives ("on the third street": 3): they may freeze an equal stated number
     ("three months ... the third month") but explain no literal on their own."""
+    if question.isascii() and not any(word in question.lower() for word in _ORDINAL_VALUES):
+        return set()  # an ASCII match shows one of the ordinals in some case
     spans = [m.span(1) for m in _ORDINAL_RE.finditer(question)]
     if not spans:
         return set()
