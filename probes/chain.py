@@ -93,6 +93,8 @@ def _arithmetic_view(text: str) -> str:
     def symbol(match: re.Match[str]) -> str:
         word = match.group(0)
         return _SYMBOL_OF[word.lower()].ljust(len(word))
+    if text.isascii() and not any(word in text.lower() for word in _SYMBOL_OF):
+        return text.replace("%", " ")  # an ASCII match shows one of the words in some case
     return _WORD_OPERATORS_RE.sub(symbol, text).replace("%", " ")
 
 
