@@ -57,6 +57,8 @@ _THRESHOLD_BEFORE_RE = re.compile(
     r"exceeds?|exceeding|up to|no more than|no less than)\s+\$?$",
     re.IGNORECASE,
 )
+_ANOTHER_BEFORE_RE = re.compile(r"\banother\s+$")  # searched up to a mention ("another 2 children")
+_MORE_AFTER_RE = re.compile(r"\s+more\b")  # matched right after a mention ("2 more")
 _PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
 @dataclass(slots=True)
 class Var:
@@ -318,8 +320,9 @@ def build_template(question: str, solution: str, answer: str) -> Template:
             if leaf.kind == "var"}
     for i in read - pin_forced_results(sources):
         variables[i].used = False  # "four packs", once `7-2-1 = 4; 4/2` reads 4 as the result: unused
+    another = "another" in question  # else no "another" before any mention
     more = {var.value + 1 for var in variables if var.used and not var.frozen and any(
-        re.search(r"\banother\s+$", question[:m.start]) or re.match(r"\s+more\b", question[m.end:])
+        (another and _ANOTHER_BEFORE_RE.search(question, 0, m.start)) or _MORE_AFTER_RE.match(question, m.end)
         for m in var.mentions)}
     ordinal = ordinal_only(question, mentions) & more  # 3 = 1 + "another 2 children", not "the third street"
     if any(all(r.kind == "const" and r.value in ordinal for r in readings) for row in sources
