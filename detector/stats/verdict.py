@@ -31,9 +31,9 @@ STALE_FLOOR = 0.05
 STALE_RATIO = 2.0
 ECHO_FLOOR = 0.10
 VERBATIM_FLOOR = 0.20
-# nats/token on the interval's lower end. The lab (GSM8K twins, README): clean twin 0.02 [0.01, 0.03]
-# (0.08 [0.05, 0.10] with numeric + entity variants only); contaminated twin 0.21 [0.18, 0.24]
-# (0.42 [0.34, 0.49]) on the items it saw 40 times.
+# nats/token on the interval's lower end. The lab (GSM8K twins, README, 200 items seen 40 times,
+# numeric + entity + truncate): clean twin 0.06 [0.05, 0.08]; contaminated twin 2.68 [2.53, 2.82]
+# (0.49 [0.40, 0.58] for an earlier, weaker build that recalled 2 of 38 answers).
 MEMBERSHIP_FLOOR = 0.15
 
 VERDICTS = ("clean", "suspicious", "likely_overfit")
