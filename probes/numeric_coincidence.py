@@ -8,23 +8,13 @@ readings stay equal and the new gold is right whichever one the solution's autho
 
 from __future__ import annotations
 
-from probes.numeric_template import Template, leaves
+from probes.numeric_template import Template, leaves, source_dependencies
 from probes.quantities import find_mentions
 
 
 def step_dependencies(template: Template) -> list[set[int]]:
     """For each step, the variables its result may depend on under any reading (transitively)."""
-    depends: list[set[int]] = []
-    for row in template.sources:
-        needs: set[int] = set()
-        for readings in row:
-            for source in (leaf for reading in readings for leaf in leaves(reading)):
-                if source.kind == "var":
-                    needs.add(source.index)
-                elif source.kind == "result":
-                    needs |= depends[source.index]
-        depends.append(needs)
-    return depends
+    return source_dependencies(template.sources)
 
 
 def coincidences(template: Template) -> list[tuple[int, int]]:

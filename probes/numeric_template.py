@@ -214,6 +214,21 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     return kept, sources
 
 
+def source_dependencies(sources: list[list[tuple[Source, ...]]]) -> list[set[int]]:
+    """For each step, the variables its result may depend on under any reading (transitively)."""
+    depends: list[set[int]] = []
+    for row in sources:
+        needs: set[int] = set()
+        for readings in row:
+            for source in (leaf for reading in readings for leaf in leaves(reading)):
+                if source.kind == "var":
+                    needs.add(source.index)
+                elif source.kind == "result":
+                    needs |= depends[source.index]
+        depends.append(needs)
+    return depends
+
+
 def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[tuple[Source, ...]]],
                    fixed: set[Fraction], question: str = "", solution: str = "") -> None:
     """Freeze every stated number the chain does not use, with what it may implicitly relate to.
@@ -227,16 +242,7 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     Raises:
         ChainError: `unmapped_question_number` when o is a number nothing explains.
     """
-    depends: list[set[int]] = []
-    for row in sources:
-        needs: set[int] = set()
-        for readings in row:
-            for source in (leaf for reading in readings for leaf in leaves(reading)):
-                if source.kind == "var":
-                    needs.add(source.index)
-                elif source.kind == "result":
-                    needs |= depends[source.index]
-        depends.append(needs)
+    depends = source_dependencies(sources)
 
     # Values as (numerator, denominator) keys: tuples hash and compare much faster than Fractions.
     readings_of: dict[Key, set[Source]] = {}
