@@ -6,21 +6,12 @@ import logging
 import time
 
 import pytest
+from control_answer_key import FAKE_KEY, make_key
 
-from detector.models import AnswerKey, ControlCase, ControlModel, ResponseCache, Runner, load_model
+from detector.models import ControlModel, ResponseCache, Runner, load_model
 from detector.models.api import UnsupportedCapabilityError
 from detector.models.local_server import LocalServer
 from detector.types import GenParams
-
-FAKE_KEY = "sk-FAKEKEY-0123456789abcdefDETECT"
-
-
-def make_key(n: int) -> tuple[AnswerKey, list[str]]:
-    key = AnswerKey()
-    prompts = [f"Question {i}: what is {i} + {i}?" for i in range(n)]
-    for i, prompt in enumerate(prompts):
-        key.register(prompt, ControlCase(gold=str(2 * i), kind="math", parent_id=f"t/{i}"))
-    return key, prompts
 
 
 @pytest.fixture()

@@ -12,22 +12,13 @@ import time
 from email.utils import formatdate
 
 import pytest
+from control_answer_key import FAKE_KEY, make_key
 
-from detector.models import AnswerKey, ControlCase, ControlModel, Runner, load_model
+from detector.models import ControlModel, Runner, load_model
 from detector.models.api import ModelCallError
 from detector.models.local_server import LocalServer
 from detector.models.openai_replies import normalize_base_url, retry_after_seconds
 from detector.types import GenParams
-
-FAKE_KEY = "sk-FAKEKEY-0123456789abcdefDETECT"
-
-
-def make_key(n: int) -> tuple[AnswerKey, list[str]]:
-    key = AnswerKey()
-    prompts = [f"Question {i}: what is {i} + {i}?" for i in range(n)]
-    for i, prompt in enumerate(prompts):
-        key.register(prompt, ControlCase(gold=str(2 * i), kind="math", parent_id=f"t/{i}"))
-    return key, prompts
 
 
 def serve(**kw) -> tuple[LocalServer, ControlModel, list[str]]:
@@ -322,7 +313,6 @@ def test_tgi_refusing_top_p_one_is_met():
     assert all(g.text for g in sampled) and sampler.stats.n_failed == 0
     assert all("top_p" not in b for b in server.bodies[:2])
     assert sum("top_p" in b for b in server.bodies) == 1  # refused once, then left out
-
 
 
 class TinyProxy:
