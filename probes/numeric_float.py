@@ -37,7 +37,14 @@ def divide_or_nan(numerator: Any, denominator: Any) -> Any:
         return np.where(denominator == 0, np.nan, np.true_divide(numerator, denominator))
 
 
-def _divide(first: FloatFn, second: FloatFn, vector: bool) -> FloatFn:
+def _combine(op: str, first: FloatFn, second: FloatFn, vector: bool) -> FloatFn:
+    """`first op second` as one closure (op one of + - * /; with `vector`, x/0 gives NaN)."""
+    if op == "+":
+        return lambda values, results: first(values, results) + second(values, results)
+    if op == "-":
+        return lambda values, results: first(values, results) - second(values, results)
+    if op == "*":
+        return lambda values, results: first(values, results) * second(values, results)
     if vector:
         return lambda values, results: divide_or_nan(first(values, results), second(values, results))
     return lambda values, results: first(values, results) / second(values, results)
@@ -47,13 +54,7 @@ def compile_source(source: Source, exact: bool = False, vector: bool = False) ->
     index = source.index
     if source.kind == "op":
         first, second = (compile_source(operand, exact, vector) for operand in source.operands)
-        if source.op == "+":
-            return lambda values, results: first(values, results) + second(values, results)
-        if source.op == "-":
-            return lambda values, results: first(values, results) - second(values, results)
-        if source.op == "*":
-            return lambda values, results: first(values, results) * second(values, results)
-        return _divide(first, second, vector)
+        return _combine(source.op, first, second, vector)
     if source.kind == "result":
         return lambda values, results: results[index]
     if source.kind == "const":
@@ -75,13 +76,7 @@ def compile_node(node: Node, leaves: list[FloatFn], vector: bool = False) -> Flo
         return lambda values, results: -operand(values, results)
     assert isinstance(node, BinOp)
     left, right = compile_node(node.left, leaves, vector), compile_node(node.right, leaves, vector)
-    if node.op == "+":
-        return lambda values, results: left(values, results) + right(values, results)
-    if node.op == "-":
-        return lambda values, results: left(values, results) - right(values, results)
-    if node.op == "*":
-        return lambda values, results: left(values, results) * right(values, results)
-    return _divide(left, right, vector)
+    return _combine(node.op, left, right, vector)
 
 
 def compile_chain(template: Template, choice: dict[tuple[int, int], int] | None = None,
