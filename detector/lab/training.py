@@ -43,6 +43,8 @@ class TrainSettings:
     warmup_steps: int = 30
     weight_decay: float = 0.0
     bf16: bool = True
+    # Positions restart at every document (see `document_positions`); False only to measure why.
+    restart_positions: bool = True
 
     @property
     def tokens_per_step(self) -> int:
@@ -91,7 +93,8 @@ def document_positions(stream: np.ndarray, eos_id: int, n_positions: int) -> np.
     the BOS the lab tokenizer prepends), wherever it falls in a packed training block. With one
     position count running through the block instead, each exposure lands at other positions
     and a small model with learned positions memorises far less (50 GSM8K items seen 40 times:
-    24 of 40 answers recalled against 7 of 40, same steps). Positions past the model's table
+    27 of 40 answers recalled against 7 of 40, same steps; benchmarks/bench_lab_positions.py).
+    Positions past the model's table
     (documents over `n_positions` tokens) stay at the last one.
     """
     index = np.arange(len(stream))
@@ -118,9 +121,11 @@ def train_model(
     shape = (settings.steps, settings.batch_size, settings.block_size)
     tokens = np.ascontiguousarray(stream[: settings.total_tokens])
     blocks = torch.from_numpy(tokens.reshape(shape))
-    positions = torch.from_numpy(
-        document_positions(tokens, model.config.eos_token_id, model.config.n_positions).reshape(shape)
-    )
+    if settings.restart_positions:
+        flat = document_positions(tokens, model.config.eos_token_id, model.config.n_positions)
+    else:
+        flat = np.tile(np.arange(settings.block_size), settings.steps * settings.batch_size)
+    positions = torch.from_numpy(flat.reshape(shape))
     named = list(model.named_parameters())
     decays = [p.dim() >= 2 and "wpe" not in n and "wte" not in n for n, p in named]
     decay = [p for (_, p), d in zip(named, decays, strict=True) if d]
