@@ -139,6 +139,8 @@ def test_cli_builds_and_refuses_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "hf/" in result.output and (tmp_path / "cli" / "lab.json").exists()
+    # in a log (not a terminal) each twin's progress ends with a plain line
+    assert "contaminated 3/3 steps, " in result.output and "clean 3/3 steps, " in result.output
     again = runner.invoke(app, args)
     assert again.exit_code == 2 and "not empty" in again.output
     too_many = runner.invoke(

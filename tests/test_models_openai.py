@@ -198,9 +198,9 @@ def test_progress_bar_shows_rate_and_eta(served, capsys, monkeypatch):
 
 def test_progress_goes_to_a_log_as_plain_lines(served, capsys, monkeypatch):
     """Where stderr is a file (CI logs, nohup), rich would draw its bar only at the end."""
-    import detector.models.runner as runner_module
+    import detector.progress
 
-    monkeypatch.setattr(runner_module, "LOG_PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(detector.progress, "LOG_EVERY_S", 0.0)
     server, _, prompts = served
     runner = fast_runner(load_model("openai/control", base_url=server.url), progress=True)
     runner.generate(prompts, GenParams())

@@ -57,6 +57,7 @@ def test_selftest_cli_reports_both_rates_and_exit_code():
         ],
     )
     assert "false flags on control/clean" in result.output
+    assert "selftest 2/2 trials, " in result.output  # the progress line a log gets
     assert re.search(r"detected control/contaminated:0.2: \d+\.\d% of 2 trials", result.output)
     passed = "selftest passed" in result.output
     assert result.exit_code == (0 if passed else 1)

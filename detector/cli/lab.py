@@ -39,19 +39,11 @@ def build(
     threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
 ) -> None:
     """Train a clean and a contaminated twin on the same background text for the same steps."""
+    from contextlib import ExitStack
     from dataclasses import replace
 
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskID,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
     from detector.benchmarks import load_benchmark
+    from detector.progress import Tracker, track
     from detector.types import BenchmarkFormatError
 
     try:
@@ -84,18 +76,14 @@ def build(
     n = contaminate if contaminate is not None else default_contaminate(len(loaded.items))
     spec = LabSpec(contaminate=n, exposures=exposures, seed=seed, shape=shape, settings=settings)
 
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:>7,.0f} tokens/s"), TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console) as bar:
-        tasks: dict[str, TaskID] = {}
+    with ExitStack() as bars:
+        trackers: dict[str, Tracker] = {}
 
         def progress(twin: str, step: int, total: int, rate: float) -> None:
-            if twin not in tasks:  # added on first use, so a bad input shows no empty bars
-                tasks[twin] = bar.add_task(twin, total=total, rate=0.0)
-            bar.update(tasks[twin], completed=step, rate=rate)
+            if twin not in trackers:  # made on first use, so a bad input shows no empty bars
+                bars.close()  # the twins train one after the other: one bar at a time
+                trackers[twin] = bars.enter_context(track(twin, total, "steps"))
+            trackers[twin].update(step, f"{rate:,.0f} tokens/s")
 
         try:
             manifest = build_lab(

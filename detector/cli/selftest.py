@@ -52,9 +52,9 @@ def selftest(
     ),
 ) -> None:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from detector.pipeline import check_families, load_sources
+    from detector.progress import track
     from detector.selftest import (
         MAX_FALSE_FLAG_RATE,
         MIN_DETECTION_RATE,
@@ -81,13 +81,11 @@ def selftest(
     console.print(
         f"{len(plan.items)} items, {len(plan.variants)} variants, {len(plan.rows)} prompts per model"
     )
-    columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("trials", total=trials)
+        with track("selftest", trials, "trials", transient=True) as tracker:
             result = run_selftest(
                 plan, trials=trials, fractions=fractions, seed=seed, workers=workers,
-                on_trial=lambda done: progress.update(task, completed=done),
+                on_trial=tracker.update,
             )  # fmt: skip
     except KeyboardInterrupt:  # not exit 1, which means "miscalibrated"
         fail("interrupted before all trials ran: no rates", EXIT_INTERRUPTED)

@@ -15,21 +15,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TypeVar
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
-
 from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityError
 from detector.models.cache import ResponseCache, generation_key, logprobs_key
+from detector.progress import track
 from detector.types import Generation, GenParams, TokenLogprobs, stable_seed
 
 T = TypeVar("T")
@@ -72,14 +60,6 @@ class RateLimiter:
             self._next = slot + self.interval_s
         if slot > now:
             time.sleep(slot - now)
-
-
-class RateColumn(ProgressColumn):
-    """Requests per second so far."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("? req/s" if speed is None else f"{speed:.1f} req/s", style="progress.data.speed")
 
 
 class Runner:
@@ -230,11 +210,11 @@ class Runner:
                 store(item, output)
             return pairs
 
-        with self._progress_bar(len(todo)) as advance:
+        with track(self.description if self.progress else None, len(todo), "req") as tracker:
             if inline:
                 for batch in batches:
                     results.update(work(batch))
-                    advance(len(batch))
+                    tracker.advance(len(batch))
             else:
                 pool = self._workers()
                 futures = [pool.submit(work, batch) for batch in batches]
@@ -242,7 +222,7 @@ class Runner:
                     for future in as_completed(futures):
                         pairs = future.result()
                         results.update(pairs)
-                        advance(len(pairs))
+                        tracker.advance(len(pairs))
                 except BaseException:  # Ctrl-C or a backend bug: stop queued work, keep what is cached
                     for future in futures:
                         future.cancel()
@@ -285,69 +265,3 @@ class Runner:
         if retry_after_s is not None:
             return min(retry_after_s, self.max_retry_after_s) * (1.0 + 0.1 * jitter)
         return min(self.max_backoff_s, self.backoff_s * 2**n) * (0.5 + 0.5 * jitter)
-
-    def _progress_bar(self, total: int) -> _ProgressContext:
-        return _ProgressContext(self.description if self.progress else None, total)
-
-
-# Seconds between plain progress lines when stderr is a log file or a pipe (CI, nohup), where
-# rich draws its bar only once, at the end.
-LOG_PROGRESS_EVERY_S = 30.0
-
-
-class _ProgressContext:
-    """A rich progress bar with rate and ETA; a plain line every LOG_PROGRESS_EVERY_S seconds when
-    stderr is not a terminal; nothing when disabled."""
-
-    def __init__(self, description: str | None, total: int):
-        self.description = description
-        self.total = total
-        self._progress: Progress | None = None
-
-    def __enter__(self) -> Callable[[int], None]:
-        if self.description is None:
-            return lambda n: None
-        console = Console(stderr=True)
-        if not console.is_terminal:
-            return self._log_lines(console, self.description)
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
-        self._progress.start()
-        task = self._progress.add_task(self.description, total=self.total)
-        progress = self._progress
-        return lambda n: progress.advance(task, n)
-
-    def _log_lines(self, console: Console, description: str) -> Callable[[int], None]:
-        start = last = time.monotonic()
-        done = 0
-
-        def advance(n: int) -> None:
-            nonlocal done, last
-            done += n
-            now = time.monotonic()
-            if now - last < LOG_PROGRESS_EVERY_S and done < self.total:
-                return
-            last = now
-            rate = done / max(now - start, 1e-9)
-            eta = (self.total - done) / rate if rate > 0 else float("inf")
-            console.print(
-                f"{description} {done}/{self.total} {rate:.1f} req/s, {now - start:.0f} s elapsed, "
-                f"ETA {eta:.0f} s",
-                highlight=False,
-                soft_wrap=True,
-            )
-
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()

@@ -23,6 +23,7 @@ from detector.overlap.corpus import expand_corpus, read_documents
 from detector.overlap.index import OverlapConfig, build_index, item_full_text
 from detector.overlap.matcher import MinHashMatcher
 from detector.overlap.ngram import NgramMatcher
+from detector.progress import track
 from detector.types import BenchmarkItem
 
 METHODS = ("minhash", "ngram13")
@@ -186,14 +187,15 @@ def run_overlap(
         record = json.dumps({"corpus_file": path, "documents": count}) + "\n"
         write_text_atomic(shard_dir / f"{keys[path]}.json", record)  # marks it done
 
-    with _progress_bar(progress, sum(sizes[p] for p in todo), method) as advance:
+    label = f"overlap ({method})" if progress else None
+    with track(label, sum(sizes[p] for p in todo), in_bytes=True, transient=True) as tracker:
         if executor is not None:
             for path, frame, count in executor.map_shards(matcher, config, todo):
                 finish(path, frame, count)
-                advance(sizes[path])
+                tracker.advance(sizes[path])
         elif workers <= 1 or len(todo) <= 1:
             for path in todo:
-                frame, count = scan_file(matcher, path, config, advance)
+                frame, count = scan_file(matcher, path, config, tracker.advance)
                 finish(path, frame, count)
         else:
             import multiprocessing
@@ -204,7 +206,7 @@ def run_overlap(
                 for future in as_completed(futures):
                     path, frame, count = future.result()
                     finish(path, frame, count)
-                    advance(sizes[path])
+                    tracker.advance(sizes[path])
 
     frames = [pl.read_parquet(shard_dir / f"{keys[path]}.parquet") for path in files]
     documents = sum(json.loads((shard_dir / f"{keys[path]}.json").read_text())["documents"] for path in files)
@@ -238,35 +240,3 @@ def run_between(
     matches = to_frame(rows)
     size = sum(len(item_full_text(i).encode()) for i in items_b)
     return _write_results(items_a, matcher, matches, Path(out_dir), len(items_b), size)
-
-
-class _progress_bar:
-    """A rich progress bar over bytes (MB/s, ETA) or a no-op; yields an `advance(n)` callable."""
-
-    def __init__(self, enabled: bool, total: int, label: str):
-        self.enabled, self.total, self.label = enabled, total, label
-        self._progress: Any = None
-
-    def __enter__(self) -> Callable[[int], None]:
-        if not self.enabled:
-            return lambda n: None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
-        self._progress = Progress(
-            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-            TransferSpeedColumn(), TimeRemainingColumn(), transient=True, console=Console(stderr=True),
-        )
-        self._progress.start()
-        task = self._progress.add_task(f"overlap ({self.label})", total=self.total)
-        return lambda n: self._progress.advance(task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
