@@ -4,7 +4,8 @@ Run from the project root:  python benchmarks/bench_perturb.py [--gsm8k PATH] [-
 
 1. Speed: variants per second of each rule-based family on one core (this process), measured with
    `make_variants` (verification included) on the bundled fixtures, and the ratio to 2,000/s.
-2. Coverage (needs ../shared/data/gsm8k/test.jsonl): the share of the 1,319 GSM8K test items with
+2. Coverage (needs ../shared/data/gsm8k/test.jsonl; `--gsm8k .../train.jsonl` runs the 7,473 train
+   items, which the rules were not written on): the share of the 1,319 GSM8K test items with
    >= 3 distinct `numeric` variants (target 80%), a check that re-executing each kept item's chain
    with its original numbers reproduces its `####` answer, and the reasons items were skipped.
 3. Speed on GSM8K: `numeric` cold (first run, templates built) and warm, and `paraphrase`.
@@ -54,11 +55,11 @@ def measure_speed(items: list[BenchmarkItem], per_item: int = 3, seed: int = 0, 
           f"{rate / TARGET_RATE:>17.2f}")
 
 
-def measure_gsm8k_speed(items: list[BenchmarkItem], variant_set: VariantSet, cold_cpu_s: float,
+def measure_gsm8k_speed(items: list[BenchmarkItem], variant_set: VariantSet, cold_cpu_s: float, name: str,
                         per_item: int = 3, seed: int = 0, repeats: int = 3) -> None:
     """Rates on the real GSM8K test set: numeric cold (its first run builds every item's template)
     and warm (templates cached, best of `repeats`), and paraphrase (best of `repeats`)."""
-    print(f"\nSpeed on GSM8K test ({len(items)} items, per_item={per_item}), one process, CPU time:")
+    print(f"\nSpeed on {name} ({len(items)} items, per_item={per_item}), one process, CPU time:")
     print(f"  {'family':<24} {'variants':>9} {'cpu_s':>8} {'variants/s':>11} {'ratio to 2,000/s':>17}")
     rows = [("numeric (cold)", len(variant_set.variants), cold_cpu_s)]
     for family in ("numeric", "paraphrase"):
@@ -111,12 +112,12 @@ def measure_coverage(path: Path, per_item: int = 3, seed: int = 0) -> None:
           f"kept items ({identity_failures} failures)")
     print(f"  variants re-derived from their own text (identity re-execution): {dict(rederived)}")
     print(f"  variants: {len(variant_set.variants)} in {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU "
-          f"({len(variant_set.variants) / cpu_seconds:.0f} variants per CPU second on GSM8K test)")
+          f"({len(variant_set.variants) / cpu_seconds:.0f} variants per CPU second on {path.name})")
     print("  items skipped (no variant), by reason:")
     for reason, count in sorted(summary.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"    {reason:<28} {count:>5}")
     print(f"  draws rejected, by reason: {dict(summary.rejected)}")
-    measure_gsm8k_speed(items, variant_set, cpu_seconds, per_item, seed)
+    measure_gsm8k_speed(items, variant_set, cpu_seconds, path.name, per_item, seed)
 
 
 def main() -> None:
