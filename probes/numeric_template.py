@@ -242,6 +242,8 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     Raises:
         ChainError: `unmapped_question_number` when o is a number nothing explains.
     """
+    if all(var.used or var.frozen for var in variables):
+        return  # nothing to freeze (the common case: skip the relation search and the noun reading)
     depends = source_dependencies(sources)
 
     # Values as (numerator, denominator) keys: tuples hash and compare much faster than Fractions.
@@ -265,23 +267,21 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
 
     others = set(var_keys) | fixed_keys | set(result_keys) | set(readings_of)
     to_freeze: set[int] = set()
-    nouns: list[list[str]] = []  # what each number counts, when every mention names a plain noun
     unused = {v.value for v in variables if not v.used}
     # "the lowest, 71": an unused number the solution reasons with (Fractions only when one is unused)
     relax = not unused or not any(parse_number(x) in unused for x in _DECIMAL_RE.findall(solution))
-    for var in variables:
-        found = [count_noun(question, m) for m in var.mentions]
-        nouns.append([noun for noun in found if noun] if relax and all(found) else [])
     for u, var in enumerate(variables):
         if var.used or var.frozen:
             continue
         to_freeze.add(u)
+        found = [count_noun(question, m) for m in var.mentions]
+        nouns = [noun for noun in found if noun] if relax and all(found) else []
         for other in others - {var_keys[u]}:
             for literal in one_operation_keys(var_keys[u], other) & readings_of.keys():
                 near = [m for v, key in zip(variables, var_keys, strict=True) if key in (other, literal)
                         for m in v.mentions]
-                if nouns[u] and not any(named_near(noun, Fraction(*literal), solution, steps)
-                                        or named_after(noun, question, near) for noun in nouns[u]):
+                if nouns and not any(named_near(noun, Fraction(*literal), solution, steps)
+                                     or named_after(noun, question, near) for noun in nouns):
                     continue  # "the three girls" never named where 5 - 2 could be computed
                 if not (other in fixed_keys or behind(other)):
                     raise ChainError("unmapped_question_number",
