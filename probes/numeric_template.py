@@ -131,35 +131,37 @@ def _group_variables(mentions: list[Mention]) -> list[Var]:
     return list(by_value.values())
 
 
-def _variable_readings(variables: list[Var]) -> dict[Fraction, list[tuple[int, str]]]:
-    """Each value a variable gives, as stated or through a percent transform: (index, transform)."""
-    by_value: dict[Fraction, list[tuple[int, str]]] = {}
+def _variable_readings(variables: list[Var]) -> dict[Key, list[tuple[int, str]]]:
+    """Each value a variable gives, as stated or through a percent transform, as a key (tuples hash
+    much faster than Fractions): (index, transform)."""
+    by_value: dict[Key, list[tuple[int, str]]] = {}
     for i, var in enumerate(variables):
         for name in ("id", *PERCENT_TRANSFORMS) if var.percent else ("id",):
-            by_value.setdefault(TRANSFORMS[name](var.value), []).append((i, name))
+            by_value.setdefault(key_of(TRANSFORMS[name](var.value)), []).append((i, name))
     return by_value
 
 
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
-             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False,
-             by_value: dict[Fraction, list[tuple[int, str]]] | None = None,
-             result_keys: list[Key] | None = None) -> tuple[Source, ...]:
+             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool,
+             by_value: dict[Key, list[tuple[int, str]]], result_keys: list[Key], fixed_keys: set[Key]
+             ) -> tuple[Source, ...]:
     """Every reading of one literal, the preferred one first (see the module docstring). With
     `hidden`, a literal nothing else explains may be one unwritten operation (`_hidden_operations`).
 
     Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
-    `by_value` is `_variable_readings(variables)` and `result_keys` the steps' results as keys,
-    when the caller has them.
+    `by_value` is `_variable_readings(variables)`, `result_keys` the steps' results and `fixed_keys`
+    the fixed values, as keys.
     """
-    var_hits = (_variable_readings(variables) if by_value is None else by_value).get(literal, [])
-    keys = [key_of(step.result) for step in steps[:step_index]] if result_keys is None else result_keys
     key = key_of(literal)
-    readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1) if keys[j] == key]
-    if len(var_hits) == 1 and literal not in fixed:
+    var_hits = by_value.get(key, [])
+    is_fixed = key in fixed_keys
+    readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1)
+                              if result_keys[j] == key]
+    if len(var_hits) == 1 and not is_fixed:
         i, name = var_hits[0]
         marks.append((i, False))
         readings.append(Source("var", i, name))
-    elif var_hits or literal in fixed:
+    elif var_hits or is_fixed:
         marks.extend((i, True) for i, _ in var_hits)
         readings.append(Source("const", value=literal))
     if not readings:
@@ -184,6 +186,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     sources: list[list[tuple[Source, ...]]] = []
     dropped: set[Fraction] = set()
     by_value = _variable_readings(variables)
+    fixed_keys = {key_of(value) for value in fixed}
     kept_keys: list[Key] = []
     for step in steps:
         marks: list[tuple[int, bool]] = []
@@ -194,7 +197,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
                     raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
                 hidden = step.annotated and not isinstance(step.tree, Num)
                 row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks, hidden, by_value,
-                                    kept_keys))
+                                    kept_keys, fixed_keys))
             if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
                 source.kind == "const" for source in row[0]
             ):
