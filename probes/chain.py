@@ -103,8 +103,11 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
     """Unannotated computations in the prose: `expr = number` pairs that evaluate exactly."""
     if "=" not in text and "equals" not in text:
         return []
-    steps: list[Step] = []
     view = _arithmetic_view(text)
+    equals = view.find("=")
+    if equals == view.rfind("=") and not view[equals + 1:].strip(" \xa0$"):
+        return []  # "16 - 3 - 4 = " before an annotation: no number follows the one "="
+    steps: list[Step] = []
     covered: list[tuple[int, int]] = []
     for match in _PROSE_EQUATION_RE.finditer(view):
         parts = match.group(0).split("=")

@@ -378,11 +378,13 @@ def build_template(question: str, solution: str, answer: str) -> Template:
 
 def literal_value(source: Source, values: list[Fraction], results: list[Fraction]) -> Fraction:
     """The value a reading gives with these variable values and step results."""
-    if source.kind == "var":
-        return TRANSFORMS[source.transform](values[source.index])
-    if source.kind == "result":
+    kind = source.kind
+    if kind == "var":
+        value = values[source.index]
+        return value if source.transform == "id" else TRANSFORMS[source.transform](value)
+    if kind == "result":
         return results[source.index]
-    if source.kind == "op":
+    if kind == "op":
         first, second = (literal_value(operand, values, results) for operand in source.operands)
         return apply_op(source.op, first, second)
     return source.value
@@ -399,10 +401,11 @@ def execute(template: Template, values: list[Fraction], choice: dict[tuple[int, 
     results: list[Fraction] = []
     literal_values: list[list[Fraction]] = []
     for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
-        lits = [
-            literal_value(readings[(choice or {}).get((s, k), 0)], values, results)
-            for k, readings in enumerate(row)
-        ]
+        if choice:
+            lits = [literal_value(readings[choice.get((s, k), 0)], values, results)
+                    for k, readings in enumerate(row)]
+        else:
+            lits = [literal_value(readings[0], values, results) for readings in row]
         results.append(evaluate(step.tree, lits))
         literal_values.append(lits)
     return results, literal_values
