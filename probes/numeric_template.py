@@ -318,7 +318,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     fixed |= day_counts(question) | name_counts(question)  # "on Monday and Friday", "Zoey and Sydney"
     if _PERCENT_CONVERSION_RE.search(solution):
         fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion
-    stated = {m.value for m in mentions if m.kind == "fixed"}
+    stated = ({m.value for m in mentions if m.kind == "fixed"}  # read only for bare annotations (`<<12=12>>`)
+              if any(isinstance(step.tree, Num) for step in steps) else set())
     steps, sources = _explain_steps(steps, variables, fixed, stated)
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
@@ -353,7 +354,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):
             variables[i].frozen = True
     for var in variables:
-        if any(_listed_count(question, m.end) == var.value for m in var.mentions):
+        listed = [_listed_count(question, m.end) for m in var.mentions]
+        if any(count is not None and count == var.value for count in listed):  # None == Fraction is slow
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
         if any(names_a_kind(question, m) for m in var.mentions):
             var.frozen = True  # "2 twenty dollar bills", "$5 bills", "a 30 day month": not amounts
