@@ -12,23 +12,23 @@ final answer: the new gold is right whichever reading the solution's author mean
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from math import prod
 
-from probes.arithmetic import Num, evaluate, literals, parse_number
+from probes.arithmetic import Num, literals, parse_number
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
 from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
 from probes.numeric_counts import counts_company, day_counts, name_counts
+from probes.numeric_execution import PERCENT_TRANSFORMS, TRANSFORMS, alternative_choices, execute
+from probes.numeric_execution import literal_value as literal_value  # re-exported for the sampler
 from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
 from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
     Key,
     Source,
-    apply_op,
     drop_dangling_readings,
     drop_self_divisions,
     has_relation,
@@ -42,14 +42,6 @@ from probes.numeric_sources import (
 from probes.quantities import Mention, find_mentions, fraction_parts
 
 ONE = Fraction(1)
-TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
-    "id": lambda v: v,
-    "pct": lambda v: v / HUNDRED,
-    "pct_up": lambda v: 1 + v / HUNDRED,
-    "pct_down": lambda v: 1 - v / HUNDRED,
-    "pct_rest": lambda v: HUNDRED - v,
-}
-PERCENT_TRANSFORMS = ("pct", "pct_up", "pct_down", "pct_rest")
 MAX_READINGS = 64
 _DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
 _THRESHOLD_BEFORE_RE = re.compile(
@@ -376,51 +368,6 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         if results != [step.result for step in steps] or apply_final_rule(rule, results[-1]) != final_value:
             raise ChainError("identity_mismatch", "re-executing with the original numbers differs")
     return template
-
-
-def literal_value(source: Source, values: list[Fraction], results: list[Fraction]) -> Fraction:
-    """The value a reading gives with these variable values and step results."""
-    kind = source.kind
-    if kind == "var":
-        value = values[source.index]
-        return value if source.transform == "id" else TRANSFORMS[source.transform](value)
-    if kind == "result":
-        return results[source.index]
-    if kind == "op":
-        first, second = (literal_value(operand, values, results) for operand in source.operands)
-        return apply_op(source.op, first, second)
-    return source.value
-
-
-def execute(template: Template, values: list[Fraction], choice: dict[tuple[int, int], int] | None = None
-            ) -> tuple[list[Fraction], list[list[Fraction]]]:
-    """Re-execute the chain with variable values; returns step results and literal values.
-
-    `choice` picks a non-primary reading for some literals (step, literal) -> reading index.
-    Raises:
-        ExpressionError: on division by zero.
-    """
-    results: list[Fraction] = []
-    literal_values: list[list[Fraction]] = []
-    for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
-        if choice:
-            lits = [literal_value(readings[choice.get((s, k), 0)], values, results)
-                    for k, readings in enumerate(row)]
-        else:
-            lits = [literal_value(readings[0], values, results) for readings in row]
-        results.append(evaluate(step.tree, lits))
-        literal_values.append(lits)
-    return results, literal_values
-
-
-def alternative_choices(template: Template) -> list[dict[tuple[int, int], int]]:
-    """Every combination of non-primary readings of the ambiguous literals."""
-    ambiguous = [((s, k), len(readings)) for s, row in enumerate(template.sources)
-                 for k, readings in enumerate(row) if len(readings) > 1]
-    combos: list[dict[tuple[int, int], int]] = [{}]
-    for key, count in ambiguous:
-        combos = [{**combo, key: r} for combo in combos for r in range(count)]
-    return [combo for combo in combos if any(combo.values())]
 
 
 @lru_cache(maxsize=4096)
