@@ -93,7 +93,8 @@ def _arithmetic_view(text: str) -> str:
     def symbol(match: re.Match[str]) -> str:
         word = match.group(0)
         return _SYMBOL_OF[word.lower()].ljust(len(word))
-    if text.isascii() and not any(word in text.lower() for word in _SYMBOL_OF):
+    lowered = text.lower()
+    if text.isascii() and not any(word in lowered for word in _SYMBOL_OF):
         return text.replace("%", " ")  # an ASCII match shows one of the words in some case
     return _WORD_OPERATORS_RE.sub(symbol, text).replace("%", " ")
 
@@ -102,8 +103,11 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
     """Unannotated computations in the prose: `expr = number` pairs that evaluate exactly."""
     if "=" not in text and "equals" not in text:
         return []
-    steps: list[Step] = []
     view = _arithmetic_view(text)
+    equals = view.find("=")
+    if equals == view.rfind("=") and not view[equals + 1:].strip(" \xa0$"):
+        return []  # "16 - 3 - 4 = " before an annotation: no number follows the one "="
+    steps: list[Step] = []
     covered: list[tuple[int, int]] = []
     for match in _PROSE_EQUATION_RE.finditer(view):
         parts = match.group(0).split("=")
@@ -319,7 +323,7 @@ def _licensed(word: str, lowered: str, words: set[str]) -> bool:
     if " " in word:
         return f" {word} " in f" {' '.join(_WORD_RE.findall(lowered))} "
     if word == "kilo":
-        return any(w.startswith("kilo") for w in words)
+        return "kilo" in lowered and any(w.startswith("kilo") for w in words)  # the scan is rarely needed
     return any(form in words for form in (word, word + "s", word + "es", word + "ly"))
 
 

@@ -63,21 +63,28 @@ def check_mental_arithmetic(steps: list[Step], sources: list[list[tuple[Source, 
     Raises:
         ChainError: `unexplained_literal` naming the literal.
     """
-    units = {c for c in fixed if c >= 10}  # 100 cents, 60 minutes, 12 inches, 16 ounces...
-    base = {var.value for var in variables} | (fixed - {1})
+    units: set[Fraction] | None = None  # 100 cents, 60 minutes, 12 inches, 16 ounces... (when needed)
+    base: set[Fraction] | None = None  # stated numbers and constants (when some literal is hidden)
     earlier: set[Fraction] = set()  # results of the steps before this one
     hidden: set[Fraction] = set()  # literals computed in the head, up to this step
     for step, row in zip(steps, sources, strict=True):
         lits = literals(step.tree)
         hidden |= {lit.value for lit, readings in zip(lits, row, strict=True) if readings[0].kind == "op"}
-        available = hidden | base | earlier
-        made = {value for a in hidden for b in available - {a} for value in one_operation(a, b)}
+        made: set[Fraction] = set()
+        if hidden:  # most chains have no hidden literal: nothing is made, skip the set arithmetic
+            if base is None:
+                base = {var.value for var in variables} | (fixed - {1})
+            available = hidden | base | earlier
+            made = {value for a in hidden for b in available - {a} for value in one_operation(a, b)}
         for lit, readings in zip(lits, row, strict=True):
-            constant = all(source.kind == "const" for source in readings)
-            numerator = step.expr_text[lit.end:].lstrip().startswith("/")  # `1/4` is a fraction
-            if not states_one and earlier & units and lit.value == 1 and constant and not numerator:
-                # `100 cents = $1` then `5 - 1`: the 1 may be a result in other units
-                raise ChainError("unexplained_literal", "1 may be a converted result")
-            if any(source.kind in ("var", "const") for source in readings) and lit.value in made:
+            if not states_one and earlier and lit.value == 1:
+                if units is None:
+                    units = {c for c in fixed if c >= 10}
+                constant = all(source.kind == "const" for source in readings)
+                numerator = step.expr_text[lit.end:].lstrip().startswith("/")  # `1/4` is a fraction
+                if earlier & units and constant and not numerator:
+                    # `100 cents = $1` then `5 - 1`: the 1 may be a result in other units
+                    raise ChainError("unexplained_literal", "1 may be a converted result")
+            if made and lit.value in made and any(source.kind in ("var", "const") for source in readings):
                 raise ChainError("unexplained_literal", f"{lit.value} may be mental arithmetic too")
         earlier.add(step.result)

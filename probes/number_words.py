@@ -94,12 +94,15 @@ def find_number_words(text: str) -> list[re.Match[str]]:
     return found
 
 
+_WORD_SEPARATOR_RE = re.compile(r"[\s-]+")
+
+
 def parse_number_words(text: str) -> int | None:
     """Value of a number phrase like `twenty-five` or `three hundred and two`; None if invalid."""
     total = 0
     current = 0
     seen = False
-    for word in re.split(r"[\s-]+", text.lower().strip()):
+    for word in _WORD_SEPARATOR_RE.split(text.lower().strip()):
         if word == "and":
             continue
         if word in UNITS:

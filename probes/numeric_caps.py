@@ -39,10 +39,15 @@ _PARTS_AFTER = re.compile(
     re.IGNORECASE)
 
 
+# Every cap pattern starts so: one match rules them all out after most numbers.
+_UNIT_AFTER = re.compile(r"\s*-?\s*(?:day|night|hour|month|week|minute|year)")
+
+
 def per_unit_cap(question: str, mentions: Sequence[Mention]) -> Fraction | None:
     """The most a number may become: the size of the larger unit it counts units of, if any."""
     lowered = question.lower()
-    caps = [cap for m in mentions for pattern, cap in _PER_UNIT_CAPS if pattern.match(lowered, m.end)]
+    caps = [cap for m in mentions if _UNIT_AFTER.match(lowered, m.end)
+            for pattern, cap in _PER_UNIT_CAPS if pattern.match(lowered, m.end)]
     return min(caps) if caps else None
 
 
@@ -82,4 +87,4 @@ _MULTIPLETS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 5}
 def names_multiplets(question: str, value: Fraction) -> bool:
     """Whether the question calls `value` children twins, triplets... ("3 grandsons. They're triplets")."""
     lowered = question.lower()
-    return any(size == value and word in lowered for word, size in _MULTIPLETS.items())
+    return any(word in lowered and size == value for word, size in _MULTIPLETS.items())

@@ -28,8 +28,10 @@ _COMPANY_AFTER_RE = re.compile(
 def day_counts(question: str) -> set[Fraction]:
     """How many days each list or span of weekday names names (only counts of 2 to 7)."""
     counts: set[Fraction] = set()
-    if question.isascii() and "day" not in question.lower():
-        return counts  # every day name ends in "day", which an ASCII match shows in some case
+    if question.isascii():
+        lowered = question.lower()  # an ASCII match shows its day names in some case
+        if "day" not in lowered or not any(day in lowered for day in _DAYS):
+            return counts
     for match in _DAY_LIST_RE.finditer(question):
         names = {name.lower().rstrip("s") for name in _DAY_NAME_RE.findall(match.group(0))}
         if len(names) >= 2:
@@ -46,12 +48,15 @@ def day_counts(question: str) -> set[Fraction]:
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
 _NAME_LIST_RE = re.compile(r"\b[A-Z][a-z]+(?:\s*,\s*[A-Z][a-z]+)*,?\s+and\s+[A-Z][a-z]+\b")
+_AND_NAME_RE = re.compile(r"and\s+[A-Z]")  # in every match of _NAME_LIST_RE
 
 
 def name_counts(question: str) -> set[Fraction]:
     """How many names each list of capitalized names joined by "and" holds ("Zoey and Sydney": 2);
     lists of days or months are left to `day_counts`."""
     counts: set[Fraction] = set()
+    if not _AND_NAME_RE.search(question):
+        return counts  # a quick search (literal prefix) rules out most questions
     for match in _NAME_LIST_RE.finditer(question):
         names = {name.lower() for name in re.findall(r"[A-Za-z]+", match.group(0))} - {"and"}
         if len(names) >= 2 and not names & {*_DAYS, *_MONTHS}:

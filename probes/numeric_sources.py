@@ -156,12 +156,18 @@ def pin_forced_results(sources: list[list[tuple[Source, ...]]]) -> set[int]:
     4/2` reads 4 as the 4 just computed, not the stated "four packs" (a solution uses what it computes,
     and uses it at once). Only where the literal's other readings are stated numbers. Returns the
     variables some reading still reads."""
+    users: dict[int, set[tuple[int, int]]] = {}  # result -> the literals that may read it (one pass)
+    for s, row in enumerate(sources):
+        for k, readings in enumerate(row):
+            for leaf in (leaf for r in readings for leaf in leaves(r)):
+                if leaf.kind == "result":
+                    users.setdefault(leaf.index, set()).add((s, k))
     for j in range(len(sources) - 1):
-        users = [(s, k) for s, row in enumerate(sources) for k, readings in enumerate(row)
-                 if any(leaf.kind == "result" and leaf.index == j for r in readings for leaf in leaves(r))]
-        if len(users) != 1 or users[0][0] != j + 1:
+        if len(users.get(j, ())) != 1:
             continue
-        s, k = users[0]
+        ((s, k),) = users[j]  # a pin drops only stated-number readings: `users` stays true
+        if s != j + 1:
+            continue
         readings = sources[s][k]
         pinned = Source("result", j)
         if pinned in readings and all(r == pinned or r.kind == "var" for r in readings) and len(readings) > 1:

@@ -12,23 +12,23 @@ final answer: the new gold is right whichever reading the solution's author mean
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from math import prod
 
-from probes.arithmetic import Num, evaluate, literals, parse_number
+from probes.arithmetic import Num, literals, parse_number
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
 from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
 from probes.numeric_counts import counts_company, day_counts, name_counts
+from probes.numeric_execution import PERCENT_TRANSFORMS, TRANSFORMS, alternative_choices, execute
+from probes.numeric_execution import literal_value as literal_value  # re-exported for the sampler
 from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
 from probes.numeric_nouns import count_noun, named_after, named_near
 from probes.numeric_sources import (
     Key,
     Source,
-    apply_op,
     drop_dangling_readings,
     drop_self_divisions,
     has_relation,
@@ -42,14 +42,6 @@ from probes.numeric_sources import (
 from probes.quantities import Mention, find_mentions, fraction_parts
 
 ONE = Fraction(1)
-TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
-    "id": lambda v: v,
-    "pct": lambda v: v / HUNDRED,
-    "pct_up": lambda v: 1 + v / HUNDRED,
-    "pct_down": lambda v: 1 - v / HUNDRED,
-    "pct_rest": lambda v: HUNDRED - v,
-}
-PERCENT_TRANSFORMS = ("pct", "pct_up", "pct_down", "pct_rest")
 MAX_READINGS = 64
 _DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
 _THRESHOLD_BEFORE_RE = re.compile(
@@ -131,35 +123,37 @@ def _group_variables(mentions: list[Mention]) -> list[Var]:
     return list(by_value.values())
 
 
-def _variable_readings(variables: list[Var]) -> dict[Fraction, list[tuple[int, str]]]:
-    """Each value a variable gives, as stated or through a percent transform: (index, transform)."""
-    by_value: dict[Fraction, list[tuple[int, str]]] = {}
+def _variable_readings(variables: list[Var]) -> dict[Key, list[tuple[int, str]]]:
+    """Each value a variable gives, as stated or through a percent transform, as a key (tuples hash
+    much faster than Fractions): (index, transform)."""
+    by_value: dict[Key, list[tuple[int, str]]] = {}
     for i, var in enumerate(variables):
         for name in ("id", *PERCENT_TRANSFORMS) if var.percent else ("id",):
-            by_value.setdefault(TRANSFORMS[name](var.value), []).append((i, name))
+            by_value.setdefault(key_of(TRANSFORMS[name](var.value)), []).append((i, name))
     return by_value
 
 
 def _explain(literal: Fraction, step_index: int, steps: list[Step], variables: list[Var],
-             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool = False,
-             by_value: dict[Fraction, list[tuple[int, str]]] | None = None,
-             result_keys: list[Key] | None = None) -> tuple[Source, ...]:
+             fixed: set[Fraction], marks: list[tuple[int, bool]], hidden: bool,
+             by_value: dict[Key, list[tuple[int, str]]], result_keys: list[Key], fixed_keys: set[Key]
+             ) -> tuple[Source, ...]:
     """Every reading of one literal, the preferred one first (see the module docstring). With
     `hidden`, a literal nothing else explains may be one unwritten operation (`_hidden_operations`).
 
     Variables the readings use are appended to `marks` as (index, frozen), applied by the caller.
-    `by_value` is `_variable_readings(variables)` and `result_keys` the steps' results as keys,
-    when the caller has them.
+    `by_value` is `_variable_readings(variables)`, `result_keys` the steps' results and `fixed_keys`
+    the fixed values, as keys.
     """
-    var_hits = (_variable_readings(variables) if by_value is None else by_value).get(literal, [])
-    keys = [key_of(step.result) for step in steps[:step_index]] if result_keys is None else result_keys
     key = key_of(literal)
-    readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1) if keys[j] == key]
-    if len(var_hits) == 1 and literal not in fixed:
+    var_hits = by_value.get(key, [])
+    is_fixed = key in fixed_keys
+    readings: list[Source] = [Source("result", j) for j in range(step_index - 1, -1, -1)
+                              if result_keys[j] == key]
+    if len(var_hits) == 1 and not is_fixed:
         i, name = var_hits[0]
         marks.append((i, False))
         readings.append(Source("var", i, name))
-    elif var_hits or literal in fixed:
+    elif var_hits or is_fixed:
         marks.extend((i, True) for i, _ in var_hits)
         readings.append(Source("const", value=literal))
     if not readings:
@@ -184,6 +178,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     sources: list[list[tuple[Source, ...]]] = []
     dropped: set[Fraction] = set()
     by_value = _variable_readings(variables)
+    fixed_keys = {key_of(value) for value in fixed}
     kept_keys: list[Key] = []
     for step in steps:
         marks: list[tuple[int, bool]] = []
@@ -194,7 +189,7 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
                     raise ChainError("unexplained_literal", f"{lit.value} may be a dropped prose result")
                 hidden = step.annotated and not isinstance(step.tree, Num)
                 row.append(_explain(lit.value, len(kept), kept, variables, fixed, marks, hidden, by_value,
-                                    kept_keys))
+                                    kept_keys, fixed_keys))
             if isinstance(step.tree, Num) and (step.result == 1 or step.result not in stated) and all(
                 source.kind == "const" for source in row[0]
             ):
@@ -242,6 +237,8 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     Raises:
         ChainError: `unmapped_question_number` when o is a number nothing explains.
     """
+    if all(var.used or var.frozen for var in variables):
+        return  # nothing to freeze (the common case: skip the relation search and the noun reading)
     depends = source_dependencies(sources)
 
     # Values as (numerator, denominator) keys: tuples hash and compare much faster than Fractions.
@@ -265,23 +262,21 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
 
     others = set(var_keys) | fixed_keys | set(result_keys) | set(readings_of)
     to_freeze: set[int] = set()
-    nouns: list[list[str]] = []  # what each number counts, when every mention names a plain noun
     unused = {v.value for v in variables if not v.used}
     # "the lowest, 71": an unused number the solution reasons with (Fractions only when one is unused)
     relax = not unused or not any(parse_number(x) in unused for x in _DECIMAL_RE.findall(solution))
-    for var in variables:
-        found = [count_noun(question, m) for m in var.mentions]
-        nouns.append([noun for noun in found if noun] if relax and all(found) else [])
     for u, var in enumerate(variables):
         if var.used or var.frozen:
             continue
         to_freeze.add(u)
+        found = [count_noun(question, m) for m in var.mentions]
+        nouns = [noun for noun in found if noun] if relax and all(found) else []
         for other in others - {var_keys[u]}:
             for literal in one_operation_keys(var_keys[u], other) & readings_of.keys():
                 near = [m for v, key in zip(variables, var_keys, strict=True) if key in (other, literal)
                         for m in v.mentions]
-                if nouns[u] and not any(named_near(noun, Fraction(*literal), solution, steps)
-                                        or named_after(noun, question, near) for noun in nouns[u]):
+                if nouns and not any(named_near(noun, Fraction(*literal), solution, steps)
+                                     or named_after(noun, question, near) for noun in nouns):
                     continue  # "the three girls" never named where 5 - 2 could be computed
                 if not (other in fixed_keys or behind(other)):
                     raise ChainError("unmapped_question_number",
@@ -315,7 +310,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     fixed |= day_counts(question) | name_counts(question)  # "on Monday and Friday", "Zoey and Sydney"
     if _PERCENT_CONVERSION_RE.search(solution):
         fixed.add(HUNDRED)  # "... / 150 spools * 100% = 40%": 100 is the percent conversion
-    stated = {m.value for m in mentions if m.kind == "fixed"}
+    stated = ({m.value for m in mentions if m.kind == "fixed"}  # read only for bare annotations (`<<12=12>>`)
+              if any(isinstance(step.tree, Num) for step in steps) else set())
     steps, sources = _explain_steps(steps, variables, fixed, stated)
     ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
@@ -350,7 +346,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):
             variables[i].frozen = True
     for var in variables:
-        if any(_listed_count(question, m.end) == var.value for m in var.mentions):
+        listed = [_listed_count(question, m.end) for m in var.mentions]
+        if any(count is not None and count == var.value for count in listed):  # None == Fraction is slow
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
         if any(names_a_kind(question, m) for m in var.mentions):
             var.frozen = True  # "2 twenty dollar bills", "$5 bills", "a 30 day month": not amounts
@@ -371,48 +368,6 @@ def build_template(question: str, solution: str, answer: str) -> Template:
         if results != [step.result for step in steps] or apply_final_rule(rule, results[-1]) != final_value:
             raise ChainError("identity_mismatch", "re-executing with the original numbers differs")
     return template
-
-
-def literal_value(source: Source, values: list[Fraction], results: list[Fraction]) -> Fraction:
-    """The value a reading gives with these variable values and step results."""
-    if source.kind == "var":
-        return TRANSFORMS[source.transform](values[source.index])
-    if source.kind == "result":
-        return results[source.index]
-    if source.kind == "op":
-        first, second = (literal_value(operand, values, results) for operand in source.operands)
-        return apply_op(source.op, first, second)
-    return source.value
-
-
-def execute(template: Template, values: list[Fraction], choice: dict[tuple[int, int], int] | None = None
-            ) -> tuple[list[Fraction], list[list[Fraction]]]:
-    """Re-execute the chain with variable values; returns step results and literal values.
-
-    `choice` picks a non-primary reading for some literals (step, literal) -> reading index.
-    Raises:
-        ExpressionError: on division by zero.
-    """
-    results: list[Fraction] = []
-    literal_values: list[list[Fraction]] = []
-    for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
-        lits = [
-            literal_value(readings[(choice or {}).get((s, k), 0)], values, results)
-            for k, readings in enumerate(row)
-        ]
-        results.append(evaluate(step.tree, lits))
-        literal_values.append(lits)
-    return results, literal_values
-
-
-def alternative_choices(template: Template) -> list[dict[tuple[int, int], int]]:
-    """Every combination of non-primary readings of the ambiguous literals."""
-    ambiguous = [((s, k), len(readings)) for s, row in enumerate(template.sources)
-                 for k, readings in enumerate(row) if len(readings) > 1]
-    combos: list[dict[tuple[int, int], int]] = [{}]
-    for key, count in ambiguous:
-        combos = [{**combo, key: r} for combo in combos for r in range(count)]
-    return [combo for combo in combos if any(combo.values())]
 
 
 @lru_cache(maxsize=4096)

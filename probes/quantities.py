@@ -144,6 +144,9 @@ def _fixed_words(question: str) -> list[tuple[int, int, str]]:
             for m in _FIXED_RUN_RE.finditer(question.lower())]
 
 
+_PART_SEPARATOR_RE = re.compile(r"[ /:]")
+
+
 def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
     """Numerators, denominators and values of written fractions and clock times (fixed values)."""
     parts: list[Fraction] = []
@@ -151,7 +154,7 @@ def fraction_parts(mentions: list[Mention]) -> list[Fraction]:
         if mention.kind != "fixed":
             continue
         parts.append(mention.value)
-        for piece in re.split(r"[ /:]", mention.text):
+        for piece in _PART_SEPARATOR_RE.split(mention.text):
             piece = piece.rstrip("apmAPM.")  # "7am"
             if piece.isdigit():
                 parts.append(Fraction(int(piece)))

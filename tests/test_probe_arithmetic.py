@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from probes.arithmetic import ExpressionError, evaluate_text, format_number, parse_expression
+from probes.arithmetic import (
+    ExpressionError,
+    _parse_flat,
+    _Parser,
+    evaluate_text,
+    format_number,
+    parse_expression,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +105,14 @@ def test_format_number_refuses_repeating_decimals():
 @given(st.integers(0, 10**6), st.integers(1, 10**6), st.integers(0, 10**4))
 def test_agrees_with_integer_arithmetic(a, b, c):
     assert evaluate_text(f"({a} + {c}) * {b} - {c} / {b}") == Fraction(a + c) * b - Fraction(c, b)
+
+
+@pytest.mark.parametrize("text", ["7", "16-3-4", "2+3*4-6/2", "$7.50 x 4 ÷ 3", "1,000 - .5*2 + 3"])
+def test_flat_expressions_parse_as_the_general_parser_does(text):
+    tokens = tokenize(text)
+    assert _parse_flat(tokens) == _Parser(text, tokens).parse()
+
+
+@pytest.mark.parametrize("text", ["2*(3+4)", "-5+2", "2(40+9)", "3 4", "3+", ""])
+def test_other_expressions_are_left_to_the_general_parser(text):
+    assert _parse_flat(tokenize(text)) is None
