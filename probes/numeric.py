@@ -12,10 +12,10 @@ from __future__ import annotations
 import random
 import re
 from fractions import Fraction
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from detector.types import BenchmarkItem, Variant
-from probes.arithmetic import Num, decimal_places, format_number, literals, parse_number
+from probes.arithmetic import decimal_places, format_number, literals, parse_number
 from probes.base import ProbeSkip, build_variant
 from probes.chain import ChainError
 from probes.number_words import find_number_words, match_case, parse_number_words, to_number_words
@@ -69,17 +69,18 @@ def _fix_article(before: str, new_text: str) -> str:
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 
-# A prose piece: plain text (value None), a number in digits (Fraction) or a number in words (int),
-# and the number's key ((numerator, denominator): tuples hash much faster than Fractions).
-Key = tuple[int, int]
-Piece = tuple[str, Fraction | int | None, Key | None]
+Key = tuple[int, int]  # (numerator, denominator): tuples hash and compare much faster than Fractions
+# A prose piece: plain text (value None), or a number in digits (Fraction) or in words (int) with the
+# index of its group in SolutionPlan.groups (the new values that may replace it).
+Piece = tuple[str, Fraction | int | None, int]
 
 
 def _key(value: Fraction | int) -> Key:
     return value.numerator, value.denominator
 
 
-def _prose_pieces(text: str) -> list[Piece]:
+def _number_spans(text: str) -> list[tuple[int, int, Fraction | int]]:
+    """Every number in prose, in digits or in words, in order."""
     spans: list[tuple[int, int, Fraction | int]] = [
         (m.start(), m.end(), parse_number(m.group(0))) for m in _NUMBER_IN_TEXT.finditer(text)
     ]
@@ -87,39 +88,71 @@ def _prose_pieces(text: str) -> list[Piece]:
         value = parse_number_words(m.group(0))
         if value is not None:
             spans.append((m.start(), m.end(), value))
-    pieces: list[Piece] = []
-    pos = 0
-    for start, end, number in sorted(spans, key=lambda span: span[0]):
-        pieces.append((text[pos:start], None, None))
-        pieces.append((text[start:end], number, _key(number)))
-        pos = end
-    pieces.append((text[pos:], None, None))
-    return pieces
+    return sorted(spans, key=lambda span: span[0])
+
+
+class _StepPlan(NamedTuple):
+    """One step: the prose before it (None: chained to the last step), its expression cut at its literals."""
+
+    before: list[Piece] | None
+    segments: list[str]  # the expression's text before each literal, then after the last
+    literal_texts: list[str]
+    literal_keys: list[Key]
+    shown: str | None  # the result as the prose repeats it after an annotation
 
 
 class SolutionPlan:
-    """The solution cut once into prose pieces and steps, so a rewrite only fills in new numbers."""
+    """The solution cut once into prose and expression pieces, so a rewrite only fills in new numbers."""
 
     def __init__(self, template: Template) -> None:
-        self.before: list[list[Piece] | None] = []  # prose before each step (None: chained to the last)
-        self.shown: list[str | None] = []  # the result as the prose repeats it after an annotation
-        self.literals = [literals(step.tree) for step in template.steps]
-        # the old values a rewrite maps to new ones, in the order `rewrite_solution` lists the new ones
-        self.keys = [_key(var.value) for var in template.variables]
-        self.keys += [_key(step.result) for step in template.steps] + [_key(template.final_value)]
-        self.keys += [_key(lit.value) for lits in self.literals for lit in lits]
+        literal_lists = [literals(step.tree) for step in template.steps]
+        # the old value of each new value `rewrite_solution` lists, in its order
+        old_keys = [_key(var.value) for var in template.variables]
+        old_keys += [_key(step.result) for step in template.steps] + [_key(template.final_value)]
+        old_keys += [_key(lit.value) for lits in literal_lists for lit in lits]
+        self._indices: dict[Key, list[int]] = {}  # old value -> where its new values are listed
+        for index, key in enumerate(old_keys):
+            self._indices.setdefault(key, []).append(index)
+        self.groups: list[list[int]] = []  # per old value the prose shows: where its new values are listed
+        self._group_of: dict[Key, int] = {}
+        self.steps: list[_StepPlan] = []
         pos = 0
         solution = template.solution
-        for step in template.steps:
-            self.before.append(None if step.start < pos else _prose_pieces(solution[pos:step.start]))
+        for step, nums in zip(template.steps, literal_lists, strict=True):
+            before = None if step.start < pos else self._prose(solution[pos:step.start])
             pos = step.end
             shown = _NUMBER_IN_TEXT.match(solution, pos) if step.annotated else None
             if shown and parse_number(shown.group(0)) == step.result:
-                self.shown.append(shown.group(0))
                 pos = shown.end()
             else:
-                self.shown.append(None)
-        self.after = _prose_pieces(solution[pos:])
+                shown = None
+            expr = step.expr_text
+            ends = [0] + [num.end for num in nums]  # literals are numbered left to right
+            segments = [expr[end:num.start] for end, num in zip(ends, nums, strict=False)] + [expr[ends[-1]:]]
+            self.steps.append(_StepPlan(
+                before, segments,
+                [expr[num.start:num.end] for num in nums], [_key(num.value) for num in nums],
+                None if shown is None else shown.group(0),
+            ))
+        self.after = self._prose(solution[pos:])
+
+    def _prose(self, text: str) -> list[Piece]:
+        """Prose cut at the numbers a rewrite may replace (those among the old values)."""
+        pieces: list[Piece] = []
+        pos = 0
+        for start, end, number in _number_spans(text):
+            key = _key(number)
+            if key not in self._indices:
+                continue
+            group = self._group_of.get(key)
+            if group is None:
+                group = self._group_of[key] = len(self.groups)
+                self.groups.append(self._indices[key])
+            pieces.append((text[pos:start], None, -1))
+            pieces.append((text[start:end], number, group))
+            pos = end
+        pieces.append((text[pos:], None, -1))
+        return pieces
 
 
 def _plan(template: Template) -> SolutionPlan:
@@ -129,45 +162,57 @@ def _plan(template: Template) -> SolutionPlan:
     return template.plan
 
 
+def _only_value(news: list[Fraction], indices: list[int]) -> Fraction | None:
+    """The one new value at `indices`, or None if they differ."""
+    first = news[indices[0]]
+    key = _key(first)
+    if any(_key(news[index]) != key for index in indices[1:]):
+        return None
+    return first
+
+
 def rewrite_solution(template: Template, values: list[Fraction], results: list[Fraction],
                      literal_values: list[list[Fraction]]) -> str:
     """The worked solution with new annotations and, where unambiguous, new numbers in its prose."""
     plan = _plan(template)
     news = [*values, *results, template.final_answer(results[-1])]  # "round up to 7"
     news += [new for lits in literal_values for new in lits]
-    mapping: dict[Key, dict[Key, Fraction]] = {}  # old value -> its distinct new values
-    for key, new in zip(plan.keys, news, strict=True):
-        mapping.setdefault(key, {})[_key(new)] = new
+    replacements = [_only_value(news, indices) for indices in plan.groups]
     out: list[str] = []
 
     def prose(pieces: list[Piece]) -> None:
-        for text, value, key in pieces:
-            found = None if key is None else mapping.get(key)
-            if not found or len(found) != 1:
+        for text, value, group in pieces:
+            new = None if value is None else replacements[group]
+            if new is None:
                 out.append(text)
-                continue
-            new = next(iter(found.values()))
-            if isinstance(value, Fraction):
+            elif isinstance(value, Fraction):
                 out.append(_format_like(new, text))
             elif new.denominator != 1 or new == value:
                 out.append(text)
             else:
                 out.append(match_case(to_number_words(int(new)), text))
 
-    for step, new_result, lits, nums, before, shown in zip(
-            template.steps, results, literal_values, plan.literals, plan.before, plan.shown, strict=True):
-        expr = _rewrite_expr(step.expr_text, nums, lits)
-        if before is None:  # `3/2 = 1.50 + 3.00 = 4.50`: this step starts with the result just written
-            first = nums[0]  # build_template checked it ends where the last step ended
-            expr = expr[first.start + len(format_number(lits[0])) if lits[0] != first.value else first.end:]
+    steps = zip(template.steps, results, literal_values, plan.steps, strict=True)
+    for step, new_result, lits, step_plan in steps:
+        if step_plan.before is None:  # `3/2 = 1.50 + 3.00 = 4.50`: the step starts with the last result
+            first = 1  # build_template checked its first literal ends where the last step ended
         else:
-            prose(before)
+            prose(step_plan.before)
+            first = 0
         if step.annotated:
-            out.append(f"<<{expr}={format_number(new_result)}>>")
-            if shown is not None:
-                out.append(_format_like(new_result, shown))
+            out.append("<<")
+        segments, texts, keys = step_plan.segments, step_plan.literal_texts, step_plan.literal_keys
+        for k in range(first, len(lits)):
+            new = lits[k]
+            out.append(segments[k])
+            out.append(texts[k] if _key(new) == keys[k] else format_number(new))
+        out.append(segments[-1])
+        if step.annotated:
+            out.append(f"={format_number(new_result)}>>")
+            if step_plan.shown is not None:
+                out.append(_format_like(new_result, step_plan.shown))
         else:
-            out.append(f"{expr}{step.glue}{_format_like(new_result, step.result_text)}")
+            out.append(f"{step.glue}{_format_like(new_result, step.result_text)}")
     prose(plan.after)
     return "".join(out)
 
@@ -185,13 +230,6 @@ def _format_like(value: Fraction, like: str) -> str:
         whole, _, frac = text.partition(".")
         text = f"{int(whole):,}" + (f".{frac}" if frac else "")
     return text
-
-
-def _rewrite_expr(expr: str, nums: list[Num], values: list[Fraction]) -> str:
-    for num, value in sorted(zip(nums, values, strict=True), key=lambda pair: pair[0].start, reverse=True):
-        if value != num.value:
-            expr = expr[:num.start] + format_number(value) + expr[num.end:]
-    return expr
 
 
 class NumericProbe:

@@ -27,6 +27,9 @@ _IF_CLAUSE_RE = re.compile(r"(?:(?<=[.!?]\s)|^)If ([^,?]{3,}), ([a-z][^?]*)\?\s*
 _BIG_NUMBER_RE = re.compile(
     r"(?<![\d.,])(\d{4,})(?![\d,]|\.\d)|(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,]|\.\d)"
 )
+# What every match of _BIG_NUMBER_RE contains (4 digits, or a digit, comma, digit): a scan for it is
+# ~15x faster, and most questions have neither.
+_BIG_NUMBER_HINT_RE = re.compile(r"\d(?:\d\d\d|,\d)")
 
 
 def _synonyms(text: str, rng: random.Random) -> str:
@@ -36,6 +39,9 @@ def _synonyms(text: str, rng: random.Random) -> str:
 
 
 def _move_if_clause(text: str, rng: random.Random) -> str:
+    if "If " not in text:  # every match has it; the pattern is slow to fail
+        return text
+
     def one(match: re.Match[str]) -> str:
         condition, main = match.group(1), match.group(2)
         return f"{main[0].upper()}{main[1:]} if {condition[0].lower()}{condition[1:]}?"
@@ -43,6 +49,9 @@ def _move_if_clause(text: str, rng: random.Random) -> str:
 
 
 def _reformat_numbers(text: str, rng: random.Random) -> str:
+    if not _BIG_NUMBER_HINT_RE.search(text):
+        return text
+
     def one(match: re.Match[str]) -> str:
         if match.group(1):
             return f"{int(match.group(1)):,}" if not 1900 <= int(match.group(1)) <= 2100 else match.group(1)
@@ -53,7 +62,9 @@ def _reformat_numbers(text: str, rng: random.Random) -> str:
 @lru_cache(maxsize=4096)
 def _rewordable(question: str) -> bool:
     """Whether any rewrite can change the question (remembered across an item's draws)."""
-    return any(pattern.search(question) for pattern in (_SYNONYM_RE, _IF_CLAUSE_RE, _BIG_NUMBER_RE))
+    return bool(_SYNONYM_RE.search(question)
+                or ("If " in question and _IF_CLAUSE_RE.search(question))
+                or (_BIG_NUMBER_HINT_RE.search(question) and _BIG_NUMBER_RE.search(question)))
 
 
 REWRITES = (("synonyms", _synonyms), ("if-clause", _move_if_clause), ("number-format", _reformat_numbers))
