@@ -38,6 +38,11 @@ _PARTS_AFTER = re.compile(
     rf"\s*-?\s*(?:{_PART}s?\s*(?:(?:for|per|on|in|to)\s+)?(?:each|every|a|an|one|per|apiece)\b|(?:wheel|legg|wing|sid|ey|arm|hand|head)ed\b)",
     re.IGNORECASE)
 
+# ... and all of a thing's parts ("standing on all 4 legs", "on its 2 back legs"), and parents.
+_ALL_BEFORE = re.compile(r"\b(?:all|its|their|both)\s+$", re.IGNORECASE)
+_PART_AFTER = re.compile(rf"\s*(?:(?:back|front|hind)\s+)?{_PART}s?\b", re.IGNORECASE)
+_PARENTS_AFTER = re.compile(r"\s*(?:grand)?parents\b", re.IGNORECASE)
+
 
 # Every cap pattern starts so: one match rules them all out after most numbers.
 _UNIT_AFTER = re.compile(r"\s*-?\s*(?:day|night|hour|month|week|minute|year)")
@@ -56,9 +61,12 @@ def is_dollars(question: str, mention: Mention) -> bool:
 
 
 def names_a_kind(question: str, mention: Mention) -> bool:
-    """Whether a mention names a bill's denomination, a month's length or a thing's body parts ("$20 bills",
-    "a 30 day month", "4 wheels for each car")."""
+    """Whether a mention names a bill's denomination, a month's length, a thing's body parts or parents
+    ("$20 bills", "a 30 day month", "4 wheels for each car", "all 4 legs", "his 2 parents")."""
     return bool(_KIND_AFTER.match(question, mention.end) or _PARTS_AFTER.match(question, mention.end)
+                or (_PART_AFTER.match(question, mention.end)
+                    and _ALL_BEFORE.search(question, max(0, mention.start - 8), mention.start))
+                or _PARENTS_AFTER.match(question, mention.end)
                 or (is_dollars(question, mention) and _BILL_AFTER.match(question, mention.end)))
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
 
 from probes.arithmetic import BinOp, Neg, Num, literals
+from probes.chain import UNIT_CONSTANTS, Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,18 +73,20 @@ def one_operation_keys(a: Key, b: Key) -> set[Key]:
     return out
 
 
-def drop_dangling_readings(sources: list[list[tuple[Source, ...]]]) -> None:
+def drop_dangling_readings(sources: list[list[tuple[Source, ...]]], restated: set[int] | None = None) -> None:
     """Keep only the readings that some combination leaving no result unused takes: a solution uses
     every result it computes but the last, so `24/2 = 12 cubic inches; 12/4` reads 12 as the shelf,
     not 12 inches a foot, and `500*0.2 = 100; 500-100 = 400; 400*0.25 = 100; 400-100` reads the
     first 100 as 500*0.2 and the second as 400*0.25. When every combination leaves one unused
     (or none does), nothing changes. `5*12 = 60; 60*60`: both 60s keep both readings. A stated
-    number is always kept as a reading (`25/5 = 5; 5/1`: 5 stays the result and the stated 5)."""
+    number is always kept as a reading (`25/5 = 5; 5/1`: 5 stays the result and the stated 5).
+    The `restated` steps (see `restated_as_one_unit`) need no later use: their result is also the
+    unit constant, so every reading of it is kept and a variant must make them agree."""
     ambiguous = [(s, k) for s, row in enumerate(sources) for k, readings in enumerate(row)
                  if len(readings) > 1]
     if not ambiguous or math.prod(len(sources[s][k]) for s, k in ambiguous) > 1024:
         return
-    needed = set(range(len(sources) - 1))
+    needed = set(range(len(sources) - 1)) - (restated or set())
     fixed_uses = {leaf.index for row in sources for readings in row if len(readings) == 1
                   for leaf in leaves(readings[0]) if leaf.kind == "result"}
     keep: list[set[int]] = [set() for _ in ambiguous]
@@ -199,3 +203,24 @@ def pin_commutative_twins(trees: list[BinOp | Num | Neg], sources: list[list[tup
             if any(r in pair for readings in others for r in readings):
                 continue
             row[a], row[b] = (pair[0],), (pair[1],)
+
+
+# `= <<20+4=24>>24 hours or 1 day`: the prose declares a result to be one unit
+_ONE_UNIT_AFTER_RE = re.compile(
+    r"\s*\$?[\d,.]*\s*(?:[a-z]+\s+){0,2}?(?:or|is|equals|makes|making|which is)\s+(?:exactly\s+)?"
+    r"(?:1|one|a|an)\s+(?:full\s+|whole\s+)?([a-z]+)", re.IGNORECASE)
+
+
+def restated_as_one_unit(steps: list[Step], solution: str) -> set[int]:
+    """Steps whose result the prose right after calls one unit whose constant it equals ("20+4 = 24
+    hours or 1 day", "2*30 = 60 minutes or 1 hour"). A later 24 may then be that result or the 24
+    hours of a day: the solution relies on the coincidence, which a new draw must keep."""
+    restated = set()
+    for j, step in enumerate(steps):
+        match = _ONE_UNIT_AFTER_RE.match(solution, step.end)
+        if match is None:
+            continue
+        unit = match.group(1).lower()
+        if any(unit in (word, word + "s") for word in UNIT_CONSTANTS.get(step.result, ()) if word):
+            restated.add(j)
+    return restated

@@ -38,6 +38,7 @@ from probes.numeric_sources import (
     one_operation_keys,
     pin_commutative_twins,
     pin_forced_results,
+    restated_as_one_unit,
 )
 from probes.quantities import Mention, find_mentions, fraction_parts
 
@@ -317,7 +318,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
     drop_self_divisions([step.tree for step in steps], sources)
     pin_commutative_twins([step.tree for step in steps], sources)
-    drop_dangling_readings(sources)
+    drop_dangling_readings(sources, restated_as_one_unit(steps, solution))
     read = {leaf.index for row in sources for readings in row for s in readings for leaf in leaves(s)
             if leaf.kind == "var"}
     for i in read - pin_forced_results(sources):

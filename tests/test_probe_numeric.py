@@ -388,6 +388,20 @@ def test_number_words_of_written_fractions_are_fixed():
         PROBE.substitute(item, {"2": "5"})
 
 
+@pytest.mark.parametrize("doing", ["quadruples", "quadrupled", "is quadrupling"])
+def test_multiplier_words_fix_their_factor_even_when_a_stated_number_equals_it(doing):
+    # the 4 of `* 4` is the factor of the word, not the 4 liters that spilled: it never moves
+    item = make_item(
+        f"A vat holds 20 liters of juice and 4 liters spill. The cook then {doing} what is left. "
+        "How many liters are there now?",
+        "After the spill there are 20 - 4 = <<20-4=16>>16 liters.\n"
+        "Then there are 16 * 4 = <<16*4=64>>64 liters.\n#### 64",
+    )
+    assert PROBE.substitute(item, {"20": "30"}).item.answer == "104"  # (30 - 4) * 4
+    with pytest.raises(ValueError, match="not a free number"):
+        PROBE.substitute(item, {"4": "2"})
+
+
 def test_small_value_spaces_are_listed_once_and_every_draw_is_valid():
     from probes.numeric_sampling import sampler_for
 

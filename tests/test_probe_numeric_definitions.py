@@ -1,5 +1,6 @@
-"""`numeric`: numbers that name a kind of thing (a bill's denomination, the days of a month) stay,
-and a count of days per week stays a week's (hand-checked items written for these tests)."""
+"""`numeric`: numbers that name a kind of thing (a bill's denomination, the days of a month, a body's
+legs, a child's parents) stay, and a count of days per week stays a week's (hand-checked items written
+for these tests)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,25 @@ def test_the_wheels_of_a_car_stay():
     assert _free_values(item) == [9, 12]
     # by hand: 15 cars * 4 + 9 motorcycles * 2 = 60 + 18 = 78
     assert PROBE.substitute(item, {"12": "15"}).item.answer == "78"
+
+
+def test_all_the_legs_of_an_animal_and_the_parents_of_a_child_stay():
+    # a horse on "all 5 legs" and a boy with "3 parents" are no longer the question's world
+    horses = make_item(
+        "There are 10 horses in a ring. Half of them rear up on their back legs and the rest stand on all 4 "
+        "legs. How many hooves touch the ground?",
+        "Half is 10/2 = <<10/2=5>>5 horses.\nThe rearing ones use 5*2 = <<5*2=10>>10 hooves.\n"
+        "The others use 5*4 = <<5*4=20>>20 hooves.\nIn all 10+20 = <<10+20=30>>30 hooves.\n#### 30",
+    )
+    assert _free_values(horses) == [10]
+    assert PROBE.substitute(horses, {"10": "14"}).item.answer == "42"  # 7 * 2 + 7 * 4
+    family = make_item(
+        "Omar lives with his 2 parents and 3 sisters. They share 48 cookies equally. How many cookies does "
+        "each one get?",
+        "There are 1 + 2 + 3 = <<1+2+3=6>>6 people.\nEach gets 48/6 = <<48/6=8>>8 cookies.\n#### 8",
+    )
+    assert 2 not in _free_values(family)
+    assert PROBE.substitute(family, {"48": "60"}).item.answer == "10"  # 60 / (1 + 2 + 3)
 
 
 def test_triplets_stay_three_and_two_groups_of_girls_and_boys_stay_two():

@@ -258,3 +258,32 @@ def test_two_equal_results_summed_read_one_each():
     assert PROBE.substitute(item, {"210": "280"}).item.answer == "7"
     assert PROBE.substitute(item, {"240": "320"}).item.answer == "7"
     assert PROBE.substitute(item, {"240": "160"}).item.answer == "5"
+
+
+# The solution relies on the first two legs filling exactly one day (8+4+9+3 = 24), then reads
+# "24 hours" per day. Another draw breaks the coincidence, so 24 must keep both readings.
+ROVER = make_item(
+    "A rover drove for 8 hours and then charged for 4 hours. It drove for 9 more hours and charged "
+    "for 3 hours. After that it charged for 1 hour after every 5 hours of driving. The trip took "
+    "4 days. How many hours did the rover spend charging?",
+    "Driving took 8 + 9 = <<8+9=17>>17 hours on the first day.\n"
+    "Charging took 4 + 3 = <<4+3=7>>7 hours on the first day.\n"
+    "That is 17 + 7 = <<17+7=24>>24 hours or 1 day.\n"
+    "The rest of the trip is 4 - 1 = <<4-1=3>>3 days.\n"
+    "That is 3 days * 24 hours = <<3*24=72>>72 hours.\n"
+    "Each block is 5 + 1 = <<5+1=6>>6 hours.\n"
+    "So it charged 72 / 6 = <<72/6=12>>12 hours in those days.\n"
+    "In all it charged 7 + 12 = <<7+12=19>>19 hours.\n#### 19",
+)
+
+
+def test_a_result_the_solution_calls_one_unit_keeps_the_unit_constant_reading():
+    template = PROBE.template(ROVER)
+    day = template.sources[4][1]  # the 24 of `3*24`
+    assert {source.kind for source in day} == {"result", "const"}
+    for variant in _variants(ROVER, 12):
+        drive1, charge1, drive2, charge2, _, every, days = _numbers(variant.item.question)
+        first_day = drive1 + charge1 + drive2 + charge2
+        assert first_day == 24  # otherwise "1 day" is false and the gold would be wrong
+        by_hand = charge1 + charge2 + (days - 1) * 24 / (every + 1)
+        assert Fraction(variant.item.answer) == by_hand
