@@ -251,54 +251,29 @@ def make_variants(items: Sequence[BenchmarkItem], families: Sequence[str], per_i
 
 def _make_variants(items: Sequence[BenchmarkItem], probes: list[tuple[str, Probe]], per_item: int,
                    seed: int, progress: bool) -> VariantSet:
+    from detector.progress import track
+
     variants: list[Variant] = []
     summaries: list[FamilySummary] = []
-    bar = _progress(progress, len(items) * len(probes))
-    for name, probe in probes:
-        counts: dict[str, Counter[str]] = {"skipped": Counter(), "rejected": Counter()}
-        applicable = with_variants = made = 0
-        for item in items:
-            bar.advance()
-            if not probe.applies_to(item):
-                continue
-            applicable += 1
-            kept = _variants_of(item, probe, name, per_item, seed, counts)
-            with_variants += bool(kept)
-            made += len(kept)
-            variants.extend(kept)
-        summaries.append(FamilySummary(
-            name, applicable, with_variants, made,
-            dict(sorted(counts["skipped"].items())), dict(sorted(counts["rejected"].items())),
-        ))
-    bar.close()
+    label = "perturbing" if progress else None
+    with track(label, len(items) * len(probes), "items", transient=True) as tracker:
+        for name, probe in probes:
+            counts: dict[str, Counter[str]] = {"skipped": Counter(), "rejected": Counter()}
+            applicable = with_variants = made = 0
+            for item in items:
+                tracker.advance()
+                if not probe.applies_to(item):
+                    continue
+                applicable += 1
+                kept = _variants_of(item, probe, name, per_item, seed, counts)
+                with_variants += bool(kept)
+                made += len(kept)
+                variants.extend(kept)
+            summaries.append(FamilySummary(
+                name, applicable, with_variants, made,
+                dict(sorted(counts["skipped"].items())), dict(sorted(counts["rejected"].items())),
+            ))
     return VariantSet(tuple(variants), tuple(summaries))
-
-
-class _Bar:
-    """A rich progress bar (on stderr) on long runs, or nothing."""
-
-    def __init__(self, total: int, show: bool) -> None:
-        self._progress = None
-        if show and total > 0:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            # on stderr, like every other bar: stdout stays clean for the summary and for pipes
-            self._progress = Progress(transient=True, console=Console(stderr=True))
-            self._task = self._progress.add_task("perturbing", total=total)
-            self._progress.start()
-
-    def advance(self) -> None:
-        if self._progress is not None:
-            self._progress.advance(self._task)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-
-def _progress(show: bool, total: int) -> _Bar:
-    return _Bar(total, show)
 
 
 def write_variants(variant_set: VariantSet, path: str | Path) -> Path:

@@ -208,3 +208,12 @@ def test_numeric_gold_check_reads_the_chain_to_its_end(tail, reason):
     assert check_gold(variant, parent) == reason
     wrong = dataclasses.replace(variant, item=dataclasses.replace(item, solution="11 + 4 = <<11+4=16>>16"))
     assert check_gold(wrong, parent) == "solution_does_not_re_execute"  # 11 + 4 is not 16
+
+
+def test_progress_in_a_log_is_a_plain_line_and_stdout_stays_clean(items, capsys):
+    variant_set = make_variants(items, ["entity", "cloze"], per_item=1, seed=0, progress=True)
+    captured = capsys.readouterr()
+    total = 2 * len(items)
+    assert f"perturbing {total}/{total} items, " in captured.err and captured.out == ""
+    assert variant_set.variants  # the same variants as without progress (seeded per item)
+    assert variant_set.sha256 == make_variants(items, ["entity", "cloze"], per_item=1, seed=0).sha256
