@@ -79,14 +79,51 @@ def compile_node(node: Node, leaves: list[FloatFn], vector: bool = False) -> Flo
     return _combine(node.op, left, right, vector)
 
 
+def _compile_step(template: Template, s: int, choice: dict[tuple[int, int], int] | None,
+                  exact: bool, vector: bool) -> FloatFn:
+    picks = [readings[(choice or {}).get((s, k), 0)] for k, readings in enumerate(template.sources[s])]
+    leaves = [compile_source(source, exact, vector) for source in picks]
+    return compile_node(template.steps[s].tree, leaves, vector)
+
+
 def compile_chain(template: Template, choice: dict[tuple[int, int], int] | None = None,
                   exact: bool = False, vector: bool = False) -> list[FloatFn]:
     """One closure per step; `choice` picks non-primary readings as in `numeric_template.execute`.
     With `exact`, the closures compute over fractions (constants exact, ZeroDivisionError on /0);
     with `vector`, over numpy float arrays (NaN on /0)."""
-    chain = []
-    for s, (step, row) in enumerate(zip(template.steps, template.sources, strict=True)):
-        picks = [readings[(choice or {}).get((s, k), 0)] for k, readings in enumerate(row)]
-        leaves = [compile_source(source, exact, vector) for source in picks]
-        chain.append(compile_node(step.tree, leaves, vector))
-    return chain
+    return [_compile_step(template, s, choice, exact, vector) for s in range(len(template.steps))]
+
+
+class Chains:
+    """A template's chain in one arithmetic (float, `exact` or `vector`, as in `compile_chain`) under
+    its primary reading and under each alternative choice of readings, compiled at first use."""
+
+    def __init__(self, template: Template, alternatives: list[dict[tuple[int, int], int]],
+                 exact: bool = False, vector: bool = False) -> None:
+        self.template = template
+        self.alternatives = alternatives
+        self.exact = exact
+        self.vector = vector
+        self._primary: list[FloatFn] | None = None
+        self._tails: list[tuple[int, list[FloatFn]] | None] = [None] * len(alternatives)
+
+    @property
+    def primary(self) -> list[FloatFn]:
+        if self._primary is None:
+            self._primary = compile_chain(self.template, exact=self.exact, vector=self.vector)
+        return self._primary
+
+    def alternative(self, k: int) -> tuple[int, list[FloatFn]]:
+        """(first, tail): alternative k's chain from its first changed step on. The steps before
+        `first` give the primary's results, so a caller starts from those and runs `tail`; a later
+        step whose readings the choice leaves primary reuses the primary's closure."""
+        found = self._tails[k]
+        if found is None:
+            choice = self.alternatives[k]
+            changed = {s for (s, _), reading in choice.items() if reading}
+            first = min(changed)
+            primary = self.primary
+            tail = [_compile_step(self.template, s, choice, self.exact, self.vector) if s in changed
+                    else primary[s] for s in range(first, len(primary))]
+            found = self._tails[k] = (first, tail)
+        return found

@@ -13,11 +13,12 @@ import re
 import weakref
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import cached_property
 
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_comparisons import compared_groups
-from probes.numeric_float import FloatFn, compile_chain
+from probes.numeric_float import Chains, FloatFn
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
 from probes.numeric_template import Template, alternative_choices, leaves, literal_value
@@ -61,15 +62,9 @@ class Sampler:
         self.derived = coincidences(template)  # variables computed from a step's result, not drawn
         self.computed = {i for i, _ in self.derived}
         self.drawn = [i for i in self.free if i not in self.computed]
-        # Every third attempt leaves alone the variables behind an ambiguous literal's readings,
-        # so that all its readings keep their values and agree (see pinned_variables).
-        pinned = pinned_variables(template, self.derived)
-        self.unpinned = [i for i in self.drawn if i not in pinned] if pinned else []
         self.alternatives = alternative_choices(template)
         self.base = [var.value for var in template.variables]
         originals = self.base + list(template.constants)
-        ascending = sorted(range(len(originals)), key=lambda i: originals[i])
-        self.order = [i for i in ascending if i in self.ranges]
         self.anchors = [(value.numerator, value.denominator) for value in originals]
         self.below: dict[int, list[int]] = {}
         self.above: dict[int, list[int]] = {}
@@ -79,16 +74,15 @@ class Sampler:
             self.above[index] = [j for j in related if originals[j] > originals[index]]
             if any(originals[j] == originals[index] for j in related):
                 self.tied.add(index)  # tied with a value it meets: it cannot move alone
-        self.chain = compile_chain(template)
-        self.alternative_chains: list[list[FloatFn] | None] = [None] * len(self.alternatives)
-        self.vector_chain: list[FloatFn] | None = None  # compiled when a space is screened at once
-        self.vector_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
+        # The chain in each arithmetic, compiled at first use: most samplers need one or two of them.
+        self.float_chains = Chains(template, self.alternatives)
+        self.vector_chains = Chains(template, self.alternatives, vector=True)  # a space screened at once
+        self.exact_chains = Chains(template, self.alternatives, exact=True)
         self.results = [step.result for step in template.steps]
         self.signs = [_sign(r) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
-        self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.steps[-1].result)
         self._listed: Sequence[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
@@ -96,13 +90,30 @@ class Sampler:
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
-        self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
-        self.exact_chain: list[FloatFn] | None = None  # the primary reading, exactly; compiled at first use
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [
             r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
             for r, step in zip(self.results, template.steps, strict=True)
         ]
+
+    @cached_property
+    def unpinned(self) -> list[int]:
+        """The drawn variables that every third search attempt draws alone: not those behind an
+        ambiguous literal's readings, so that all its readings keep their values and agree (see
+        pinned_variables); empty when no variable is pinned."""
+        pinned = pinned_variables(self.template, self.derived)
+        return [i for i in self.drawn if i not in pinned] if pinned else []
+
+    @cached_property
+    def order(self) -> list[int]:
+        """The variables and constants that can be drawn, by ascending original value."""
+        originals = self.base + list(self.template.constants)
+        return [i for i in sorted(range(len(originals)), key=lambda i: originals[i]) if i in self.ranges]
+
+    @cached_property
+    def checks(self) -> list[tuple[FloatFn, float, int]]:
+        """Each step's float closure with the scale and sign its result keeps."""
+        return list(zip(self.float_chains.primary, self.scales, self.signs, strict=True))
 
     def draw(self, var_index: int, rng: random.Random, mode: int, lower: tuple[int, int] | None,
              upper: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -184,7 +195,7 @@ class Sampler:
         floats = [n / d for n, d in pairs]
         results: list[float] = []
         try:
-            for fn in self.chain[: self.derived[-1][1] + 1]:
+            for fn in self.float_chains.primary[: self.derived[-1][1] + 1]:
                 results.append(fn(floats, results))
         except (ZeroDivisionError, OverflowError):
             return None
@@ -216,12 +227,10 @@ class Sampler:
         if results is None or results[-1] == self.final:
             return False
         final = results[-1]
-        for k, combo in enumerate(self.alternatives):
-            chain = self.alternative_chains[k]
-            if chain is None:
-                chain = self.alternative_chains[k] = compile_chain(self.template, combo)
-            other: list[float] = []
-            for fn in chain:
+        for k in range(len(self.alternatives)):
+            first, tail = self.float_chains.alternative(k)
+            other = results[:first]
+            for fn in tail:
                 other.append(fn(floats, other))
             if abs(other[-1] - final) > 1e-6 * max(1.0, abs(final)):
                 return False
@@ -254,10 +263,7 @@ class Sampler:
         every reading, else None. The step results come from the compiled chain (the same exact
         operations as `execute`, which raises on the same draws); the literal values are read off
         them only for a draw that passes."""
-        chain = self.exact_chain
-        if chain is None:
-            chain = self.exact_chain = compile_chain(self.template, exact=True)
-        results = self._exact_results(chain, values)
+        results = self._exact_results(self.exact_chains.primary, values)
         if self.hidden and not self._hidden_ok(values, results):
             return None
         for old, new, sign, capped in zip(self.results, results, self.signs, self.at_most_100, strict=True):
@@ -280,11 +286,12 @@ class Sampler:
             return None  # "48 quarts = 12 gallons": the converted answer stays whole where it was
         if self.template.final_rule == "ceil" and results[-1].denominator == 1:
             return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
-        for k, combo in enumerate(self.alternatives):
-            chain = self.exact_alternatives[k]
-            if chain is None:
-                chain = self.exact_alternatives[k] = compile_chain(self.template, combo, exact=True)
-            if self._exact_results(chain, values)[-1] != results[-1]:
+        for k in range(len(self.alternatives)):
+            first, tail = self.exact_chains.alternative(k)
+            other = results[:first]
+            for fn in tail:
+                other.append(fn(values, other))
+            if other[-1] != results[-1]:
                 return None
         literal_values = [[literal_value(readings[0], values, results) for readings in row]
                           for row in self.template.sources]

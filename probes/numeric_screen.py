@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from probes.numeric_float import FloatFn, compile_chain
+from probes.numeric_float import FloatFn
 
 if TYPE_CHECKING:
     from probes.numeric_sampling import Sampler
@@ -102,8 +102,6 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
     """Every combination of `candidates` (one list per free variable, in `itertools.product` order)
     that passes the screen, as (numerator, denominator) pairs of every variable."""
     free = sampler.free
-    if sampler.vector_chain is None:
-        sampler.vector_chain = compile_chain(sampler.template, vector=True)
     grids = np.meshgrid(*[np.asarray(c, dtype=np.int64) for c in candidates], indexing="ij")
     count = grids[0].size if grids else 1
     numerators: list[Any] = [n for n, _ in sampler.anchors]
@@ -115,7 +113,7 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
     with np.errstate(all="ignore"):
         if sampler.derived:
             floats = [n / d for n, d in zip(numerators, denominators, strict=False)][: len(sampler.base)]
-            results = _run(sampler.vector_chain, floats, sampler.derived[-1][1] + 1)
+            results = _run(sampler.vector_chains.primary, floats, sampler.derived[-1][1] + 1)
             for result in results:  # one at a time, a zero divisor anywhere here rules a draw out
                 ok &= np.isfinite(result)
             for index, step in sampler.derived:
@@ -155,8 +153,7 @@ def _keeps_order(sampler: Sampler, numerators: list[Any], denominators: list[int
 
 def _screen(sampler: Sampler, floats: list[Any], count: int) -> Any:
     """Signs, integrality (or decimals), a changed final answer and agreeing readings."""
-    assert sampler.vector_chain is not None
-    results = _run(sampler.vector_chain, floats)
+    results = _run(sampler.vector_chains.primary, floats)
     ok = np.ones(count, dtype=bool)
     for result, scale, sign in zip(results, sampler.scales, sampler.signs, strict=True):
         scaled = np.abs(result * scale)
@@ -164,12 +161,11 @@ def _screen(sampler: Sampler, floats: list[Any], count: int) -> Any:
         ok &= (np.sign(result) == sign) & ~(np.abs(scaled - np.rint(scaled)) > 1e-6 * np.maximum(1.0, scaled))
     final = results[-1]
     ok &= final != sampler.final
-    for k, combo in enumerate(sampler.alternatives):
-        chain = sampler.vector_alternatives[k]
-        if chain is None:
-            chain = sampler.vector_alternatives[k] = compile_chain(sampler.template, combo, vector=True)
-        other = _run(chain, floats)
-        for value in other:
-            ok &= np.isfinite(value)
+    for k in range(len(sampler.alternatives)):
+        first, tail = sampler.vector_chains.alternative(k)
+        other = results[:first]  # checked above
+        for fn in tail:
+            other.append(fn(floats, other))
+            ok &= np.isfinite(other[-1])
         ok &= ~(np.abs(other[-1] - final) > 1e-6 * np.maximum(1.0, np.abs(final)))
     return ok
