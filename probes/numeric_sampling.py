@@ -18,7 +18,7 @@ from functools import cached_property
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_comparisons import compared_groups
-from probes.numeric_float import Chains, FloatFn
+from probes.numeric_float import Chains, FloatFn, Rational, exact_number
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
 from probes.numeric_template import Template, alternative_choices, leaves, literal_value
@@ -236,10 +236,10 @@ class Sampler:
                 return False
         return True
 
-    def _exact_results(self, chain: list[FloatFn], values: list[Fraction]) -> list[Fraction]:
-        results: list[Fraction] = []
+    def _exact_results(self, chain: list[FloatFn], numbers: list[Rational]) -> list[Rational]:
+        results: list[Rational] = []
         for fn in chain:
-            results.append(fn(values, results))
+            results.append(fn(numbers, results))
         return results
 
     def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
@@ -262,11 +262,16 @@ class Sampler:
         """The draw (values, exact step results, literal values) if every constraint holds under
         every reading, else None. The step results come from the compiled chain (the same exact
         operations as `execute`, which raises on the same draws); the literal values are read off
-        them only for a draw that passes."""
-        results = self._exact_results(self.exact_chains.primary, values)
-        if self.hidden and not self._hidden_ok(values, results):
-            return None
-        for old, new, sign, capped in zip(self.results, results, self.signs, self.at_most_100, strict=True):
+        them only for a draw that passes. The chain computes whole values as ints (see numeric_float);
+        the results a caller sees are Fractions."""
+        numbers = [exact_number(value) for value in values]
+        raw = self._exact_results(self.exact_chains.primary, numbers)
+        results = None
+        if self.hidden:
+            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
+            if not self._hidden_ok(values, results):
+                return None
+        for old, new, sign, capped in zip(self.results, raw, self.signs, self.at_most_100, strict=True):
             # in integers: the sign, |new| > MAX_ABS and new > 100 without making Fractions
             numerator, denominator = new.numerator, new.denominator
             if ((numerator > 0) - (numerator < 0) != sign or abs(numerator) > MAX_ABS * denominator
@@ -275,24 +280,27 @@ class Sampler:
             if old.denominator == 1:
                 if new.denominator != 1:
                     return None
-            else:
+            elif isinstance(new, Fraction):  # a whole new value has 0 places
                 places = decimal_places(new)
                 if places is None or places > max(2, decimal_places(old) or 0):
                     return None
-        final = self.template.final_answer(results[-1])
+        last = raw[-1]
+        final = self.template.final_answer(Fraction(last) if isinstance(last, int) else last)
         if final == self.template.final_value:
             return None
         if ":" in self.template.final_rule and not _keeps_form(final, self.template.final_value):
             return None  # "48 quarts = 12 gallons": the converted answer stays whole where it was
-        if self.template.final_rule == "ceil" and results[-1].denominator == 1:
+        if self.template.final_rule == "ceil" and last.denominator == 1:
             return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
         for k in range(len(self.alternatives)):
             first, tail = self.exact_chains.alternative(k)
-            other = results[:first]
+            other = raw[:first]
             for fn in tail:
-                other.append(fn(values, other))
-            if other[-1] != results[-1]:
+                other.append(fn(numbers, other))
+            if other[-1] != last:
                 return None
+        if results is None:
+            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
         literal_values = [[literal_value(readings[0], values, results) for readings in row]
                           for row in self.template.sources]
         return values, results, literal_values
@@ -342,7 +350,8 @@ class Sampler:
         r = self.ranges[index]
         if index in self.tied or index in self.computed:
             return [r.original]
-        uncapped = r.high == max(r.original * 2, r.original + 8) and stretchable(
+        # r.high is at least x2 already: only a longer stretch asks whether the value may go further
+        uncapped = stretch > 2 and r.high == max(r.original * 2, r.original + 8) and stretchable(
             self.template.question, self.template.variables[index])
         high = max(r.high, r.original * stretch) if uncapped else r.high
         values = {r.original}
