@@ -66,6 +66,7 @@ class Sampler:
         self.base = [var.value for var in template.variables]
         originals = self.base + list(template.constants)
         self.anchors = [(value.numerator, value.denominator) for value in originals]
+        self.base_pairs = self.anchors[: len(self.base)]
         self.below: dict[int, list[int]] = {}
         self.above: dict[int, list[int]] = {}
         self.tied: set[int] = set()
@@ -119,8 +120,7 @@ class Sampler:
              upper: tuple[int, int] | None) -> tuple[int, int] | None:
         """A new value (numerator, denominator) strictly between `lower` and `upper`."""
         r = self.ranges[var_index]
-        step = r.steps[mode]
-        first, last = (r.low + step - 1) // step, r.high // step
+        step, first, last = self._multiples[var_index][mode]
         if lower is not None:  # value * step / scale > lower
             first = max(first, (lower[0] * r.scale) // (step * lower[1]) + 1)
         if upper is not None:  # value * step / scale < upper
@@ -133,6 +133,18 @@ class Sampler:
             if scaled != r.original:
                 return scaled, r.scale
         return r.original, r.scale
+
+    @cached_property
+    def _multiples(self) -> dict[int, tuple[tuple[int, int, int], ...]]:
+        """Per variable and draw mode: (step, first, last), the multiples of the step in its range."""
+        return {i: tuple((step, (r.low + step - 1) // step, r.high // step) for step in r.steps)
+                for i, r in self.ranges.items()}
+
+    @cached_property
+    def _neighbours(self) -> dict[int, tuple[list[int], list[int]]]:
+        """Per variable: the values below and above it that it meets, computed ones left out."""
+        return {i: ([j for j in self.below[i] if j not in self.computed],
+                    [j for j in self.above[i] if j not in self.computed]) for i in self.order}
 
     def _relations(self) -> list[set[int]]:
         """For each anchor, the anchors it meets as a literal of the same step, and the variables
@@ -166,16 +178,15 @@ class Sampler:
                 continue
             if index in self.tied:
                 return None
+            below, above = self._neighbours[index]
             lower: tuple[int, int] | None = None
-            for j in self.below[index]:
-                if j in self.computed:
-                    continue
+            for j in below:
                 value = new[j]
                 if lower is None or value[0] * lower[1] > lower[0] * value[1]:
                     lower = value
             upper: tuple[int, int] | None = None
-            for j in self.above[index]:
-                if j in chosen or j in self.computed:
+            for j in above:
+                if j in chosen:
                     continue
                 value = new[j]
                 if upper is None or value[0] * upper[1] < upper[0] * value[1]:
@@ -404,7 +415,7 @@ class Sampler:
                 pairs = self.derive(pairs)
                 if pairs is not None and not self.keeps_order(pairs):
                     continue
-            if pairs is None or pairs == self.anchors[: len(self.base)]:
+            if pairs is None or pairs == self.base_pairs:
                 continue
             try:
                 if not self.float_screen([n / d for n, d in pairs]):
