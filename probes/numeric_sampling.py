@@ -7,6 +7,7 @@ attempts, a step that is a divisor of the original, which keeps divisions exact 
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -67,20 +68,29 @@ class Sampler:
         originals = self.base + list(template.constants)
         self.anchors = [(value.numerator, value.denominator) for value in originals]
         self.base_pairs = self.anchors[: len(self.base)]
+        # whole values compare as their int numerators, far cheaper than as Fractions
+        keys: list[int] | list[Fraction] = (
+            [n for n, _ in self.anchors] if all(d == 1 for _, d in self.anchors) else originals)
+        ascending = sorted(range(len(keys)), key=keys.__getitem__)
+        self.order = [i for i in ascending if i in self.ranges]
+        # dense ranks order and tie like the values, with int comparisons (no Fractions) after the sort
+        rank = [0] * len(keys)
+        for previous, current in itertools.pairwise(ascending):
+            rank[current] = rank[previous] + (keys[current] != keys[previous])
         self.below: dict[int, list[int]] = {}
         self.above: dict[int, list[int]] = {}
         self.tied: set[int] = set()
         for index, related in enumerate(self._relations()):
-            self.below[index] = [j for j in related if originals[j] < originals[index]]
-            self.above[index] = [j for j in related if originals[j] > originals[index]]
-            if any(originals[j] == originals[index] for j in related):
+            self.below[index] = [j for j in related if rank[j] < rank[index]]
+            self.above[index] = [j for j in related if rank[j] > rank[index]]
+            if any(rank[j] == rank[index] for j in related):
                 self.tied.add(index)  # tied with a value it meets: it cannot move alone
         # The chain in each arithmetic, compiled at first use: most samplers need one or two of them.
         self.float_chains = Chains(template, self.alternatives)
         self.vector_chains = Chains(template, self.alternatives, vector=True)  # a space screened at once
         self.exact_chains = Chains(template, self.alternatives, exact=True)
         self.results = [step.result for step in template.steps]
-        self.signs = [_sign(r) for r in self.results]
+        self.signs = [_sign(r.numerator) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
@@ -92,8 +102,9 @@ class Sampler:
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
-        self.at_most_100 = [
-            r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
+        self.at_most_100 = [  # r <= 100, in ints
+            r.numerator <= 100 * r.denominator
+            and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
             for r, step in zip(self.results, template.steps, strict=True)
         ]
 
@@ -104,12 +115,6 @@ class Sampler:
         pinned_variables); empty when no variable is pinned."""
         pinned = pinned_variables(self.template, self.derived)
         return [i for i in self.drawn if i not in pinned] if pinned else []
-
-    @cached_property
-    def order(self) -> list[int]:
-        """The variables and constants that can be drawn, by ascending original value."""
-        originals = self.base + list(self.template.constants)
-        return [i for i in sorted(range(len(originals)), key=lambda i: originals[i]) if i in self.ranges]
 
     @cached_property
     def checks(self) -> list[tuple[FloatFn, float, int]]:
