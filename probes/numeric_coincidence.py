@@ -8,6 +8,7 @@ readings stay equal and the new gold is right whichever one the solution's autho
 
 from __future__ import annotations
 
+from probes.numeric_float import exact_number
 from probes.numeric_template import Template, leaves, source_dependencies
 from probes.quantities import find_mentions
 
@@ -45,8 +46,10 @@ def coincidences(template: Template) -> list[tuple[int, int]]:
                 continue
             if any(index in depends[other] for other in derived.values()):
                 continue
-            others = [value for i, value in enumerate(values) if i != index and i not in depends[step]]
-            others += stated
+            # whole values as ints (equal to their Fractions): int arithmetic is far cheaper
+            others = [exact_number(value) for i, value in enumerate(values)
+                      if i != index and i not in depends[step]]
+            others += [exact_number(value) for value in stated]
             pairs = [(a, b) for x, a in enumerate(others) for b in others[x + 1:]]
             if any(values[index] in (a + b, a * b, a - b, b - a) for a, b in pairs):
                 continue  # "4 hours, then 2 hours ... for 6 hours": the value has a relation of its own

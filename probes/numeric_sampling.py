@@ -7,17 +7,19 @@ attempts, a step that is a divisor of the original, which keeps divisions exact 
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
 import weakref
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import cached_property
 
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_comparisons import compared_groups
-from probes.numeric_float import FloatFn, compile_chain
+from probes.numeric_float import Chains, FloatFn, Rational, exact_number
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
 from probes.numeric_template import Template, alternative_choices, leaves, literal_value
@@ -61,34 +63,37 @@ class Sampler:
         self.derived = coincidences(template)  # variables computed from a step's result, not drawn
         self.computed = {i for i, _ in self.derived}
         self.drawn = [i for i in self.free if i not in self.computed]
-        # Every third attempt leaves alone the variables behind an ambiguous literal's readings,
-        # so that all its readings keep their values and agree (see pinned_variables).
-        pinned = pinned_variables(template, self.derived)
-        self.unpinned = [i for i in self.drawn if i not in pinned] if pinned else []
         self.alternatives = alternative_choices(template)
         self.base = [var.value for var in template.variables]
         originals = self.base + list(template.constants)
-        ascending = sorted(range(len(originals)), key=lambda i: originals[i])
-        self.order = [i for i in ascending if i in self.ranges]
         self.anchors = [(value.numerator, value.denominator) for value in originals]
+        self.base_pairs = self.anchors[: len(self.base)]
+        # whole values compare as their int numerators, far cheaper than as Fractions
+        keys: list[int] | list[Fraction] = (
+            [n for n, _ in self.anchors] if all(d == 1 for _, d in self.anchors) else originals)
+        ascending = sorted(range(len(keys)), key=keys.__getitem__)
+        self.order = [i for i in ascending if i in self.ranges]
+        # dense ranks order and tie like the values, with int comparisons (no Fractions) after the sort
+        rank = [0] * len(keys)
+        for previous, current in itertools.pairwise(ascending):
+            rank[current] = rank[previous] + (keys[current] != keys[previous])
         self.below: dict[int, list[int]] = {}
         self.above: dict[int, list[int]] = {}
         self.tied: set[int] = set()
         for index, related in enumerate(self._relations()):
-            self.below[index] = [j for j in related if originals[j] < originals[index]]
-            self.above[index] = [j for j in related if originals[j] > originals[index]]
-            if any(originals[j] == originals[index] for j in related):
+            self.below[index] = [j for j in related if rank[j] < rank[index]]
+            self.above[index] = [j for j in related if rank[j] > rank[index]]
+            if any(rank[j] == rank[index] for j in related):
                 self.tied.add(index)  # tied with a value it meets: it cannot move alone
-        self.chain = compile_chain(template)
-        self.alternative_chains: list[list[FloatFn] | None] = [None] * len(self.alternatives)
-        self.vector_chain: list[FloatFn] | None = None  # compiled when a space is screened at once
-        self.vector_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
+        # The chain in each arithmetic, compiled at first use: most samplers need one or two of them.
+        self.float_chains = Chains(template, self.alternatives)
+        self.vector_chains = Chains(template, self.alternatives, vector=True)  # a space screened at once
+        self.exact_chains = Chains(template, self.alternatives, exact=True)
         self.results = [step.result for step in template.steps]
-        self.signs = [_sign(r) for r in self.results]
+        self.signs = [_sign(r.numerator) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
-        self.checks = list(zip(self.chain, self.scales, self.signs, strict=True))
         self.final = float(template.steps[-1].result)
         self._listed: Sequence[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
@@ -96,20 +101,31 @@ class Sampler:
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
-        self.exact_alternatives: list[list[FloatFn] | None] = [None] * len(self.alternatives)
-        self.exact_chain: list[FloatFn] | None = None  # the primary reading, exactly; compiled at first use
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
-        self.at_most_100 = [
-            r <= 100 and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
+        self.at_most_100 = [  # r <= 100, in ints
+            r.numerator <= 100 * r.denominator
+            and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
             for r, step in zip(self.results, template.steps, strict=True)
         ]
+
+    @cached_property
+    def unpinned(self) -> list[int]:
+        """The drawn variables that every third search attempt draws alone: not those behind an
+        ambiguous literal's readings, so that all its readings keep their values and agree (see
+        pinned_variables); empty when no variable is pinned."""
+        pinned = pinned_variables(self.template, self.derived)
+        return [i for i in self.drawn if i not in pinned] if pinned else []
+
+    @cached_property
+    def checks(self) -> list[tuple[FloatFn, float, int]]:
+        """Each step's float closure with the scale and sign its result keeps."""
+        return list(zip(self.float_chains.primary, self.scales, self.signs, strict=True))
 
     def draw(self, var_index: int, rng: random.Random, mode: int, lower: tuple[int, int] | None,
              upper: tuple[int, int] | None) -> tuple[int, int] | None:
         """A new value (numerator, denominator) strictly between `lower` and `upper`."""
         r = self.ranges[var_index]
-        step = r.steps[mode]
-        first, last = (r.low + step - 1) // step, r.high // step
+        step, first, last = self._multiples[var_index][mode]
         if lower is not None:  # value * step / scale > lower
             first = max(first, (lower[0] * r.scale) // (step * lower[1]) + 1)
         if upper is not None:  # value * step / scale < upper
@@ -122,6 +138,18 @@ class Sampler:
             if scaled != r.original:
                 return scaled, r.scale
         return r.original, r.scale
+
+    @cached_property
+    def _multiples(self) -> dict[int, tuple[tuple[int, int, int], ...]]:
+        """Per variable and draw mode: (step, first, last), the multiples of the step in its range."""
+        return {i: tuple((step, (r.low + step - 1) // step, r.high // step) for step in r.steps)
+                for i, r in self.ranges.items()}
+
+    @cached_property
+    def _neighbours(self) -> dict[int, tuple[list[int], list[int]]]:
+        """Per variable: the values below and above it that it meets, computed ones left out."""
+        return {i: ([j for j in self.below[i] if j not in self.computed],
+                    [j for j in self.above[i] if j not in self.computed]) for i in self.order}
 
     def _relations(self) -> list[set[int]]:
         """For each anchor, the anchors it meets as a literal of the same step, and the variables
@@ -155,16 +183,15 @@ class Sampler:
                 continue
             if index in self.tied:
                 return None
+            below, above = self._neighbours[index]
             lower: tuple[int, int] | None = None
-            for j in self.below[index]:
-                if j in self.computed:
-                    continue
+            for j in below:
                 value = new[j]
                 if lower is None or value[0] * lower[1] > lower[0] * value[1]:
                     lower = value
             upper: tuple[int, int] | None = None
-            for j in self.above[index]:
-                if j in chosen or j in self.computed:
+            for j in above:
+                if j in chosen:
                     continue
                 value = new[j]
                 if upper is None or value[0] * upper[1] < upper[0] * value[1]:
@@ -184,7 +211,7 @@ class Sampler:
         floats = [n / d for n, d in pairs]
         results: list[float] = []
         try:
-            for fn in self.chain[: self.derived[-1][1] + 1]:
+            for fn in self.float_chains.primary[: self.derived[-1][1] + 1]:
                 results.append(fn(floats, results))
         except (ZeroDivisionError, OverflowError):
             return None
@@ -216,21 +243,19 @@ class Sampler:
         if results is None or results[-1] == self.final:
             return False
         final = results[-1]
-        for k, combo in enumerate(self.alternatives):
-            chain = self.alternative_chains[k]
-            if chain is None:
-                chain = self.alternative_chains[k] = compile_chain(self.template, combo)
-            other: list[float] = []
-            for fn in chain:
+        for k in range(len(self.alternatives)):
+            first, tail = self.float_chains.alternative(k)
+            other = results[:first]
+            for fn in tail:
                 other.append(fn(floats, other))
             if abs(other[-1] - final) > 1e-6 * max(1.0, abs(final)):
                 return False
         return True
 
-    def _exact_results(self, chain: list[FloatFn], values: list[Fraction]) -> list[Fraction]:
-        results: list[Fraction] = []
+    def _exact_results(self, chain: list[FloatFn], numbers: list[Rational]) -> list[Rational]:
+        results: list[Rational] = []
         for fn in chain:
-            results.append(fn(values, results))
+            results.append(fn(numbers, results))
         return results
 
     def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
@@ -253,14 +278,16 @@ class Sampler:
         """The draw (values, exact step results, literal values) if every constraint holds under
         every reading, else None. The step results come from the compiled chain (the same exact
         operations as `execute`, which raises on the same draws); the literal values are read off
-        them only for a draw that passes."""
-        chain = self.exact_chain
-        if chain is None:
-            chain = self.exact_chain = compile_chain(self.template, exact=True)
-        results = self._exact_results(chain, values)
-        if self.hidden and not self._hidden_ok(values, results):
-            return None
-        for old, new, sign, capped in zip(self.results, results, self.signs, self.at_most_100, strict=True):
+        them only for a draw that passes. The chain computes whole values as ints (see numeric_float);
+        the results a caller sees are Fractions."""
+        numbers = [exact_number(value) for value in values]
+        raw = self._exact_results(self.exact_chains.primary, numbers)
+        results = None
+        if self.hidden:
+            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
+            if not self._hidden_ok(values, results):
+                return None
+        for old, new, sign, capped in zip(self.results, raw, self.signs, self.at_most_100, strict=True):
             # in integers: the sign, |new| > MAX_ABS and new > 100 without making Fractions
             numerator, denominator = new.numerator, new.denominator
             if ((numerator > 0) - (numerator < 0) != sign or abs(numerator) > MAX_ABS * denominator
@@ -269,23 +296,27 @@ class Sampler:
             if old.denominator == 1:
                 if new.denominator != 1:
                     return None
-            else:
+            elif isinstance(new, Fraction):  # a whole new value has 0 places
                 places = decimal_places(new)
                 if places is None or places > max(2, decimal_places(old) or 0):
                     return None
-        final = self.template.final_answer(results[-1])
+        last = raw[-1]
+        final = self.template.final_answer(Fraction(last) if isinstance(last, int) else last)
         if final == self.template.final_value:
             return None
         if ":" in self.template.final_rule and not _keeps_form(final, self.template.final_value):
             return None  # "48 quarts = 12 gallons": the converted answer stays whole where it was
-        if self.template.final_rule == "ceil" and results[-1].denominator == 1:
+        if self.template.final_rule == "ceil" and last.denominator == 1:
             return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
-        for k, combo in enumerate(self.alternatives):
-            chain = self.exact_alternatives[k]
-            if chain is None:
-                chain = self.exact_alternatives[k] = compile_chain(self.template, combo, exact=True)
-            if self._exact_results(chain, values)[-1] != results[-1]:
+        for k in range(len(self.alternatives)):
+            first, tail = self.exact_chains.alternative(k)
+            other = raw[:first]
+            for fn in tail:
+                other.append(fn(numbers, other))
+            if other[-1] != last:
                 return None
+        if results is None:
+            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
         literal_values = [[literal_value(readings[0], values, results) for readings in row]
                           for row in self.template.sources]
         return values, results, literal_values
@@ -335,7 +366,8 @@ class Sampler:
         r = self.ranges[index]
         if index in self.tied or index in self.computed:
             return [r.original]
-        uncapped = r.high == max(r.original * 2, r.original + 8) and stretchable(
+        # r.high is at least x2 already: only a longer stretch asks whether the value may go further
+        uncapped = stretch > 2 and r.high == max(r.original * 2, r.original + 8) and stretchable(
             self.template.question, self.template.variables[index])
         high = max(r.high, r.original * stretch) if uncapped else r.high
         values = {r.original}
@@ -388,7 +420,7 @@ class Sampler:
                 pairs = self.derive(pairs)
                 if pairs is not None and not self.keeps_order(pairs):
                     continue
-            if pairs is None or pairs == self.anchors[: len(self.base)]:
+            if pairs is None or pairs == self.base_pairs:
                 continue
             try:
                 if not self.float_screen([n / d for n, d in pairs]):

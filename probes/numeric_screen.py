@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from probes.numeric_float import FloatFn, compile_chain
+from probes.numeric_float import FloatFn
 
 if TYPE_CHECKING:
     from probes.numeric_sampling import Sampler
@@ -28,13 +28,13 @@ _PRODUCT_LIMIT = 2**62  # cross-multiplied order tests stay exact in int64 below
 
 
 class ListedDraws(Sequence[Pairs]):
-    """The combinations that passed the screen, kept as one list per variable; a draw's pairs are
-    made only when it is read (a sampler reads a few, often out of thousands). Equal to any
-    sequence with the same draws in the same order."""
+    """The combinations that passed the screen, kept as one integer array per variable; a draw's
+    pairs (of Python ints) are made only when it is read (a sampler reads a few, often out of
+    thousands). Equal to any sequence with the same draws in the same order."""
 
     __slots__ = ("_columns", "_denominators")
 
-    def __init__(self, columns: list[list[int]], denominators: list[int]) -> None:
+    def __init__(self, columns: list[Any], denominators: list[int]) -> None:
         self._columns = columns
         self._denominators = denominators
 
@@ -50,7 +50,7 @@ class ListedDraws(Sequence[Pairs]):
     def __getitem__(self, index: int | slice) -> Pairs | list[Pairs]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return [(column[index], d) for column, d in zip(self._columns, self._denominators, strict=True)]
+        return [(int(column[index]), d) for column, d in zip(self._columns, self._denominators, strict=True)]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -102,8 +102,6 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
     """Every combination of `candidates` (one list per free variable, in `itertools.product` order)
     that passes the screen, as (numerator, denominator) pairs of every variable."""
     free = sampler.free
-    if sampler.vector_chain is None:
-        sampler.vector_chain = compile_chain(sampler.template, vector=True)
     grids = np.meshgrid(*[np.asarray(c, dtype=np.int64) for c in candidates], indexing="ij")
     count = grids[0].size if grids else 1
     numerators: list[Any] = [n for n, _ in sampler.anchors]
@@ -115,7 +113,7 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
     with np.errstate(all="ignore"):
         if sampler.derived:
             floats = [n / d for n, d in zip(numerators, denominators, strict=False)][: len(sampler.base)]
-            results = _run(sampler.vector_chain, floats, sampler.derived[-1][1] + 1)
+            results = _run(sampler.vector_chains.primary, floats, sampler.derived[-1][1] + 1)
             for result in results:  # one at a time, a zero divisor anywhere here rules a draw out
                 ok &= np.isfinite(result)
             for index, step in sampler.derived:
@@ -128,7 +126,8 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
                 denominators[index] = r.scale
         base = sampler.anchors[: len(sampler.base)]
         same = np.ones(count, dtype=bool)
-        for i, (n, d) in enumerate(base):
+        for i in free:  # the other variables keep their values
+            n, d = base[i]
             same &= (numerators[i] == n) & (denominators[i] == d)
         ok &= ~same
         ok &= _keeps_order(sampler, numerators, denominators)
@@ -137,7 +136,8 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
     rows = np.flatnonzero(ok)
     if not rows.size:
         return []
-    columns = [np.broadcast_to(np.asarray(n), (count,))[rows].tolist() for n in numerators[: len(base)]]
+    columns = [n[rows] if isinstance(n, np.ndarray) else np.full(rows.size, n, dtype=np.int64)
+               for n in numerators[: len(base)]]
     return ListedDraws(columns, denominators[: len(base)])
 
 
@@ -155,21 +155,22 @@ def _keeps_order(sampler: Sampler, numerators: list[Any], denominators: list[int
 
 def _screen(sampler: Sampler, floats: list[Any], count: int) -> Any:
     """Signs, integrality (or decimals), a changed final answer and agreeing readings."""
-    assert sampler.vector_chain is not None
-    results = _run(sampler.vector_chain, floats)
-    ok = np.ones(count, dtype=bool)
-    for result, scale, sign in zip(results, sampler.scales, sampler.signs, strict=True):
-        scaled = np.abs(result * scale)
-        ok &= np.isfinite(result)
-        ok &= (np.sign(result) == sign) & ~(np.abs(scaled - np.rint(scaled)) > 1e-6 * np.maximum(1.0, scaled))
+    results = _run(sampler.vector_chains.primary, floats)
+    table = np.empty((len(results), count))
+    for row, result in enumerate(results):
+        table[row] = result  # one row per step: each test below is one operation over all steps
+    scaled = np.abs(table * np.array(sampler.scales)[:, None])
+    kept = (np.isfinite(table) & (np.sign(table) == np.array(sampler.signs)[:, None])
+            & ~(np.abs(scaled - np.rint(scaled)) > 1e-6 * np.maximum(1.0, scaled)))
+    ok = kept.all(axis=0)
     final = results[-1]
     ok &= final != sampler.final
-    for k, combo in enumerate(sampler.alternatives):
-        chain = sampler.vector_alternatives[k]
-        if chain is None:
-            chain = sampler.vector_alternatives[k] = compile_chain(sampler.template, combo, vector=True)
-        other = _run(chain, floats)
-        for value in other:
-            ok &= np.isfinite(value)
-        ok &= ~(np.abs(other[-1] - final) > 1e-6 * np.maximum(1.0, np.abs(final)))
+    tolerance = 1e-6 * np.maximum(1.0, np.abs(final))
+    for k in range(len(sampler.alternatives)):
+        first, tail = sampler.vector_chains.alternative(k)
+        other = results[:first]  # checked above
+        for fn in tail:
+            other.append(fn(floats, other))
+            ok &= np.isfinite(other[-1])
+        ok &= ~(np.abs(other[-1] - final) > tolerance)
     return ok
