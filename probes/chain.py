@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from probes.arithmetic import (
     ExpressionError,
@@ -282,34 +283,48 @@ def parse_steps(solution: str, prose: bool = True) -> list[Step]:
     """
     steps: list[Step] = []
     prose_start = 0
+    annotations = 0
     for match in ANNOTATION_RE.finditer(solution):
+        start, end = match.span()
         if prose:
-            steps.extend(_prose_steps(solution[prose_start:match.start()], prose_start))
-        prose_start = match.end()
-        expr_text, result_text = match.group(1), match.group(2).strip()
-        try:
-            tree = parse_expression(expr_text)
-            result = parse_answer(result_text)
-        except (ExpressionError, ChainError) as exc:
-            raise ChainError("unparseable_annotation", match.group(0)) from exc
-        try:
-            computed = evaluate(tree)
-        except ExpressionError as exc:
-            raise ChainError("unparseable_annotation", match.group(0)) from exc
-        if computed != result:
-            raise ChainError("annotation_mismatch", f"{expr_text} = {computed}, not {result_text}")
-        if isinstance(tree, Num):  # "5,000 + 1,000 = <<6000=6000>>": the computation is in the prose
-            written = _written_before(solution[:match.start()], result)
+            steps.extend(_prose_steps(solution[prose_start:start], prose_start))
+        prose_start = end
+        annotations += 1
+        expr_text, result_text = match.group(1, 2)
+        tree, result = _checked_annotation(expr_text, result_text)
+        if type(tree) is Num:  # "5,000 + 1,000 = <<6000=6000>>": the computation is in the prose
+            written = _written_before(solution[:start], result)
             if written is not None:
                 expr_text, tree = written
-        steps.append(Step(expr_text, tree, result, result_text, match.start(), match.end()))
+        steps.append(Step(expr_text, tree, result, result_text.strip(), start, end))
     if prose:
         steps.extend(_prose_steps(solution[prose_start:], prose_start))
-    if "<<" in ANNOTATION_RE.sub("", solution):
+    # each annotation holds two '<' (its text holds none): with no other '<', none is left over
+    if solution.count("<") != 2 * annotations and "<<" in ANNOTATION_RE.sub("", solution):
         raise ChainError("unparseable_annotation", "malformed '<<' annotation")
     if not steps:
         raise ChainError("no_annotations")
     return steps
+
+
+@lru_cache(maxsize=16384)
+def _checked_annotation(expr_text: str, result_text: str) -> tuple[Node, Fraction]:
+    """The tree and the stated result of `<<expr_text=result_text>>`, once the tree is checked to
+    give that result exactly (remembered: a pure function of the text, and variants repeat the
+    annotations their new numbers leave unchanged).
+
+    Raises:
+        ChainError: `unparseable_annotation` or `annotation_mismatch`.
+    """
+    try:
+        tree = parse_expression(expr_text)
+        result = parse_answer(result_text.strip())
+        computed = evaluate(tree)
+    except (ExpressionError, ChainError) as exc:
+        raise ChainError("unparseable_annotation", f"<<{expr_text}={result_text}>>") from exc
+    if computed != result:
+        raise ChainError("annotation_mismatch", f"{expr_text} = {computed}, not {result_text.strip()}")
+    return tree, result
 
 
 _WORD_RE = re.compile(r"[a-z]+")
