@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from probes.arithmetic import parse_number
 from probes.number_words import FIXED_WORDS, find_number_words, parse_number_words
@@ -28,12 +28,13 @@ _MENTION_START_RE = re.compile(r"[\d.]")  # every `_MENTION_RE` match starts at 
 _FIXED_RE = re.compile(r"\b(" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """One stated quantity: where it is, its value and how it is written.
 
     kind: "number" (digits), "word" (number words), "percent", "cents", or "fixed"
     (never resampled: fractions, clock times, ordinals, 'twice', 'dozen', 'one').
+    (A NamedTuple: immutable, same equality and hash, and about 3x faster to build than a frozen
+    dataclass; a GSM8K question states ~7.)
     """
 
     start: int
