@@ -1,8 +1,9 @@
 """Draw new values for a numeric template that keep the item's character (see probes/numeric.py).
 
 A draw is screened in floating point first (cheap), then checked exactly with fractions; only the
-exact check decides. Values keep their roundness (multiples of 10, 5, ...) or, on alternate
-attempts, a step that is a divisor of the original, which keeps divisions exact more often.
+exact check (probes/numeric_exact.py) decides. Values keep their roundness (multiples of 10, 5,
+...) or, on alternate attempts, a step that is a divisor of the original, which keeps divisions
+exact more often.
 """
 
 from __future__ import annotations
@@ -19,30 +20,17 @@ from functools import cached_property
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_comparisons import compared_groups
-from probes.numeric_float import Chains, FloatFn, Rational, exact_number
+from probes.numeric_exact import Draw, exact_draw, sign_of
+from probes.numeric_float import Chains, FloatFn
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
-from probes.numeric_template import Template, alternative_choices, leaves, literal_value
+from probes.numeric_template import Template, alternative_choices, leaves
 
 ATTEMPTS = 120
 MAX_MISSES = 2
 SMALL_SPACE = 1000
 WIDE_SPACE = 1200  # combinations of whole values tried when the round ones give too few draws
-Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
-_PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
-MAX_ABS = 10**9
-
-
-def _keeps_form(new: Fraction, old: Fraction) -> bool:
-    """Whether `new` is whole where `old` was, else a short decimal like `old`'s."""
-    if old.denominator == 1:
-        return new.denominator == 1
-    places = decimal_places(new)
-    return places is not None and places <= max(2, decimal_places(old) or 0)
-
-
-def _sign(value: float | Fraction) -> int:
-    return (value > 0) - (value < 0)
+PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 
 
 class Sampler:
@@ -90,7 +78,7 @@ class Sampler:
         self.vector_chains = Chains(template, self.alternatives, vector=True)  # a space screened at once
         self.exact_chains = Chains(template, self.alternatives, exact=True)
         self.results = [step.result for step in template.steps]
-        self.signs = [_sign(r.numerator) for r in self.results]
+        self.signs = [sign_of(r.numerator) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
@@ -104,7 +92,7 @@ class Sampler:
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [  # r <= 100, in ints
             r.numerator <= 100 * r.denominator
-            and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
+            and PERCENT_AFTER_RE.match(template.solution, step.end) is not None
             for r, step in zip(self.results, template.steps, strict=True)
         ]
 
@@ -252,75 +240,6 @@ class Sampler:
                 return False
         return True
 
-    def _exact_results(self, chain: list[FloatFn], numbers: list[Rational]) -> list[Rational]:
-        results: list[Rational] = []
-        for fn in chain:
-            results.append(fn(numbers, results))
-        return results
-
-    def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
-        """Literals computed by an unwritten operation keep their sign and their integrality or
-        short decimals, like the results the solution writes."""
-        for reading, old in self.hidden:
-            new = literal_value(reading, values, results)
-            if _sign(new) != _sign(old):
-                return False
-            if old.denominator == 1:
-                if new.denominator != 1:
-                    return False
-            else:
-                places = decimal_places(new)
-                if places is None or places > max(2, decimal_places(old) or 0):
-                    return False
-        return True
-
-    def _exact_ok(self, values: list[Fraction]) -> Draw | None:
-        """The draw (values, exact step results, literal values) if every constraint holds under
-        every reading, else None. The step results come from the compiled chain (the same exact
-        operations as `execute`, which raises on the same draws); the literal values are read off
-        them only for a draw that passes. The chain computes whole values as ints (see numeric_float);
-        the results a caller sees are Fractions."""
-        numbers = [exact_number(value) for value in values]
-        raw = self._exact_results(self.exact_chains.primary, numbers)
-        results = None
-        if self.hidden:
-            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
-            if not self._hidden_ok(values, results):
-                return None
-        for old, new, sign, capped in zip(self.results, raw, self.signs, self.at_most_100, strict=True):
-            # in integers: the sign, |new| > MAX_ABS and new > 100 without making Fractions
-            numerator, denominator = new.numerator, new.denominator
-            if ((numerator > 0) - (numerator < 0) != sign or abs(numerator) > MAX_ABS * denominator
-                    or (capped and numerator > 100 * denominator)):
-                return None
-            if old.denominator == 1:
-                if new.denominator != 1:
-                    return None
-            elif isinstance(new, Fraction):  # a whole new value has 0 places
-                places = decimal_places(new)
-                if places is None or places > max(2, decimal_places(old) or 0):
-                    return None
-        last = raw[-1]
-        final = self.template.final_answer(Fraction(last) if isinstance(last, int) else last)
-        if final == self.template.final_value:
-            return None
-        if ":" in self.template.final_rule and not _keeps_form(final, self.template.final_value):
-            return None  # "48 quarts = 12 gallons": the converted answer stays whole where it was
-        if self.template.final_rule == "ceil" and last.denominator == 1:
-            return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
-        for k in range(len(self.alternatives)):
-            first, tail = self.exact_chains.alternative(k)
-            other = raw[:first]
-            for fn in tail:
-                other.append(fn(numbers, other))
-            if other[-1] != last:
-                return None
-        if results is None:
-            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
-        literal_values = [[literal_value(readings[0], values, results) for readings in row]
-                          for row in self.template.sources]
-        return values, results, literal_values
-
     def sample(self, rng: random.Random) -> Draw | None:
         """New values keeping every constraint and agreeing under every reading, with the step
         results and literal values they give; None if none was found. A draw already returned to
@@ -353,7 +272,7 @@ class Sampler:
                 values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
                           for old, pair in zip(self.base, listed[index], strict=True)]
                 try:
-                    self._checked[index] = self._exact_ok(values)
+                    self._checked[index] = exact_draw(self, values)
                 except (ExpressionError, ZeroDivisionError, OverflowError):
                     self._checked[index] = None
             drawn = self._checked[index]
@@ -429,7 +348,7 @@ class Sampler:
                           for old, pair in zip(self.base, pairs, strict=True)]
                 if tuple(values) in given:
                     continue
-                drawn = self._exact_ok(values)
+                drawn = exact_draw(self, values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
                 continue
             if drawn is not None:
