@@ -30,6 +30,7 @@ ATTEMPTS = 120
 MAX_MISSES = 2
 SMALL_SPACE = 1000
 WIDE_SPACE = 1200  # combinations of whole values tried when the round ones give too few draws
+ValuesKey = tuple[tuple[int, int], ...]  # a draw's values, as `_values_key` writes them
 PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 
 
@@ -85,7 +86,7 @@ class Sampler:
         self.final = float(template.steps[-1].result)
         self._listed: Sequence[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
-        self._given: weakref.WeakKeyDictionary[random.Random, set[tuple[Fraction, ...]]] = (
+        self._given: weakref.WeakKeyDictionary[random.Random, set[ValuesKey]] = (
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
@@ -115,9 +116,13 @@ class Sampler:
         r = self.ranges[var_index]
         step, first, last = self._multiples[var_index][mode]
         if lower is not None:  # value * step / scale > lower
-            first = max(first, (lower[0] * r.scale) // (step * lower[1]) + 1)
+            above_lower = (lower[0] * r.scale) // (step * lower[1]) + 1
+            if above_lower > first:
+                first = above_lower
         if upper is not None:  # value * step / scale < upper
-            last = min(last, -((-upper[0] * r.scale) // (step * upper[1])) - 1)
+            below_upper = -((-upper[0] * r.scale) // (step * upper[1])) - 1
+            if below_upper < last:
+                last = below_upper
         if first > last:
             return None
         count = last - first + 1
@@ -220,7 +225,8 @@ class Sampler:
         for fn, scale, sign in self.checks:
             result = fn(floats, results)
             scaled = abs(result * scale)
-            if ((result > 0) - (result < 0)) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, scaled):
+            if ((result > 0) - (result < 0)) != sign or abs(scaled - round(scaled)) > 1e-6 * (
+                    scaled if scaled > 1.0 else 1.0):  # max(1.0, scaled) without the call
                 return None
             results.append(result)
         return results
@@ -261,24 +267,28 @@ class Sampler:
             assert not isinstance(self._listed, bool)
             drawn = self._pick_listed(rng, self._listed, given)
         if drawn is not None:
-            given.add(tuple(drawn[0]))
+            given.add(_values_key(drawn[0]))
         return drawn
 
     def _pick_listed(self, rng: random.Random, listed: Sequence[list[tuple[int, int]]],
-                     given: set[tuple[Fraction, ...]]) -> Draw | None:
+                     given: set[ValuesKey]) -> Draw | None:
         for _ in range(min(ATTEMPTS, 4 * len(listed))):
             index = int(rng.random() * len(listed))
             if index not in self._checked:
-                values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
-                          for old, pair in zip(self.base, listed[index], strict=True)]
+                values = self._as_fractions(listed[index])
                 try:
                     self._checked[index] = exact_draw(self, values)
                 except (ExpressionError, ZeroDivisionError, OverflowError):
                     self._checked[index] = None
             drawn = self._checked[index]
-            if drawn is not None and tuple(drawn[0]) not in given:
+            if drawn is not None and _values_key(drawn[0]) not in given:
                 return drawn
         return None
+
+    def _as_fractions(self, pairs: list[tuple[int, int]]) -> list[Fraction]:
+        """The drawn values as Fractions; an unchanged value is the original object."""
+        return [old if old_pair == pair else Fraction(*pair)
+                for old, old_pair, pair in zip(self.base, self.base_pairs, pairs, strict=True)]
 
     def _candidates(self, index: int, wide: bool = False, stretch: int = 2) -> list[int]:
         """Round values, or with `wide` all whole ones in range; `stretch` 4: a range may reach x4."""
@@ -328,7 +338,7 @@ class Sampler:
                 return False
         return True
 
-    def _search(self, rng: random.Random, attempts: int, given: set[tuple[Fraction, ...]]) -> Draw | None:
+    def _search(self, rng: random.Random, attempts: int, given: set[ValuesKey]) -> Draw | None:
         for attempt in range(attempts):
             pool = self.unpinned if attempt % 3 == 2 and self.unpinned else self.drawn
             chosen = pool
@@ -344,9 +354,8 @@ class Sampler:
             try:
                 if not self.float_screen([n / d for n, d in pairs]):
                     continue
-                values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
-                          for old, pair in zip(self.base, pairs, strict=True)]
-                if tuple(values) in given:
+                values = self._as_fractions(pairs)
+                if _values_key(values) in given:
                     continue
                 drawn = exact_draw(self, values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
@@ -354,6 +363,11 @@ class Sampler:
             if drawn is not None:
                 return drawn
         return None
+
+
+def _values_key(values: list[Fraction]) -> ValuesKey:
+    """Values as (numerator, denominator) pairs: a tuple of Fractions hashes ~3x slower."""
+    return tuple([value.as_integer_ratio() for value in values])
 
 
 def sampler_for(template: Template) -> Sampler:
