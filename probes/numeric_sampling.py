@@ -8,6 +8,7 @@ exact more often.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import random
@@ -299,10 +300,18 @@ class Sampler:
         uncapped = stretch > 2 and r.high == max(r.original * 2, r.original + 8) and stretchable(
             self.template.question, self.template.variables[index])
         high = max(r.high, r.original * stretch) if uncapped else r.high
-        values = {r.original}
-        for step in {1} if wide else set(r.steps):
-            values.update(range(((r.low + step - 1) // step) * step, high + 1, step))
-        return sorted(values)
+        steps = (1,) if wide else r.steps
+        finest = min(steps)
+        if all(step % finest == 0 for step in steps):  # the other step's multiples are among the finest's
+            multiples = range(((r.low + finest - 1) // finest) * finest, high + 1, finest)
+            values = list(multiples)  # sorted already, with no set to build
+            if r.original not in multiples:
+                bisect.insort(values, r.original)
+            return values
+        union = {r.original}
+        for step in steps:
+            union.update(range(((r.low + step - 1) // step) * step, high + 1, step))
+        return sorted(union)
 
     def _list_small_space(self) -> Sequence[list[tuple[int, int]]] | bool:
         """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
