@@ -181,7 +181,8 @@ class SolutionPlan:
             pieces.append((text[pos:start], -1, "", False))
             number_text = text[start:end]
             if isinstance(number, Fraction):
-                plain = number_text.isdigit() and (number_text[0] != "0" or number_text == "0")
+                plain = number_text.isascii() and number_text.isdigit() and (
+                    number_text[0] != "0" or number_text == "0")
                 same = number_text if plain else _format_like(number, number_text)  # `05` -> `5`
                 pieces.append((number_text, group, same, False))
             else:

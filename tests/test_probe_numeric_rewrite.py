@@ -29,3 +29,13 @@ def test_rewritten_question_fixes_every_article() -> None:
     variant = NumericProbe().substitute(BAGS, {"8": "9", "3": "18"})
     assert variant.item.question.startswith("A 9 pound bag and a $12 bag are bought. An 18 pound bag")
     assert variant.item.answer == "27"
+
+
+def test_unchanged_prose_numbers_are_written_as_before() -> None:
+    # `05` and a non-ASCII digit are rewritten in plain digits even where their value is unchanged
+    item = make_item(
+        "Tom has 5 apples and buys 3 more. How many apples?",
+        "He had ٥ apples and 05 pears.\nHe has 5 + 3 = <<5+3=8>>8 apples.\n#### 8",
+    )
+    solution = NumericProbe().substitute(item, {"3": "4"}).item.solution
+    assert solution == "He had 5 apples and 5 pears.\nHe has 5 + 4 = <<5+4=9>>9 apples.\n"
