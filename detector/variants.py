@@ -10,7 +10,6 @@ variant already kept for the same item. Similarity is the exact Jaccard of the t
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import random
@@ -57,18 +56,21 @@ def render_for_similarity(item: BenchmarkItem) -> str:
     return f"{item.question}\n{options}" if options else item.question
 
 
-def shingle_set(text: str, n: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
+def shingle_set(text: str, n: int = SHINGLE_WORDS) -> frozenset[str]:
     """Case-sensitive word n-shingles (labels `A` and `a` differ); short texts give one shingle.
 
-    A shingle is a tuple of tokens, as zip makes them (joining them into strings cost ~40% more).
+    A shingle is its tokens joined by spaces (tokens hold no whitespace: one string per token
+    tuple). A string keeps its hash; a tuple rehashes its tokens in every set operation, which made
+    `exact_jaccard` about 3x slower.
     """
     tokens = _TOKEN_RE.findall(text)
     if len(tokens) < n:
-        return frozenset([tuple(tokens)])
-    return frozenset(zip(*(tokens[k:] for k in range(n)), strict=False))  # shorter tails end the windows
+        return frozenset([" ".join(tokens)])
+    # zip reuses its tuple when join has let go of it; shorter tails end the windows
+    return frozenset(map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False)))
 
 
-def exact_jaccard(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
+def exact_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     shared = len(a & b)
     union = len(a) + len(b) - shared  # the size of a | b, without building it
     return shared / union if union else 1.0
@@ -169,8 +171,8 @@ class VariantSet:
         return rows_to_frame(self.rows())
 
 
-def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[tuple[str, ...]],
-            kept: list[frozenset[tuple[str, ...]]]) -> tuple[str | None, float, frozenset[tuple[str, ...]]]:
+def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[str],
+            kept: list[frozenset[str]]) -> tuple[str | None, float, frozenset[str]]:
     reason = check_gold(variant, parent)
     shingles = shingle_set(render_for_similarity(variant.item))
     similarity = exact_jaccard(shingles, parent_shingles)
@@ -187,6 +189,23 @@ def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[
     return None, similarity, shingles
 
 
+def _numbered(variant: Variant, variant_id: str, seed: int, jaccard_to_parent: float) -> Variant:
+    """The kept variant with its final id, the run's seed and its similarity to the parent.
+
+    Every field, named: about 2.5x cheaper than two dataclasses.replace calls.
+    """
+    item = variant.item
+    return Variant(
+        item=BenchmarkItem(
+            benchmark=item.benchmark, item_id=variant_id, question=item.question, answer=item.answer,
+            choices=item.choices, labels=item.labels, solution=item.solution, metadata=item.metadata,
+        ),
+        parent_id=variant.parent_id, family=variant.family, family_version=variant.family_version,
+        seed=seed, params=variant.params, parent_answer=variant.parent_answer,
+        gold_changed=variant.gold_changed, jaccard_to_parent=jaccard_to_parent, scoring=variant.scoring,
+    )
+
+
 def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, seed: int,
                  summary: dict[str, Counter[str]]) -> list[Variant]:
     from probes import ProbeSkip
@@ -194,7 +213,7 @@ def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, 
     rng = random.Random(stable_seed(seed, family, item.item_id))
     parent_shingles = None  # made at the first variant: many items are skipped before one
     kept: list[Variant] = []
-    kept_shingles: list[frozenset[tuple[str, ...]]] = []
+    kept_shingles: list[frozenset[str]] = []
     rejected: Counter[str] = Counter()
     for _ in range(per_item * DRAWS_PER_VARIANT):
         if len(kept) >= per_item:
@@ -213,11 +232,7 @@ def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, 
         if reason:
             rejected[reason] += 1
             continue
-        variant_id = f"{item.item_id}~{family}~{len(kept)}"
-        kept.append(dataclasses.replace(
-            variant, item=dataclasses.replace(variant.item, item_id=variant_id), seed=seed,
-            jaccard_to_parent=round(similarity, 6),
-        ))
+        kept.append(_numbered(variant, f"{item.item_id}~{family}~{len(kept)}", seed, round(similarity, 6)))
         kept_shingles.append(shingles)
     summary["rejected"].update(rejected)
     if not kept:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 from detector.types import BenchmarkItem, ParamValue, Variant
@@ -29,8 +28,8 @@ def build_variant(parent: BenchmarkItem, family: str, version: str, seed: int, *
 
     `make_variants` renumbers ids. gold_changed defaults to: the answer or the gold text differs.
     """
-    new_item = dataclasses.replace(
-        parent,
+    new_item = BenchmarkItem(  # every field, named: about 2.5x cheaper than dataclasses.replace
+        benchmark=parent.benchmark,
         item_id=f"{parent.item_id}~{family}~0",
         question=parent.question if question is None else question,
         answer=parent.answer if answer is None else answer,

@@ -21,6 +21,7 @@ from probes.chain import ChainError
 from probes.number_words import find_number_words, match_case, parse_number_words, to_number_words
 from probes.numeric_sampling import sampler_for
 from probes.numeric_template import Template, Var, cached_template, execute
+from probes.quantities import Mention
 
 
 def _format_mention(var: Var, new: Fraction, text: str, commas: bool, word: bool) -> str:
@@ -35,27 +36,41 @@ def _format_mention(var: Var, new: Fraction, text: str, commas: bool, word: bool
 
 def rewrite_question(template: Template, values: list[Fraction]) -> str:
     """The question with every mention of a changed variable rewritten in its original style."""
+    plan = _plan(template)
     edits = []
-    for var, new in zip(template.variables, values, strict=True):
-        if new == var.value:
+    for var, new, old_key, mentions in zip(template.variables, values, plan.value_keys, plan.mentions,
+                                           strict=True):
+        if new.as_integer_ratio() == old_key:
             continue
-        for m in var.mentions:
-            word = m.kind == "word" or (m.kind == "percent" and not m.text[:1].isdigit())
-            edits.append((m.start, m.end, _format_mention(var, new, m.text, m.commas, word)))
-    text = template.question
-    for start, end, new_text in sorted(edits, reverse=True):
-        text = _fix_article(text[:start], new_text) + new_text + text[end:]
-    return text
+        for m in mentions:
+            new_text = _format_mention(var, new, m.text, m.commas, m.word)
+            if m.article is not None:  # `a 18%` -> `an 18%`, `an 8` -> `a 9`
+                new_text = _article_for(new_text, m.article) + m.gap + new_text
+            edits.append((m.start, m.end, new_text))
+    question = template.question
+    out: list[str] = []
+    pos = 0
+    for start, end, new_text in sorted(edits):  # mentions never overlap
+        out += (question[pos:start], new_text)
+        pos = end
+    out.append(question[pos:])
+    return "".join(out)
 
 
 _ARTICLE_RE = re.compile(r"\b(a|an|A|An)(\s+\$?)$")
 
 
-def _fix_article(before: str, new_text: str) -> str:
-    """`a 18%` -> `an 18%`, `an 8` -> `a 9`: the article must fit the new number's sound."""
-    match = _ARTICLE_RE.search(before)
-    if match is None:
-        return before
+def _article_before(question: str, start: int) -> re.Match[str] | None:
+    """The article right before the number at `start` (`a 18`, `an $8`), else None."""
+    before = question[:start]
+    # the regex tries every position of the text: run it only where an article may end the text
+    if not before.rstrip().rstrip("$").rstrip().endswith(("a", "A", "an", "An")):
+        return None
+    return _ARTICLE_RE.search(before)
+
+
+def _article_for(new_text: str, written: str) -> str:
+    """The article that fits the new number's sound (`an 18`, `a 9`), capitalised like `written`."""
     digits = new_text.replace(",", "").split(".")[0]
     eleven_or_eighteen = digits in ("11", "18") or (len(digits) in (5, 8) and digits[:2] in ("11", "18"))
     if new_text[:1].isalpha():
@@ -63,20 +78,16 @@ def _fix_article(before: str, new_text: str) -> str:
     else:
         vowel = digits.startswith("8") or eleven_or_eighteen
     article = ("an" if vowel else "a")
-    article = article.capitalize() if match.group(1)[0].isupper() else article
-    return before[: match.start()] + article + match.group(2)
+    return article.capitalize() if written[0].isupper() else article
 
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 
 Key = tuple[int, int]  # (numerator, denominator): tuples hash and compare much faster than Fractions
-# A prose piece: plain text (value None), or a number in digits (Fraction) or in words (int) with the
-# index of its group in SolutionPlan.groups (the new values that may replace it).
-Piece = tuple[str, Fraction | int | None, int]
-
-
-def _key(value: Fraction | int) -> Key:
-    return value.numerator, value.denominator
+# A prose piece: (text, group, same, words). Plain text has group -1; a number in digits or in words
+# (words True) has the index of its group in SolutionPlan.groups (the new values that may replace
+# it) and `same`, its text when its value is unchanged (`.5` is written `0.5`).
+Piece = tuple[str, int, str, bool]
 
 
 def _number_spans(text: str) -> list[tuple[int, int, Fraction | int]]:
@@ -101,19 +112,37 @@ class _StepPlan(NamedTuple):
     shown: str | None  # the result as the prose repeats it after an annotation
 
 
+class _MentionPlan(NamedTuple):
+    """A mention of a variable in the question, with the article before it, if any (`an 8`)."""
+
+    start: int  # where a rewrite begins: at the article, if any
+    end: int
+    text: str
+    commas: bool
+    word: bool  # written in words (`twelve`, `ten percent`)
+    article: str | None  # as written: `a`, `An`
+    gap: str  # the text between the article and the number
+
+
 class SolutionPlan:
-    """The solution cut once into prose and expression pieces, so a rewrite only fills in new numbers."""
+    """The solution cut once into prose and expression pieces, and the question's mentions found once,
+    so a rewrite only fills in new numbers."""
 
     def __init__(self, template: Template) -> None:
         literal_lists = [literals(step.tree) for step in template.steps]
+        self.value_keys = [var.value.as_integer_ratio() for var in template.variables]
+        self.value_texts = [format_number(var.value) for var in template.variables]
+        self.mentions = [[_mention_plan(template.question, m) for m in var.mentions]
+                         for var in template.variables]
         # the old value of each new value `rewrite_solution` lists, in its order
-        old_keys = [_key(var.value) for var in template.variables]
-        old_keys += [_key(step.result) for step in template.steps] + [_key(template.final_value)]
-        old_keys += [_key(lit.value) for lits in literal_lists for lit in lits]
+        old_keys = self.value_keys + [step.result.as_integer_ratio() for step in template.steps]
+        old_keys += [template.final_value.as_integer_ratio()]
+        old_keys += [lit.value.as_integer_ratio() for lits in literal_lists for lit in lits]
         self._indices: dict[Key, list[int]] = {}  # old value -> where its new values are listed
         for index, key in enumerate(old_keys):
             self._indices.setdefault(key, []).append(index)
         self.groups: list[list[int]] = []  # per old value the prose shows: where its new values are listed
+        self.group_keys: list[Key] = []  # the old value of each group
         self._group_of: dict[Key, int] = {}
         self.steps: list[_StepPlan] = []
         pos = 0
@@ -131,7 +160,7 @@ class SolutionPlan:
             segments = [expr[end:num.start] for end, num in zip(ends, nums, strict=False)] + [expr[ends[-1]:]]
             self.steps.append(_StepPlan(
                 before, segments,
-                [expr[num.start:num.end] for num in nums], [_key(num.value) for num in nums],
+                [expr[num.start:num.end] for num in nums], [num.value.as_integer_ratio() for num in nums],
                 None if shown is None else shown.group(0),
             ))
         self.after = self._prose(solution[pos:])
@@ -141,18 +170,34 @@ class SolutionPlan:
         pieces: list[Piece] = []
         pos = 0
         for start, end, number in _number_spans(text):
-            key = _key(number)
+            key = number.as_integer_ratio()
             if key not in self._indices:
                 continue
             group = self._group_of.get(key)
             if group is None:
                 group = self._group_of[key] = len(self.groups)
                 self.groups.append(self._indices[key])
-            pieces.append((text[pos:start], None, -1))
-            pieces.append((text[start:end], number, group))
+                self.group_keys.append(key)
+            pieces.append((text[pos:start], -1, "", False))
+            number_text = text[start:end]
+            if isinstance(number, Fraction):
+                plain = number_text.isascii() and number_text.isdigit() and (
+                    number_text[0] != "0" or number_text == "0")
+                same = number_text if plain else _format_like(number, number_text)  # `05` -> `5`
+                pieces.append((number_text, group, same, False))
+            else:
+                pieces.append((number_text, group, number_text, True))
             pos = end
-        pieces.append((text[pos:], None, -1))
+        pieces.append((text[pos:], -1, "", False))
         return pieces
+
+
+def _mention_plan(question: str, m: Mention) -> _MentionPlan:
+    word = m.kind == "word" or (m.kind == "percent" and not m.text[:1].isdigit())
+    article = _article_before(question, m.start)
+    if article is None:
+        return _MentionPlan(m.start, m.end, m.text, m.commas, word, None, "")
+    return _MentionPlan(article.start(), m.end, m.text, m.commas, word, article.group(1), article.group(2))
 
 
 def _plan(template: Template) -> SolutionPlan:
@@ -162,32 +207,32 @@ def _plan(template: Template) -> SolutionPlan:
     return template.plan
 
 
-def _only_value(news: list[Fraction], indices: list[int]) -> Fraction | None:
-    """The one new value at `indices`, or None if they differ."""
-    first = news[indices[0]]
-    key = _key(first)
-    if any(_key(news[index]) != key for index in indices[1:]):
-        return None
-    return first
-
-
 def rewrite_solution(template: Template, values: list[Fraction], results: list[Fraction],
                      literal_values: list[list[Fraction]]) -> str:
     """The worked solution with new annotations and, where unambiguous, new numbers in its prose."""
     plan = _plan(template)
     news = [*values, *results, template.final_answer(results[-1])]  # "round up to 7"
     news += [new for lits in literal_values for new in lits]
-    replacements = [_only_value(news, indices) for indices in plan.groups]
+    keys = [new.as_integer_ratio() for new in news]
+    replacements: list[Fraction | None] = []  # per group: its one new value, None (keep the text) if several
+    changed: list[bool] = []
+    for indices, old_key in zip(plan.groups, plan.group_keys, strict=True):
+        key = keys[indices[0]]
+        one = all(keys[index] == key for index in indices[1:])
+        replacements.append(news[indices[0]] if one else None)
+        changed.append(key != old_key)
     out: list[str] = []
 
     def prose(pieces: list[Piece]) -> None:
-        for text, value, group in pieces:
-            new = None if value is None else replacements[group]
+        for text, group, same, words in pieces:
+            new = None if group < 0 else replacements[group]
             if new is None:
                 out.append(text)
-            elif isinstance(value, Fraction):
+            elif not changed[group]:
+                out.append(same)
+            elif not words:
                 out.append(_format_like(new, text))
-            elif new.denominator != 1 or new == value:
+            elif new.denominator != 1:
                 out.append(text)
             else:
                 out.append(match_case(to_number_words(int(new)), text))
@@ -201,16 +246,18 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
             first = 0
         if step.annotated:
             out.append("<<")
-        segments, texts, keys = step_plan.segments, step_plan.literal_texts, step_plan.literal_keys
+        segments, texts, old_keys = step_plan.segments, step_plan.literal_texts, step_plan.literal_keys
         for k in range(first, len(lits)):
             new = lits[k]
             out.append(segments[k])
-            out.append(texts[k] if _key(new) == keys[k] else format_number(new))
+            out.append(texts[k] if new.as_integer_ratio() == old_keys[k] else format_number(new))
         out.append(segments[-1])
         if step.annotated:
-            out.append(f"={format_number(new_result)}>>")
-            if step_plan.shown is not None:
-                out.append(_format_like(new_result, step_plan.shown))
+            result_text = format_number(new_result)
+            out.append(f"={result_text}>>")
+            shown = step_plan.shown
+            if shown is not None:  # plain digits are shown as the annotation writes them
+                out.append(result_text if shown.isdigit() else _format_like(new_result, shown))
         else:
             out.append(f"{step.glue}{_format_like(new_result, step.result_text)}")
     prose(plan.after)
@@ -275,9 +322,11 @@ class NumericProbe:
 
     def _variant(self, item: BenchmarkItem, template: Template, values: list[Fraction],
                  results: list[Fraction], literal_values: list[list[Fraction]]) -> Variant:
+        plan = _plan(template)
         changes = "; ".join(
-            f"{format_number(v.value)}->{format_number(n)}"
-            for v, n in zip(template.variables, values, strict=True) if n != v.value
+            f"{old_text}->{format_number(new)}"
+            for new, old_key, old_text in zip(values, plan.value_keys, plan.value_texts, strict=True)
+            if new.as_integer_ratio() != old_key
         )
         return build_variant(
             item, self.name, self.version, 0,

@@ -27,33 +27,40 @@ def coincidences(template: Template) -> list[tuple[int, int]]:
     not depend on the variable nor on another computed variable, and no computed variable's result
     may depend on it (so one pass computes them all).
     """
+    free = set(template.free)
+    candidates = []  # (variable, step) of each literal read as one stated variable and one result
+    for row in template.sources:
+        for readings in row:
+            if len(readings) != 2:
+                continue
+            variables = [source for source in readings if source.kind == "var"]
+            results = [source.index for source in readings if source.kind == "result"]
+            if len(variables) != 1 or len(results) != 1:
+                continue
+            if variables[0].transform == "id" and variables[0].index in free:
+                candidates.append((variables[0].index, results[0]))
+    if not candidates:  # most templates: no need to find dependencies or stated numbers
+        return []
     depends = step_dependencies(template)
     values = [var.value for var in template.variables]
     # "his 3 friends ... Two of them ... One of them": fixed words count as operands of a relation too
     stated = sorted({m.value for m in find_mentions(template.question) if m.kind == "fixed" and m.value >= 1})
-    free = set(template.free)
     derived: dict[int, int] = {}
-    for row in template.sources:
-        for readings in row:
-            variables = [source for source in readings if source.kind == "var"]
-            results = [source.index for source in readings if source.kind == "result"]
-            if len(variables) != 1 or len(results) != 1 or len(readings) != 2:
-                continue
-            index, step = variables[0].index, results[0]
-            if variables[0].transform != "id" or index not in free or index in derived:
-                continue
-            if index in depends[step] or depends[step] & derived.keys():
-                continue
-            if any(index in depends[other] for other in derived.values()):
-                continue
-            # whole values as ints (equal to their Fractions): int arithmetic is far cheaper
-            others = [exact_number(value) for i, value in enumerate(values)
-                      if i != index and i not in depends[step]]
-            others += [exact_number(value) for value in stated]
-            pairs = [(a, b) for x, a in enumerate(others) for b in others[x + 1:]]
-            if any(values[index] in (a + b, a * b, a - b, b - a) for a, b in pairs):
-                continue  # "4 hours, then 2 hours ... for 6 hours": the value has a relation of its own
-            derived[index] = step
+    for index, step in candidates:
+        if index in derived:
+            continue
+        if index in depends[step] or depends[step] & derived.keys():
+            continue
+        if any(index in depends[other] for other in derived.values()):
+            continue
+        # whole values as ints (equal to their Fractions): int arithmetic is far cheaper
+        others = [exact_number(value) for i, value in enumerate(values)
+                  if i != index and i not in depends[step]]
+        others += [exact_number(value) for value in stated]
+        pairs = [(a, b) for x, a in enumerate(others) for b in others[x + 1:]]
+        if any(values[index] in (a + b, a * b, a - b, b - a) for a, b in pairs):
+            continue  # "4 hours, then 2 hours ... for 6 hours": the value has a relation of its own
+        derived[index] = step
     return sorted(derived.items(), key=lambda pair: pair[1])
 
 

@@ -87,8 +87,9 @@ def compared_groups(question: str, mentions_of: Sequence[Sequence[Mention]]) -> 
     whose unit is unknown, with every other."""
     if not states_comparison(question):
         return []
-    units = [frozenset().union(*(unit_of(question, m) for m in mentions)) for mentions in mentions_of]
-    bare = [i for i, mentions in enumerate(mentions_of) if any(not unit_of(question, m) for m in mentions)]
+    mention_units = [[unit_of(question, m) for m in mentions] for mentions in mentions_of]
+    units = [frozenset().union(*unit_sets) for unit_sets in mention_units]
+    bare = [i for i, unit_sets in enumerate(mention_units) if not all(unit_sets)]
     parent = list(range(len(units)))
 
     def root(i: int) -> int:

@@ -1,12 +1,14 @@
 """Draw new values for a numeric template that keep the item's character (see probes/numeric.py).
 
 A draw is screened in floating point first (cheap), then checked exactly with fractions; only the
-exact check decides. Values keep their roundness (multiples of 10, 5, ...) or, on alternate
-attempts, a step that is a divisor of the original, which keeps divisions exact more often.
+exact check (probes/numeric_exact.py) decides. Values keep their roundness (multiples of 10, 5,
+...) or, on alternate attempts, a step that is a divisor of the original, which keeps divisions
+exact more often.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import random
@@ -19,30 +21,18 @@ from functools import cached_property
 from probes.arithmetic import ExpressionError, decimal_places, literals
 from probes.numeric_coincidence import coincidences, pinned_variables
 from probes.numeric_comparisons import compared_groups
-from probes.numeric_float import Chains, FloatFn, Rational, exact_number
+from probes.numeric_exact import Draw, exact_draw, sign_of
+from probes.numeric_float import Chains, FloatFn
 from probes.numeric_ranges import stretchable, value_range
 from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
-from probes.numeric_template import Template, alternative_choices, leaves, literal_value
+from probes.numeric_template import Template, alternative_choices, leaves
 
 ATTEMPTS = 120
 MAX_MISSES = 2
 SMALL_SPACE = 1000
 WIDE_SPACE = 1200  # combinations of whole values tried when the round ones give too few draws
-Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
-_PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
-MAX_ABS = 10**9
-
-
-def _keeps_form(new: Fraction, old: Fraction) -> bool:
-    """Whether `new` is whole where `old` was, else a short decimal like `old`'s."""
-    if old.denominator == 1:
-        return new.denominator == 1
-    places = decimal_places(new)
-    return places is not None and places <= max(2, decimal_places(old) or 0)
-
-
-def _sign(value: float | Fraction) -> int:
-    return (value > 0) - (value < 0)
+ValuesKey = tuple[tuple[int, int], ...]  # a draw's values, as `_values_key` writes them
+PERCENT_AFTER_RE = re.compile(r"(?:\d[\d,]*(?:\.\d+)?)?\s?%")
 
 
 class Sampler:
@@ -90,21 +80,21 @@ class Sampler:
         self.vector_chains = Chains(template, self.alternatives, vector=True)  # a space screened at once
         self.exact_chains = Chains(template, self.alternatives, exact=True)
         self.results = [step.result for step in template.steps]
-        self.signs = [_sign(r.numerator) for r in self.results]
+        self.signs = [sign_of(r.numerator) for r in self.results]
         # Each step's result must stay a multiple of 10**-places (places 0 for integer results).
         self.scales = [1.0 if r.denominator == 1 else float(10 ** max(2, decimal_places(r) or 0))
                        for r in self.results]
         self.final = float(template.steps[-1].result)
         self._listed: Sequence[list[tuple[int, int]]] | bool | None = None
         self._checked: dict[int, Draw | None] = {}  # listed draws checked exactly so far
-        self._given: weakref.WeakKeyDictionary[random.Random, set[tuple[Fraction, ...]]] = (
+        self._given: weakref.WeakKeyDictionary[random.Random, set[ValuesKey]] = (
             weakref.WeakKeyDictionary())  # per caller rng: the values already returned to it
         self._misses: weakref.WeakKeyDictionary[random.Random, int] = (
             weakref.WeakKeyDictionary())  # per caller rng: searches that found nothing so far
         # Results the solution writes as percentages (`= 45%`) stay at most 100 when they were.
         self.at_most_100 = [  # r <= 100, in ints
             r.numerator <= 100 * r.denominator
-            and _PERCENT_AFTER_RE.match(template.solution, step.end) is not None
+            and PERCENT_AFTER_RE.match(template.solution, step.end) is not None
             for r, step in zip(self.results, template.steps, strict=True)
         ]
 
@@ -127,9 +117,13 @@ class Sampler:
         r = self.ranges[var_index]
         step, first, last = self._multiples[var_index][mode]
         if lower is not None:  # value * step / scale > lower
-            first = max(first, (lower[0] * r.scale) // (step * lower[1]) + 1)
+            above_lower = (lower[0] * r.scale) // (step * lower[1]) + 1
+            if above_lower > first:
+                first = above_lower
         if upper is not None:  # value * step / scale < upper
-            last = min(last, -((-upper[0] * r.scale) // (step * upper[1])) - 1)
+            below_upper = -((-upper[0] * r.scale) // (step * upper[1])) - 1
+            if below_upper < last:
+                last = below_upper
         if first > last:
             return None
         count = last - first + 1
@@ -232,7 +226,8 @@ class Sampler:
         for fn, scale, sign in self.checks:
             result = fn(floats, results)
             scaled = abs(result * scale)
-            if ((result > 0) - (result < 0)) != sign or abs(scaled - round(scaled)) > 1e-6 * max(1.0, scaled):
+            if ((result > 0) - (result < 0)) != sign or abs(scaled - round(scaled)) > 1e-6 * (
+                    scaled if scaled > 1.0 else 1.0):  # max(1.0, scaled) without the call
                 return None
             results.append(result)
         return results
@@ -251,75 +246,6 @@ class Sampler:
             if abs(other[-1] - final) > 1e-6 * max(1.0, abs(final)):
                 return False
         return True
-
-    def _exact_results(self, chain: list[FloatFn], numbers: list[Rational]) -> list[Rational]:
-        results: list[Rational] = []
-        for fn in chain:
-            results.append(fn(numbers, results))
-        return results
-
-    def _hidden_ok(self, values: list[Fraction], results: list[Fraction]) -> bool:
-        """Literals computed by an unwritten operation keep their sign and their integrality or
-        short decimals, like the results the solution writes."""
-        for reading, old in self.hidden:
-            new = literal_value(reading, values, results)
-            if _sign(new) != _sign(old):
-                return False
-            if old.denominator == 1:
-                if new.denominator != 1:
-                    return False
-            else:
-                places = decimal_places(new)
-                if places is None or places > max(2, decimal_places(old) or 0):
-                    return False
-        return True
-
-    def _exact_ok(self, values: list[Fraction]) -> Draw | None:
-        """The draw (values, exact step results, literal values) if every constraint holds under
-        every reading, else None. The step results come from the compiled chain (the same exact
-        operations as `execute`, which raises on the same draws); the literal values are read off
-        them only for a draw that passes. The chain computes whole values as ints (see numeric_float);
-        the results a caller sees are Fractions."""
-        numbers = [exact_number(value) for value in values]
-        raw = self._exact_results(self.exact_chains.primary, numbers)
-        results = None
-        if self.hidden:
-            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
-            if not self._hidden_ok(values, results):
-                return None
-        for old, new, sign, capped in zip(self.results, raw, self.signs, self.at_most_100, strict=True):
-            # in integers: the sign, |new| > MAX_ABS and new > 100 without making Fractions
-            numerator, denominator = new.numerator, new.denominator
-            if ((numerator > 0) - (numerator < 0) != sign or abs(numerator) > MAX_ABS * denominator
-                    or (capped and numerator > 100 * denominator)):
-                return None
-            if old.denominator == 1:
-                if new.denominator != 1:
-                    return None
-            elif isinstance(new, Fraction):  # a whole new value has 0 places
-                places = decimal_places(new)
-                if places is None or places > max(2, decimal_places(old) or 0):
-                    return None
-        last = raw[-1]
-        final = self.template.final_answer(Fraction(last) if isinstance(last, int) else last)
-        if final == self.template.final_value:
-            return None
-        if ":" in self.template.final_rule and not _keeps_form(final, self.template.final_value):
-            return None  # "48 quarts = 12 gallons": the converted answer stays whole where it was
-        if self.template.final_rule == "ceil" and last.denominator == 1:
-            return None  # "whole packs ... some left over": the packs needed stay a fraction before rounding
-        for k in range(len(self.alternatives)):
-            first, tail = self.exact_chains.alternative(k)
-            other = raw[:first]
-            for fn in tail:
-                other.append(fn(numbers, other))
-            if other[-1] != last:
-                return None
-        if results is None:
-            results = [Fraction(r) if isinstance(r, int) else r for r in raw]
-        literal_values = [[literal_value(readings[0], values, results) for readings in row]
-                          for row in self.template.sources]
-        return values, results, literal_values
 
     def sample(self, rng: random.Random) -> Draw | None:
         """New values keeping every constraint and agreeing under every reading, with the step
@@ -342,24 +268,28 @@ class Sampler:
             assert not isinstance(self._listed, bool)
             drawn = self._pick_listed(rng, self._listed, given)
         if drawn is not None:
-            given.add(tuple(drawn[0]))
+            given.add(_values_key(drawn[0]))
         return drawn
 
     def _pick_listed(self, rng: random.Random, listed: Sequence[list[tuple[int, int]]],
-                     given: set[tuple[Fraction, ...]]) -> Draw | None:
+                     given: set[ValuesKey]) -> Draw | None:
         for _ in range(min(ATTEMPTS, 4 * len(listed))):
             index = int(rng.random() * len(listed))
             if index not in self._checked:
-                values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
-                          for old, pair in zip(self.base, listed[index], strict=True)]
+                values = self._as_fractions(listed[index])
                 try:
-                    self._checked[index] = self._exact_ok(values)
+                    self._checked[index] = exact_draw(self, values)
                 except (ExpressionError, ZeroDivisionError, OverflowError):
                     self._checked[index] = None
             drawn = self._checked[index]
-            if drawn is not None and tuple(drawn[0]) not in given:
+            if drawn is not None and _values_key(drawn[0]) not in given:
                 return drawn
         return None
+
+    def _as_fractions(self, pairs: list[tuple[int, int]]) -> list[Fraction]:
+        """The drawn values as Fractions; an unchanged value is the original object."""
+        return [old if old_pair == pair else Fraction(*pair)
+                for old, old_pair, pair in zip(self.base, self.base_pairs, pairs, strict=True)]
 
     def _candidates(self, index: int, wide: bool = False, stretch: int = 2) -> list[int]:
         """Round values, or with `wide` all whole ones in range; `stretch` 4: a range may reach x4."""
@@ -370,10 +300,18 @@ class Sampler:
         uncapped = stretch > 2 and r.high == max(r.original * 2, r.original + 8) and stretchable(
             self.template.question, self.template.variables[index])
         high = max(r.high, r.original * stretch) if uncapped else r.high
-        values = {r.original}
-        for step in {1} if wide else set(r.steps):
-            values.update(range(((r.low + step - 1) // step) * step, high + 1, step))
-        return sorted(values)
+        steps = (1,) if wide else r.steps
+        finest = min(steps)
+        if all(step % finest == 0 for step in steps):  # the other step's multiples are among the finest's
+            multiples = range(((r.low + finest - 1) // finest) * finest, high + 1, finest)
+            values = list(multiples)  # sorted already, with no set to build
+            if r.original not in multiples:
+                bisect.insort(values, r.original)
+            return values
+        union = {r.original}
+        for step in steps:
+            union.update(range(((r.low + step - 1) // step) * step, high + 1, step))
+        return sorted(union)
 
     def _list_small_space(self) -> Sequence[list[tuple[int, int]]] | bool:
         """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
@@ -409,7 +347,7 @@ class Sampler:
                 return False
         return True
 
-    def _search(self, rng: random.Random, attempts: int, given: set[tuple[Fraction, ...]]) -> Draw | None:
+    def _search(self, rng: random.Random, attempts: int, given: set[ValuesKey]) -> Draw | None:
         for attempt in range(attempts):
             pool = self.unpinned if attempt % 3 == 2 and self.unpinned else self.drawn
             chosen = pool
@@ -425,16 +363,20 @@ class Sampler:
             try:
                 if not self.float_screen([n / d for n, d in pairs]):
                     continue
-                values = [old if (old.numerator, old.denominator) == pair else Fraction(*pair)
-                          for old, pair in zip(self.base, pairs, strict=True)]
-                if tuple(values) in given:
+                values = self._as_fractions(pairs)
+                if _values_key(values) in given:
                     continue
-                drawn = self._exact_ok(values)
+                drawn = exact_draw(self, values)
             except (ExpressionError, ZeroDivisionError, OverflowError):
                 continue
             if drawn is not None:
                 return drawn
         return None
+
+
+def _values_key(values: list[Fraction]) -> ValuesKey:
+    """Values as (numerator, denominator) pairs: a tuple of Fractions hashes ~3x slower."""
+    return tuple([value.as_integer_ratio() for value in values])
 
 
 def sampler_for(template: Template) -> Sampler:
