@@ -42,10 +42,29 @@ _PARTS_AFTER = re.compile(
 _ALL_BEFORE = re.compile(r"\b(?:all|its|their|both)\s+$", re.IGNORECASE)
 _PART_AFTER = re.compile(rf"\s*(?:(?:back|front|hind)\s+)?{_PART}s?\b", re.IGNORECASE)
 _PARENTS_AFTER = re.compile(r"\s*(?:grand)?parents\b", re.IGNORECASE)
+# "2 glasses on Sunday ... every day for the next 4 days ... (Sunday to Saturday)": between named
+# weekdays a count of days is fixed by the calendar
+_DAYS_COUNT_AFTER = re.compile(r"\s*(?:more\s+|other\s+|straight\s+|consecutive\s+)?days\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:sun|mon|tues|wednes|thurs|fri|satur)day\b", re.IGNORECASE)
+# "Bicycles have two wheels", "a spider has 8 legs": what a kind of thing has
+_HAVE_BEFORE = re.compile(r"\b(?:have|has)\s+$", re.IGNORECASE)
 
 
 # Every cap pattern starts so: one match rules them all out after most numbers.
 _UNIT_AFTER = re.compile(r"\s*-?\s*(?:day|night|hour|month|week|minute|year)")
+
+
+_DAYS_AFTER = re.compile(r"\s*-?\s*days?\b")
+_ONE_YEAR = re.compile(r"\b(?:last|this|next|a|per|each|every|one|the)\s+year\b")
+
+
+def _days_in_a_year(lowered: str, mention: Mention) -> bool:
+    """A count of days in a sentence about one year ("If last year Andrew worked 300 days")."""
+    if not _DAYS_AFTER.match(lowered, mention.end):
+        return False
+    start = max(lowered.rfind(".", 0, mention.start), lowered.rfind("?", 0, mention.start)) + 1
+    end = lowered.find(".", mention.end)
+    return _ONE_YEAR.search(lowered, start, end if end >= 0 else len(lowered)) is not None
 
 
 def per_unit_cap(question: str, mentions: Sequence[Mention]) -> Fraction | None:
@@ -53,6 +72,7 @@ def per_unit_cap(question: str, mentions: Sequence[Mention]) -> Fraction | None:
     lowered = question.lower()
     caps = [cap for m in mentions if _UNIT_AFTER.match(lowered, m.end)
             for pattern, cap in _PER_UNIT_CAPS if pattern.match(lowered, m.end)]
+    caps += [Fraction(365) for m in mentions if _days_in_a_year(lowered, m)]
     return min(caps) if caps else None
 
 
@@ -61,12 +81,17 @@ def is_dollars(question: str, mention: Mention) -> bool:
 
 
 def names_a_kind(question: str, mention: Mention) -> bool:
-    """Whether a mention names a bill's denomination, a month's length, a thing's body parts or parents
-    ("$20 bills", "a 30 day month", "4 wheels for each car", "all 4 legs", "his 2 parents")."""
+    """Whether a mention names a bill's denomination, a month's length, a thing's body parts or parents,
+    or counts days between named weekdays ("$20 bills", "a 30 day month", "4 wheels for each car",
+    "all 4 legs", "his 2 parents", "on Monday ... for the next 4 days")."""
     return bool(_KIND_AFTER.match(question, mention.end) or _PARTS_AFTER.match(question, mention.end)
                 or (_PART_AFTER.match(question, mention.end)
                     and _ALL_BEFORE.search(question, max(0, mention.start - 8), mention.start))
                 or _PARENTS_AFTER.match(question, mention.end)
+                or (_DAYS_COUNT_AFTER.match(question, mention.end) and len(set(
+                    day.lower() for day in _WEEKDAY.findall(question))) >= 2)
+                or (_PART_AFTER.match(question, mention.end)
+                    and _HAVE_BEFORE.search(question, max(0, mention.start - 6), mention.start))
                 or (is_dollars(question, mention) and _BILL_AFTER.match(question, mention.end)))
 
 

@@ -99,6 +99,47 @@ def test_all_the_legs_of_an_animal_and_the_parents_of_a_child_stay():
     assert PROBE.substitute(family, {"48": "60"}).item.answer == "10"  # 60 / (1 + 2 + 3)
 
 
+def test_what_a_kind_of_thing_has_stays():
+    # "Scooters have 5 wheels" is no longer a scooter
+    item = make_item(
+        "Scooters have two wheels and go-karts have four wheels. A shop sells 9 scooters and 6 go-karts. "
+        "How many wheels is that?",
+        "The scooters have 9 * 2 = <<9*2=18>>18 wheels.\nThe go-karts have 6 * 4 = <<6*4=24>>24 wheels.\n"
+        "That is 18 + 24 = <<18+24=42>>42 wheels.\n#### 42",
+    )
+    assert _free_values(item) == [6, 9]
+    assert PROBE.substitute(item, {"9": "11"}).item.answer == "46"  # 11 * 2 + 6 * 4
+
+
+def test_days_worked_in_a_year_stay_within_it():
+    item = make_item(
+        "For every 20 days she works, Ines earns 1 day off. If last year she worked 320 days and took 3 days "
+        "off, how many days off does she have left?",
+        "She earned 320/20 = <<320/20=16>>16 days off.\nShe has 16 - 3 = <<16-3=13>>13 left.\n#### 13",
+    )
+    rng = random.Random(3)
+    variants = [v for v in (PROBE.perturb(item, rng) for _ in range(30)) if v is not None]
+    assert variants
+    for variant in variants:
+        per, worked, taken = (int(n) for n in re.findall(r"\d+", variant.item.question) if n != "1")
+        assert worked <= 365  # not "worked 480 days last year"
+        assert int(variant.item.answer) == worked // per - taken
+
+
+def test_a_count_of_days_between_named_weekdays_stays():
+    # after Sunday and Monday, "the next 4 days" are Tuesday to Friday: 6 of them would pass Saturday
+    item = make_item(
+        "Rosa reads 3 pages on Sunday and 5 pages on Monday. Then she reads 6 pages every day for the next "
+        "4 days. How many pages must she read on Saturday to read 60 pages from Sunday to Saturday?",
+        "On Sunday and Monday she reads 3 + 5 = <<3+5=8>>8 pages.\n"
+        "From Tuesday to Friday she reads 6 * 4 = <<6*4=24>>24 pages.\n"
+        "That is 8 + 24 = <<8+24=32>>32 pages.\nOn Saturday she must read 60 - 32 = <<60-32=28>>28 pages.\n"
+        "#### 28",
+    )
+    assert 4 not in _free_values(item)
+    assert PROBE.substitute(item, {"60": "70"}).item.answer == "38"  # 70 - (3 + 5 + 6 * 4)
+
+
 def test_triplets_stay_three_and_two_groups_of_girls_and_boys_stay_two():
     knit = make_item(
         "Ada knits for her 3 grandsons. They're triplets. A hat takes 2 skeins and a scarf takes 5 skeins. "
