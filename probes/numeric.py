@@ -283,7 +283,7 @@ class NumericProbe:
     """Change the numbers, recompute the gold by re-executing the solution chain."""
 
     name: ClassVar[str] = "numeric"
-    version: ClassVar[str] = "2"  # 2: stated ages, word comparisons, listed counts (73eb7b9..e1e6e49)
+    version: ClassVar[str] = "3"  # 3: prose orders, parts and day counts that stay, "24 hours or 1 day"
 
     def applies_to(self, item: BenchmarkItem) -> bool:
         return not item.is_multiple_choice and bool(item.solution)

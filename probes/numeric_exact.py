@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from probes.arithmetic import decimal_places
 from probes.numeric_float import FloatFn, Rational, exact_number
+from probes.numeric_orders import keeps_orders
 from probes.numeric_template import literal_value
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ def exact_draw(sampler: Sampler, values: list[Fraction]) -> Draw | None:
             other.append(fn(numbers, other))
         if other[-1] != last:
             return None
+    if template.orders and not keeps_orders(template.orders, values, raw):
+        return None  # "He can make 20 glasses because 20 < 40": the chain's choice stands only so
     if results is None:
         results = [Fraction(r) if isinstance(r, int) else r for r in raw]
     literal_values = [[literal_value(readings[0], values, results) for readings in row]

@@ -26,6 +26,7 @@ from probes.numeric_execution import PERCENT_TRANSFORMS, TRANSFORMS, alternative
 from probes.numeric_execution import literal_value as literal_value  # re-exported for the sampler
 from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
 from probes.numeric_nouns import count_noun, named_after, named_near
+from probes.numeric_orders import Order, prose_orders
 from probes.numeric_sources import (
     Key,
     Source,
@@ -77,6 +78,7 @@ class Template:
     final_value: Fraction
     constants: list[Fraction] = field(default_factory=list)
     final_rule: str = "same"  # how `####` follows from the last result (see final_rule)
+    orders: list[Order] = field(default_factory=list)  # orders the prose states ("20 < 40"), kept by draws
 
     def final_answer(self, last: Fraction) -> Fraction:
         return apply_final_rule(self.final_rule, last)
@@ -360,7 +362,8 @@ def build_template(question: str, solution: str, answer: str) -> Template:
                         for leaf in leaves(s) if leaf.kind == "const" and leaf.value > 1})
     if prod(len(readings) for row in sources for readings in row) > MAX_READINGS:
         raise ChainError("ambiguous_literal", "too many readings of the chain")
-    template = Template(question, solution, steps, variables, sources, final_value, constants, rule)
+    orders = prose_orders(solution, steps, [var.value for var in variables])
+    template = Template(question, solution, steps, variables, sources, final_value, constants, rule, orders)
     if not template.free:
         raise ChainError("no_free_numbers")
     originals = [var.value for var in variables]
