@@ -28,7 +28,7 @@ UNIT_CONSTANTS: dict[Fraction, tuple[str, ...]] = {
     Fraction(2): ("half", "halfway", "twice", "double", "pair", "both", "couple", "twin", "each other",
                   "round trip", "weekend", "saturday and sunday", "there and back", "back and forth",
                   "to and from", "rectangle", "rectangular", "perimeter"),  # 2 (length + width)
-    Fraction(5): ("weekday", "nickel"),
+    Fraction(5): ("weekday", "weeknight", "nickel"),
     Fraction(100): ("%", "percent", "percentage", "cent", "century", "meter", "centimeter",
                     "penny", "pennies", "nickel", "dime"),  # coins: cents per dollar
     Fraction(60): ("minute", "hour", "seconds", "per second", "a second"),

@@ -108,6 +108,24 @@ def _listed_count(question: str, end: int) -> int | None:
     return len([part for part in re.split(r",|\band\b|\bor\b", match.group(1)) if part.strip()])
 
 
+_NUMBER_LIST_RE = re.compile(r"\$?\d+(?:\.\d+)?(?:,\s+\$?\d+(?:\.\d+)?)+,?\s+and\s+\$?\d+(?:\.\d+)?")
+_SENTENCE_RE = re.compile(r"[^.?!]+(?:[.?!](?!\d)|$)")
+
+
+def _number_lists(question: str) -> list[tuple[int, int, int]]:
+    """(start, end, length) of each sentence that lists numbers ("got 91, 90, and 92 in her three
+    quizzes"): a count in it may be how many it lists."""
+    if ", " not in question:
+        return []
+    found = []
+    for sentence in _SENTENCE_RE.finditer(question):
+        match = _NUMBER_LIST_RE.search(sentence.group(0))
+        if match is not None:
+            length = len(re.findall(r"\d+(?:\.\d+)?", match.group(0)))
+            found.append((sentence.start(), sentence.end(), length))
+    return found
+
+
 def _group_variables(mentions: list[Mention]) -> list[Var]:
     by_value: dict[Fraction, Var] = {}
     for mention in mentions:
@@ -348,8 +366,11 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     for i in loosely_used(sources):  # a number the chain may not use, one operation from others: a count
         if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):
             variables[i].frozen = True
+    number_lists = _number_lists(question)
     for var in variables:
         listed = [_listed_count(question, m.end) for m in var.mentions]
+        listed += [count for m in var.mentions for start, end, count in number_lists
+                   if start <= m.start < end]
         if any(count is not None and count == var.value for count in listed):  # None == Fraction is slow
             var.frozen = True  # "three speeds: low, medium, and high" counts what the question lists
         if any(names_a_kind(question, m) for m in var.mentions):

@@ -140,6 +140,28 @@ def test_a_count_of_days_between_named_weekdays_stays():
     assert PROBE.substitute(item, {"60": "70"}).item.answer == "38"  # 70 - (3 + 5 + 6 * 4)
 
 
+def test_a_count_of_the_numbers_a_sentence_lists_stays():
+    # "five games" with three scores listed has no answer
+    item = make_item(
+        "Leo scored 12, 15, and 18 points in his three games. What is his average score?",
+        "The three games add up to 12 + 15 + 18 = <<12+15+18=45>>45 points.\n"
+        "His average is 45/3 = <<45/3=15>>15 points.\n#### 15",
+    )
+    assert 3 not in _free_values(item)
+    assert PROBE.substitute(item, {"12": "21"}).item.answer == "18"  # (21 + 15 + 18) / 3
+
+
+def test_weeknights_license_five():
+    # "3 x 5" are the five weeknights, not the 5 weekend hours: 5 stays
+    item = make_item(
+        "Tom reads 3 hours on weeknights and 5 hours over the weekend. How many hours does he read a week?",
+        "On weeknights he reads 3 x 5 = <<3*5=15>>15 hours.\nIn all he reads 15 + 5 = <<15+5=20>>20 hours.\n"
+        "#### 20",
+    )
+    assert _free_values(item) == [3]
+    assert PROBE.substitute(item, {"3": "4"}).item.answer == "25"  # 4 * 5 + 5
+
+
 def test_triplets_stay_three_and_two_groups_of_girls_and_boys_stay_two():
     knit = make_item(
         "Ada knits for her 3 grandsons. They're triplets. A hat takes 2 skeins and a scarf takes 5 skeins. "
