@@ -2,7 +2,8 @@
 ("on Monday, Wednesday and Friday": 3; "from Sunday through Wednesday": 4), the names it lists
 ("Arnold and Madeline": 2) and the people in a company ("Jenna has 4 roommates": 5 with Jenna).
 Such a count explains a solution literal like a unit constant does; the days and names stay
-fixed, the company follows its stated number.
+fixed, the company follows its stated number. So do counts of what the question lists
+("three speeds: low, medium, and high"; "91, 90, and 92 in her three quizzes").
 """
 
 from __future__ import annotations
@@ -67,3 +68,39 @@ def name_counts(question: str) -> set[Fraction]:
 def counts_company(question: str, mentions: list[Mention]) -> bool:
     """Whether a number counts someone's companions ("4 of her friends", "4 roommates")."""
     return any(_COMPANY_AFTER_RE.match(question, m.end) for m in mentions)
+
+
+_PAIR_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}(?:groups?|teams?|kinds?|types?|sorts?)\s+of\s+[\w'-]+\s+(?:and|or)\s")
+_LIST_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}[\w-]+\s*(?::|,?\s+(?:named|called))\s*"
+    r"((?:[\w'-]+\s*){1,3}(?:,\s*(?:[\w'-]+\s*){1,3})*,?\s+(?:and|or)\s+[\w'-]+)"
+)
+
+
+def listed_count(question: str, end: int) -> int | None:
+    """How many things a number is followed by a list of ("three speeds: low, medium, and high")."""
+    if _PAIR_AFTER_RE.match(question, end):
+        return 2  # "two equal groups of girls and boys"
+    match = _LIST_AFTER_RE.match(question, end)
+    if match is None:
+        return None
+    return len([part for part in re.split(r",|\band\b|\bor\b", match.group(1)) if part.strip()])
+
+
+_NUMBER_LIST_RE = re.compile(r"\$?\d+(?:\.\d+)?(?:,\s+\$?\d+(?:\.\d+)?)+,?\s+and\s+\$?\d+(?:\.\d+)?")
+_SENTENCE_RE = re.compile(r"[^.?!]+(?:[.?!](?!\d)|$)")
+
+
+def number_lists_in(question: str) -> list[tuple[int, int, int]]:
+    """(start, end, length) of each sentence that lists numbers ("got 91, 90, and 92 in her three
+    quizzes"): a count in it may be how many it lists."""
+    if ", " not in question:
+        return []
+    found = []
+    for sentence in _SENTENCE_RE.finditer(question):
+        match = _NUMBER_LIST_RE.search(sentence.group(0))
+        if match is not None:
+            length = len(re.findall(r"\d+(?:\.\d+)?", match.group(0)))
+            found.append((sentence.start(), sentence.end(), length))
+    return found

@@ -21,7 +21,7 @@ from probes.arithmetic import Num, literals, parse_number
 from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
 from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
 from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
-from probes.numeric_counts import counts_company, day_counts, name_counts
+from probes.numeric_counts import counts_company, day_counts, listed_count, name_counts, number_lists_in
 from probes.numeric_execution import PERCENT_TRANSFORMS, TRANSFORMS, alternative_choices, execute
 from probes.numeric_execution import literal_value as literal_value  # re-exported for the sampler
 from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
@@ -88,42 +88,6 @@ class Template:
     @property
     def free(self) -> list[int]:
         return [i for i, var in enumerate(self.variables) if var.used and not var.frozen]
-
-
-_PAIR_AFTER_RE = re.compile(
-    r"\s+(?:[\w-]+\s+){0,2}(?:groups?|teams?|kinds?|types?|sorts?)\s+of\s+[\w'-]+\s+(?:and|or)\s")
-_LIST_AFTER_RE = re.compile(
-    r"\s+(?:[\w-]+\s+){0,2}[\w-]+\s*(?::|,?\s+(?:named|called))\s*"
-    r"((?:[\w'-]+\s*){1,3}(?:,\s*(?:[\w'-]+\s*){1,3})*,?\s+(?:and|or)\s+[\w'-]+)"
-)
-
-
-def _listed_count(question: str, end: int) -> int | None:
-    """How many things a number is followed by a list of ("three speeds: low, medium, and high")."""
-    if _PAIR_AFTER_RE.match(question, end):
-        return 2  # "two equal groups of girls and boys"
-    match = _LIST_AFTER_RE.match(question, end)
-    if match is None:
-        return None
-    return len([part for part in re.split(r",|\band\b|\bor\b", match.group(1)) if part.strip()])
-
-
-_NUMBER_LIST_RE = re.compile(r"\$?\d+(?:\.\d+)?(?:,\s+\$?\d+(?:\.\d+)?)+,?\s+and\s+\$?\d+(?:\.\d+)?")
-_SENTENCE_RE = re.compile(r"[^.?!]+(?:[.?!](?!\d)|$)")
-
-
-def _number_lists(question: str) -> list[tuple[int, int, int]]:
-    """(start, end, length) of each sentence that lists numbers ("got 91, 90, and 92 in her three
-    quizzes"): a count in it may be how many it lists."""
-    if ", " not in question:
-        return []
-    found = []
-    for sentence in _SENTENCE_RE.finditer(question):
-        match = _NUMBER_LIST_RE.search(sentence.group(0))
-        if match is not None:
-            length = len(re.findall(r"\d+(?:\.\d+)?", match.group(0)))
-            found.append((sentence.start(), sentence.end(), length))
-    return found
 
 
 def _group_variables(mentions: list[Mention]) -> list[Var]:
@@ -366,9 +330,9 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     for i in loosely_used(sources):  # a number the chain may not use, one operation from others: a count
         if has_relation(variables[i].value, [v.value for j, v in enumerate(variables) if j != i], counts):
             variables[i].frozen = True
-    number_lists = _number_lists(question)
+    number_lists = number_lists_in(question)
     for var in variables:
-        listed = [_listed_count(question, m.end) for m in var.mentions]
+        listed = [listed_count(question, m.end) for m in var.mentions]
         listed += [count for m in var.mentions for start, end, count in number_lists
                    if start <= m.start < end]
         if any(count is not None and count == var.value for count in listed):  # None == Fraction is slow
