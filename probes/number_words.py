@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from fractions import Fraction
 
 UNITS: dict[str, int] = {
@@ -80,8 +82,28 @@ WORD_NUMBER_RE = re.compile(
     rf"(?:(?: and)? (?:{_NUMBER_WORD})(?:[- ](?:{_NUMBER_WORD}))?)?)?\b",
     re.IGNORECASE,
 )
+
+
+def prefix_alternation(words: Iterable[str]) -> str:
+    """A regex alternation matching exactly `words`, factored by common prefix ('t(?:en|wo)'):
+    the matcher tries a few first letters at each position instead of every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        groups.setdefault(word[0], []).append(word)
+    branches = []
+    for group in groups.values():
+        prefix = os.path.commonprefix(group)
+        rests = [word[len(prefix):] for word in group if len(word) > len(prefix)]
+        if not rests:
+            branches.append(re.escape(prefix))
+        else:
+            optional = "?" if len(rests) < len(group) else ""
+            branches.append(f"{re.escape(prefix)}(?:{prefix_alternation(rests)}){optional}")
+    return "|".join(branches)
+
+
 # A whole run of word characters that is a number word, in lowercased text.
-_NUMBER_WORD_RUN_RE = re.compile(rf"(?<!\w)(?:{_NUMBER_WORD})(?!\w)")
+_NUMBER_WORD_RUN_RE = re.compile(rf"(?<!\w)(?:{prefix_alternation([*UNITS, *TENS])})(?!\w)")
 
 
 def find_number_words(text: str) -> list[re.Match[str]]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from probes.arithmetic import parse_number
-from probes.number_words import FIXED_WORDS, find_number_words, parse_number_words
+from probes.number_words import FIXED_WORDS, find_number_words, parse_number_words, prefix_alternation
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _MENTION_RE = re.compile(
@@ -23,7 +23,7 @@ _DENOMINATOR_AFTER_RE = re.compile(
     r"[\s-]+(?:thirds?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|quarters?|halves)\b"
 )
 # A whole run of word characters that is a fixed word, in lowercased text.
-_FIXED_RUN_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")(?!\w)")
+_FIXED_RUN_RE = re.compile(rf"(?<!\w)(?:{prefix_alternation(FIXED_WORDS)})(?!\w)")
 _MENTION_START_RE = re.compile(r"[\d.]")  # every `_MENTION_RE` match starts at a digit or a period
 _FIXED_RE = re.compile(r"\b(" + "|".join(sorted(FIXED_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
