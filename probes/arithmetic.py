@@ -243,6 +243,19 @@ def _exact(node: Node, values: Sequence[Fraction] | None) -> int | Fraction:
     return cast(Fraction, left / right)  # a Fraction operand makes a Fraction, not a float
 
 
+def evaluates_to(node: Node, value: Fraction) -> bool:
+    """Whether `node` evaluates exactly to `value` (a whole result compared as ints, with no
+    Fraction built).
+
+    Raises:
+        ExpressionError: on division by zero.
+    """
+    computed = _exact(node, None)
+    if type(computed) is int:
+        return value.denominator == 1 and value.numerator == computed
+    return computed == value
+
+
 def evaluate_text(text: str) -> Fraction:
     """Parse and evaluate arithmetic text exactly (the safe replacement for `eval`)."""
     return evaluate(parse_expression(text))

@@ -12,6 +12,7 @@ from probes.arithmetic import (
     Node,
     Num,
     evaluate,
+    evaluates_to,
     literals,
     parse_expression,
     parse_number,
@@ -128,7 +129,7 @@ def _prose_steps(text: str, offset: int) -> list[Step]:
             try:
                 tree = parse_expression(core)
                 result = parse_number(number.group(1))
-                if evaluate(tree) != result:
+                if not evaluates_to(tree, result):
                     continue
             except ExpressionError:
                 continue
@@ -201,7 +202,7 @@ def _worded_expression(view: str, equals: int, result: Fraction) -> tuple[int, s
         core = blanked[begin:].rstrip()
         try:
             tree = parse_expression(core)
-            if isinstance(tree, Num) or evaluate(tree) != result:
+            if isinstance(tree, Num) or not evaluates_to(tree, result):
                 continue
         except ExpressionError:
             continue
@@ -234,7 +235,7 @@ def _written_before(prose: str, result: Fraction) -> tuple[str, Node] | None:
         text = match.group(1).strip()
         try:
             tree = parse_expression(text)
-            if not isinstance(tree, Num) and evaluate(tree) == result:
+            if not isinstance(tree, Num) and evaluates_to(tree, result):
                 return text, tree
         except ExpressionError:
             pass
@@ -320,11 +321,11 @@ def _checked_annotation(expr_text: str, result_text: str) -> tuple[Node, Fractio
     try:
         tree = parse_expression(expr_text)
         result = parse_answer(result_text.strip())
-        computed = evaluate(tree)
+        matches = evaluates_to(tree, result)
     except (ExpressionError, ChainError) as exc:
         raise ChainError("unparseable_annotation", f"<<{expr_text}={result_text}>>") from exc
-    if computed != result:
-        raise ChainError("annotation_mismatch", f"{expr_text} = {computed}, not {result_text.strip()}")
+    if not matches:
+        raise ChainError("annotation_mismatch", f"{expr_text} = {evaluate(tree)}, not {result_text.strip()}")
     return tree, result
 
 

@@ -11,6 +11,7 @@ from probes.arithmetic import (
     _parse_flat,
     _Parser,
     evaluate_text,
+    evaluates_to,
     format_number,
     parse_expression,
     tokenize,
@@ -40,6 +41,9 @@ from probes.arithmetic import (
 )
 def test_evaluates_exactly(text, expected):
     assert evaluate_text(text) == expected
+    assert evaluates_to(parse_expression(text), expected)
+    assert not evaluates_to(parse_expression(text), expected + Fraction(1, 2))
+    assert not evaluates_to(parse_expression(text), expected + 1)
 
 
 @pytest.mark.parametrize(
