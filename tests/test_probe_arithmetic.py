@@ -41,9 +41,14 @@ from probes.arithmetic import (
 )
 def test_evaluates_exactly(text, expected):
     assert evaluate_text(text) == expected
-    assert evaluates_to(parse_expression(text), expected)
-    assert not evaluates_to(parse_expression(text), expected + Fraction(1, 2))
-    assert not evaluates_to(parse_expression(text), expected + 1)
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("2+3*4", Fraction(14), True), ("2+3*4", Fraction(29, 2), False), ("2+3*4", Fraction(15), False),
+    ("10/3", Fraction(10, 3), True), ("10/3", Fraction(3), False), ("1/2+1/2", Fraction(1), True),
+])
+def test_evaluates_to_compares_exactly(text, value, expected):
+    assert evaluates_to(parse_expression(text), value) is expected
 
 
 @pytest.mark.parametrize(
