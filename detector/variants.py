@@ -18,13 +18,18 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.types import BenchmarkItem, Probe, Variant, stable_seed
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import polars as pl
+
+    from probes.chain import ChainError, Step
 
 SHINGLE_WORDS = 3
 # family -> (ceiling: keep only below it, floor: keep only at or above it)
@@ -107,10 +112,18 @@ def check_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
     return None
 
 
-def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
+@cache
+def _numeric_checks() -> tuple[type[ChainError], Callable[..., list[Step]], Callable[..., str | None]]:
+    """ChainError, parse_steps and final_rule, imported on first use (detector does not import
+    probes at load) and then held: an import statement per variant costs ~1 us."""
     from probes.chain import ChainError, parse_steps
-    from probes.numeric_template import final_rule
+    from probes.numeric_final import final_rule
 
+    return ChainError, parse_steps, final_rule
+
+
+def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
+    ChainError, parse_steps, final_rule = _numeric_checks()
     new, old = _as_number(variant.item.answer), _as_number(parent.answer)
     if new is None:
         return "gold_not_numeric"
