@@ -91,19 +91,19 @@ class Template:
 
 
 def _group_variables(mentions: list[Mention]) -> list[Var]:
-    by_value: dict[Fraction, Var] = {}
+    by_value: dict[tuple[int, int], Var] = {}  # by (numerator, denominator): Fractions hash slowly
     for mention in mentions:
         if not mention.resampleable:
             continue
-        var = by_value.setdefault(mention.value, Var(mention.value, []))
+        var = by_value.setdefault(mention.value.as_integer_ratio(), Var(mention.value, []))
         var.mentions.append(mention)
         var.percent = var.percent or mention.kind == "percent"
         var.decimals = max(var.decimals, mention.decimals)
         if mention.kind == "cents":
             var.frozen = True  # cents <-> dollars conversions are too easy to misread
-    for var in by_value.values():
-        value = var.value
-        if value <= 1 or (var.decimals == 0 and 1900 <= value <= 2100 and not var.percent):
+    for (numerator, denominator), var in by_value.items():  # compared in ints (denominator > 0)
+        year = 1900 * denominator <= numerator <= 2100 * denominator
+        if numerator <= denominator or (var.decimals == 0 and year and not var.percent):
             var.frozen = True  # ones are units ("1 hour"), 1900-2100 are calendar years
     return list(by_value.values())
 
@@ -298,7 +298,7 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     stated = ({m.value for m in mentions if m.kind == "fixed"}  # read only for bare annotations (`<<12=12>>`)
               if any(isinstance(step.tree, Num) for step in steps) else set())
     steps, sources = _explain_steps(steps, variables, fixed, stated)
-    ones = any(m.value == 1 and m.text.lower() in ("1", "one") for m in mentions)  # not "each", "every"
+    ones = any(m.text.lower() in ("1", "one") and m.value == 1 for m in mentions)  # not "each", "every"
     check_mental_arithmetic(steps, sources, variables, fixed, ones)
     drop_self_divisions([step.tree for step in steps], sources)
     pin_commutative_twins([step.tree for step in steps], sources)
