@@ -352,9 +352,11 @@ def build_template(question: str, solution: str, answer: str) -> Template:
     if not template.free:
         raise ChainError("no_free_numbers")
     originals = [var.value for var in variables]
+    stated_results = [step.result.as_integer_ratio() for step in steps]  # int pairs: Fraction == is slow
     for combo in [{}, *alternative_choices(template)]:
         results, _ = execute(template, originals, combo)
-        if results != [step.result for step in steps] or apply_final_rule(rule, results[-1]) != final_value:
+        if ([result.as_integer_ratio() for result in results] != stated_results
+                or apply_final_rule(rule, results[-1]) != final_value):
             raise ChainError("identity_mismatch", "re-executing with the original numbers differs")
     return template
 
