@@ -100,7 +100,10 @@ def _number_spans(text: str) -> list[tuple[int, int, Fraction | int]]:
     spans: list[tuple[int, int, Fraction | int]] = [
         (m.start(), m.end(), parse_number(m.group(0))) for m in _NUMBER_IN_TEXT.finditer(text)
     ]
-    for m in find_number_words(text):
+    words = find_number_words(text)
+    if not words:  # most prose: the digit numbers are in order already
+        return spans
+    for m in words:
         value = parse_number_words(m.group(0))
         if value is not None:
             spans.append((m.start(), m.end(), value))
