@@ -221,13 +221,13 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
     plan = _plan(template)
     news = [*values, *results, template.final_answer(results[-1])]  # "round up to 7"
     news += [new for lits in literal_values for new in lits]
-    keys = [new.as_integer_ratio() for new in news]
     replacements: list[Fraction | None] = []  # per group: its one new value, None (keep the text) if several
     changed: list[bool] = []
-    for indices, old_key in zip(plan.groups, plan.group_keys, strict=True):
-        key = keys[indices[0]]
-        one = all(keys[index] == key for index in indices[1:])
-        replacements.append(news[indices[0]] if one else None)
+    for indices, old_key in zip(plan.groups, plan.group_keys, strict=True):  # only the values prose shows
+        new = news[indices[0]]
+        key = new.as_integer_ratio()
+        one = all(news[index].as_integer_ratio() == key for index in indices[1:])
+        replacements.append(new if one else None)
         changed.append(key != old_key)
     out: list[str] = []
 
