@@ -81,7 +81,12 @@ def _article_for(new_text: str, written: str) -> str:
     return article.capitalize() if written[0].isupper() else article
 
 
-_NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
+# A number not right after a word character or a dot, i.e.
+# `(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)`, with its first character matched
+# before the look-behind: the engine then skips ahead to a digit or a dot, where a pattern that
+# starts with a look-behind is tried at every position (~30% faster over the prose).
+_NUMBER_IN_TEXT = re.compile(
+    r"[\d.](?<![\w.].)(?:(?<=\.)\d+|(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))")
 
 Key = tuple[int, int]  # (numerator, denominator): tuples hash and compare much faster than Fractions
 # A prose piece: (text, group, same, words). Plain text has group -1; a number in digits or in words
@@ -95,7 +100,10 @@ def _number_spans(text: str) -> list[tuple[int, int, Fraction | int]]:
     spans: list[tuple[int, int, Fraction | int]] = [
         (m.start(), m.end(), parse_number(m.group(0))) for m in _NUMBER_IN_TEXT.finditer(text)
     ]
-    for m in find_number_words(text):
+    words = find_number_words(text)
+    if not words:  # most prose: the digit numbers are in order already
+        return spans
+    for m in words:
         value = parse_number_words(m.group(0))
         if value is not None:
             spans.append((m.start(), m.end(), value))
@@ -213,13 +221,13 @@ def rewrite_solution(template: Template, values: list[Fraction], results: list[F
     plan = _plan(template)
     news = [*values, *results, template.final_answer(results[-1])]  # "round up to 7"
     news += [new for lits in literal_values for new in lits]
-    keys = [new.as_integer_ratio() for new in news]
     replacements: list[Fraction | None] = []  # per group: its one new value, None (keep the text) if several
     changed: list[bool] = []
-    for indices, old_key in zip(plan.groups, plan.group_keys, strict=True):
-        key = keys[indices[0]]
-        one = all(keys[index] == key for index in indices[1:])
-        replacements.append(news[indices[0]] if one else None)
+    for indices, old_key in zip(plan.groups, plan.group_keys, strict=True):  # only the values prose shows
+        new = news[indices[0]]
+        key = new.as_integer_ratio()
+        one = all(news[index].as_integer_ratio() == key for index in indices[1:])
+        replacements.append(new if one else None)
         changed.append(key != old_key)
     out: list[str] = []
 

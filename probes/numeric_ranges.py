@@ -4,13 +4,15 @@ roundness (multiples of 10, 5...) or stepping by a divisor of the original."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from fractions import Fraction
+from typing import NamedTuple
 
 from probes.numeric_template import Var
 
 
 def _roundness_step(original: int, low: int, high: int) -> int:
-    zeros = len(str(original)) - len(str(original).rstrip("0"))
+    digits = str(original)
+    zeros = len(digits) - len(digits.rstrip("0"))
     for candidate in (10**zeros, 5 * 10 ** max(zeros - 1, 0), 10 ** max(zeros - 1, 0)):
         if (high // candidate) - ((low + candidate - 1) // candidate) + 1 >= 5:
             return candidate
@@ -19,15 +21,23 @@ def _roundness_step(original: int, low: int, high: int) -> int:
 
 def _divisor_step(original: int, low: int, high: int) -> int:
     """The largest divisor of the original that still leaves at least 3 other multiples in range."""
-    for divisor in sorted({d for k in range(1, int(original**0.5) + 1) if original % k == 0
-                           for d in (k, original // k)}, reverse=True):
-        if (high // divisor) - ((low + divisor - 1) // divisor) + 1 >= 4:
+    root = int(original**0.5)
+    # the divisors from the largest down, without listing them all: most searches stop early
+    for k in range(1, root + 1):  # original // k: the divisors from the largest down to the root
+        if original % k == 0:
+            divisor = original // k
+            if (high // divisor) - ((low + divisor - 1) // divisor) + 1 >= 4:
+                return divisor
+    for divisor in range(root, 0, -1):  # then those below the root
+        if original % divisor == 0 and (high // divisor) - ((low + divisor - 1) // divisor) + 1 >= 4:
             return divisor
     return 1
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
+    """A variable's draws: scaled values (x 10**decimals) from low to high, by one of two steps.
+    (A NamedTuple: immutable and about 3x faster to build than a frozen dataclass.)"""
+
     original: int
     scale: int
     low: int
@@ -35,15 +45,21 @@ class Range:
     steps: tuple[int, int]
 
 
+def _scaled(value: Fraction, scale: int) -> int:
+    """`int(value * scale)` (toward zero) in integer arithmetic, without making a Fraction."""
+    whole = abs(value.numerator) * scale // value.denominator
+    return whole if value.numerator >= 0 else -whole
+
+
 def value_range(var: Var) -> Range:
     scale = 10**var.decimals
-    original = int(var.value * scale)
+    original = _scaled(var.value, scale)
     low = max(2, original // 2)
     high = max(original * 2, original + 8)
     if var.percent and original <= 100 * scale:
         high = min(high, 100 * scale - 1)
     if var.cap is not None:
-        high = min(high, int(var.cap * scale))
+        high = min(high, _scaled(var.cap, scale))
     return Range(original, scale, low, high,
                   (_roundness_step(original, low, high), _divisor_step(original, low, high)))
 

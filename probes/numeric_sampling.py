@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 import random
 import re
 import weakref
@@ -291,8 +290,10 @@ class Sampler:
         return [old if old_pair == pair else Fraction(*pair)
                 for old, old_pair, pair in zip(self.base, self.base_pairs, pairs, strict=True)]
 
-    def _candidates(self, index: int, wide: bool = False, stretch: int = 2) -> list[int]:
-        """Round values, or with `wide` all whole ones in range; `stretch` 4: a range may reach x4."""
+    def _candidates(self, index: int, wide: bool = False, stretch: int = 2, most: int | None = None
+                    ) -> list[int] | None:
+        """Round values, or with `wide` all whole ones in range; `stretch` 4: a range may reach x4.
+        None when there are more than `most` (the list is not built)."""
         r = self.ranges[index]
         if index in self.tied or index in self.computed:
             return [r.original]
@@ -304,29 +305,47 @@ class Sampler:
         finest = min(steps)
         if all(step % finest == 0 for step in steps):  # the other step's multiples are among the finest's
             multiples = range(((r.low + finest - 1) // finest) * finest, high + 1, finest)
+            if most is not None and len(multiples) > most:
+                return None
             values = list(multiples)  # sorted already, with no set to build
             if r.original not in multiples:
                 bisect.insort(values, r.original)
             return values
+        spans = [range(((r.low + step - 1) // step) * step, high + 1, step) for step in steps]
+        if most is not None and max(len(span) for span in spans) > most:
+            return None
         union = {r.original}
-        for step in steps:
-            union.update(range(((r.low + step - 1) // step) * step, high + 1, step))
+        for span in spans:
+            union.update(span)
         return sorted(union)
+
+    def _candidate_lists(self, most: int, wide: bool = False, stretch: int = 2) -> list[list[int]] | None:
+        """Each free variable's candidates; None as soon as their combinations are more than `most`
+        (every list holds the original, so the count only grows)."""
+        lists = []
+        count = 1
+        for index in self.free:
+            values = self._candidates(index, wide, stretch, most // count)
+            if values is None or count * len(values) > most:
+                return None
+            count *= len(values)
+            lists.append(values)
+        return lists
 
     def _list_small_space(self) -> Sequence[list[tuple[int, int]]] | bool:
         """Every draw that passes the float screen when there are at most SMALL_SPACE combinations
         of candidate values (in a fixed order: deterministic); False when there are more. When the
         round values give fewer than 3 such draws (40 pupils, half of them, a quarter of the rest:
         only 40 and 80 are round multiples of 8), every whole value in range, then up to x4, is tried."""
-        candidates = [self._candidates(i) for i in self.free]
-        if math.prod(len(c) for c in candidates) > SMALL_SPACE:
+        candidates = self._candidate_lists(SMALL_SPACE)
+        if candidates is None:
             return False
         listed = self._screen_all(candidates)
         for stretch in (2, 4):
             if len(listed) >= 3:
                 break
-            wide = [self._candidates(i, wide=True, stretch=stretch) for i in self.free]
-            if math.prod(len(c) for c in wide) <= WIDE_SPACE:
+            wide = self._candidate_lists(WIDE_SPACE, wide=True, stretch=stretch)
+            if wide is not None:
                 listed = self._screen_all(wide)
         return listed
 
