@@ -9,8 +9,8 @@ another (changing a rule would change variant sets, overlap matches and scores):
 - plain words (`plain_words`, `plain_text`): lower-cased runs of regex `\\w` characters
   (underscore included, no NFKC). Solution echo and continuation scoring use this rule.
 - marked tokens (`marked_tokens`): case-sensitive alphanumeric runs plus every punctuation
-  mark as its own token. Variant verification uses it: option labels `A` and `a` differ and
-  a changed sign or bracket counts as a change.
+  mark as its own token (underscores only separate). Variant verification uses it: option
+  labels `A` and `a` differ and a changed sign or bracket counts as a change.
 """
 
 from __future__ import annotations
