@@ -31,7 +31,7 @@ from make_overlap_corpus import load_test_items  # noqa: E402
 from detector.overlap.corpus import read_documents  # noqa: E402
 from detector.overlap.index import OverlapConfig  # noqa: E402
 from detector.overlap.scan import make_matcher, scan_file  # noqa: E402
-from detector.overlap.shingles import shingle_hash32, word_shingles  # noqa: E402
+from detector.text import shingle_hash32, word_shingles  # noqa: E402
 
 CORPUS = Path("/tmp/overlap_bench/corpus.jsonl")
 

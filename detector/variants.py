@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import random
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from detector.text import exact_jaccard, token_shingle_set
 from detector.types import BenchmarkItem, Probe, Variant, stable_seed
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ DRAWS_PER_VARIANT = 3
 GC_THRESHOLD = 10_000  # allocations between young-generation collections while making variants
 # Families whose variants keep the parent's gold (as text) unchanged.
 GOLD_KEEPING = frozenset({"entity", "distractor", "paraphrase", "option-shuffle", "option-relabel"})
-_TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")  # case-sensitive words and punctuation marks
 
 
 def render_for_similarity(item: BenchmarkItem) -> str:
@@ -59,26 +58,6 @@ def render_for_similarity(item: BenchmarkItem) -> str:
     pairs = zip(item.labels, item.choices, strict=False)
     options = " ".join(f"({label}) {choice}" for label, choice in pairs)
     return f"{item.question}\n{options}" if options else item.question
-
-
-def shingle_set(text: str, n: int = SHINGLE_WORDS) -> frozenset[str]:
-    """Case-sensitive word n-shingles (labels `A` and `a` differ); short texts give one shingle.
-
-    A shingle is its tokens joined by spaces (tokens hold no whitespace: one string per token
-    tuple). A string keeps its hash; a tuple rehashes its tokens in every set operation, which made
-    `exact_jaccard` about 3x slower.
-    """
-    tokens = _TOKEN_RE.findall(text)
-    if len(tokens) < n:
-        return frozenset([" ".join(tokens)])
-    # zip reuses its tuple when join has let go of it; shorter tails end the windows
-    return frozenset(map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False)))
-
-
-def exact_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    shared = len(a & b)
-    union = len(a) + len(b) - shared  # the size of a | b, without building it
-    return shared / union if union else 1.0
 
 
 def _as_number(text: str) -> Fraction | None:
@@ -187,7 +166,7 @@ class VariantSet:
 def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[str],
             kept: list[frozenset[str]]) -> tuple[str | None, float, frozenset[str]]:
     reason = check_gold(variant, parent)
-    shingles = shingle_set(render_for_similarity(variant.item))
+    shingles = token_shingle_set(render_for_similarity(variant.item), SHINGLE_WORDS)
     similarity = exact_jaccard(shingles, parent_shingles)
     if reason:
         return reason, similarity, shingles
@@ -240,7 +219,7 @@ def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, 
             rejected["no_valid_draw"] += 1
             continue
         if parent_shingles is None:
-            parent_shingles = shingle_set(render_for_similarity(item))
+            parent_shingles = token_shingle_set(render_for_similarity(item), SHINGLE_WORDS)
         reason, similarity, shingles = _verify(variant, item, parent_shingles, kept_shingles)
         if reason:
             rejected[reason] += 1

@@ -7,8 +7,7 @@ import pytest
 from datasketch import MinHash, MinHashLSH
 
 from detector.overlap.lsh import BandIndex, band_params
-from detector.overlap.minhash import MinHasher, estimate_jaccard
-from detector.overlap.shingles import shingle_hash32, text_shingle_hashes, word_shingles
+from detector.text import MinHasher, estimate_jaccard, shingle_hash32, text_shingle_hashes, word_shingles
 
 TEXTS = [
     "Janet's ducks lay 16 eggs per day. She eats three for breakfast every morning.",

@@ -14,8 +14,8 @@ from detector.overlap.corpus import CorpusFormatError
 from detector.overlap.index import OverlapConfig, build_index
 from detector.overlap.lsh import BandIndex
 from detector.overlap.scan import MATCH_SCHEMA, run_between, run_overlap
-from detector.overlap.shingles import shingle_hashes, tokenize
 from detector.overlap.windows import find_candidates
+from detector.text import shingle_hashes, tokenize
 from detector.types import BenchmarkItem
 from tests.overlap_corpus_helpers import QUESTIONS, make_documents, make_items, write_jsonl
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detector.overlap.lsh import BandIndex
-from detector.overlap.minhash import MinHasher
-from detector.overlap.shingles import shingle_hashes, tokenize
+from detector.text import MinHasher, shingle_hashes, tokenize
 from detector.types import BenchmarkItem
 
 WINDOW_STEPS = 8  # windows per part length: stride = window / WINDOW_STEPS

@@ -8,23 +8,42 @@ matrix of query signatures at once: band keys are hashed to 64 bits, joined with
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_WEIGHT = 0.5  # datasketch's default weight of false positives and of false negatives
 
 
+@lru_cache(maxsize=64)
 def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) that datasketch's MinHashLSH picks for `threshold` and `num_perm`.
 
+    The same search as datasketch (version 2, `MinHashLSH(threshold, num_perm)` with its
+    default weights 0.5/0.5), re-implemented because datasketch keeps it private: over every
+    b bands of r rows with b * r <= num_perm, minimise the mean of the false-positive area
+    (integral of P(candidate | s) = 1 - (1 - s^r)^b over s in [0, threshold]) and the
+    false-negative area (integral of 1 - P over [threshold, 1]), both by `scipy.integrate.quad`,
+    keeping the first (b, r) in (b, then r) order on ties. A test checks it against datasketch.
     Raises:
         ValueError: if the threshold is not in (0, 1).
     """
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
-    from datasketch.lsh import _optimal_param
+    from scipy.integrate import quad
 
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    return int(bands), int(rows)
+    best_error = float("inf")
+    best = (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            b, r = float(bands), float(rows)
+            false_positive, _ = quad(lambda s, b=b, r=r: 1 - (1 - s**r) ** b, 0.0, threshold)
+            false_negative, _ = quad(lambda s, b=b, r=r: 1 - (1 - (1 - s**r) ** b), threshold, 1.0)
+            error = false_positive * _WEIGHT + false_negative * _WEIGHT
+            if error < best_error:
+                best_error, best = error, (bands, rows)
+    return best
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:

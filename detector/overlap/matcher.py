@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from detector.overlap.index import OverlapIndex
-from detector.overlap.shingles import prepare_text, shingle_hashes, tokenize
 from detector.overlap.verify import VERBATIM, verify_part
 from detector.overlap.windows import find_candidates
+from detector.text import prepare_text, shingle_hashes, tokenize
 
 SNIPPET_CHARS = 200
 

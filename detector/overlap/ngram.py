@@ -13,8 +13,8 @@ from typing import Any
 
 from detector.overlap.index import item_texts
 from detector.overlap.matcher import best_per_item, match_row
-from detector.overlap.shingles import prepare_text, split_words
 from detector.overlap.verify import NEAR, VERBATIM
+from detector.text import prepare_text, split_words
 from detector.types import BenchmarkItem
 
 NGRAM = 13
@@ -60,7 +60,7 @@ class NgramMatcher:
         self, hits: dict[tuple[int, str], tuple[int, set[tuple[str, ...]]]], doc_id: str, text: str,
         corpus_file: str,
     ) -> list[dict[str, Any]]:
-        from detector.overlap.shingles import tokenize
+        from detector.text import tokenize
 
         prepared = prepare_text(text)
         tokens = tokenize(prepared, prepared=True)

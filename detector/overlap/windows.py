@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.overlap.index import WINDOW_STEPS, OverlapIndex
+from detector.text import estimate_jaccard
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,5 +110,5 @@ def find_candidates(
     rows, parts = index.lsh.query(signatures)
     same = index.part_bucket[parts] == buckets[rows]
     rows, parts = rows[same], parts[same]
-    estimated = (signatures[rows] == index.signatures[parts]).mean(axis=1)
+    estimated = estimate_jaccard(signatures[rows], index.signatures[parts])
     return Candidates(shingle_doc[starts[rows]], starts[rows], ends[rows], parts, estimated)

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from detector.scoring.choices import extract_choice
 from detector.scoring.numbers import extract_number, normalize_number, numbers_equal
+from detector.text import plain_text
 from detector.types import BenchmarkItem
 
 # A continuation at least this similar (0-1, rapidfuzz ratio) to the real rest is verbatim.
@@ -88,14 +89,10 @@ def item_kind(item: BenchmarkItem, scoring: str = "answer") -> str:
     return "math" if normalize_number(item.answer) is not None else "cloze"
 
 
-def _normalise_words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
 def continuation_similarity(output: str, expected: str) -> float:
     """Similarity 0-1 of the output's opening to the expected continuation (rapidfuzz ratio)."""
-    want = _normalise_words(expected)
-    got = _normalise_words(output)
+    want = plain_text(expected)
+    got = plain_text(output)
     if not want:
         return 0.0
     return float(fuzz.ratio(got[: len(want)], want)) / 100.0
@@ -110,7 +107,7 @@ def _cloze_span(text: str) -> str:
 def match_cloze(text: str, gold_text: str) -> tuple[str, bool]:
     """The answer span read from `text` and whether it names the gold option text."""
     span = _cloze_span(text)
-    got, want = _normalise_words(span), _normalise_words(gold_text)
+    got, want = plain_text(span), plain_text(gold_text)
     if not want or not got:
         return span, False
     contains = re.search(r"(?<!\w)" + re.escape(want) + r"(?!\w)", got) is not None
@@ -148,5 +145,5 @@ def same_answer(kind: str, extracted: str | None, other_gold: str) -> bool:
     if kind == "multiple_choice":
         return extracted == other_gold
     if kind == "cloze":
-        return _normalise_words(extracted) == _normalise_words(other_gold)
+        return plain_text(extracted) == plain_text(other_gold)
     return False

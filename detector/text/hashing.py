@@ -1,23 +1,20 @@
-"""Text normalisation, word shingles and their stable 32-bit hashes.
+"""Stable hashes of scan words and shingles, in pure Python and vectorised with numpy.
 
-A word is a maximal run of characters for which `str.isalnum()` is true, after NFKC
-normalisation (non-ASCII text only) and lower-casing; everything else separates words.
-`normalize_text` joins the words with single spaces. The same rule has a vectorised
-numpy path (`tokenize`) that also returns each word's character offset, and a pure Python
-path (`shingle_hash32`) that gives bit-identical hashes, so a corpus scan and a reference
-MinHash over shingle strings agree exactly.
+Both paths give bit-identical values, so a corpus scan over numpy arrays and a reference
+MinHash over shingle strings agree exactly. `sha1_hash32` is the hash datasketch's MinHash
+applies to bytes by default (solution echo keeps its values).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
+import hashlib
+import struct
 from dataclasses import dataclass
 
 import numpy as np
 
-_WORD_RE = re.compile(r"[^\W_]+")  # \w minus underscore == str.isalnum()
+from detector.text.words import prepare_text
+
 _MASK64 = (1 << 64) - 1
 _CHAR_BASE = 0x100000001B3  # FNV-1a 64-bit prime: powers of it spread code points
 _SHINGLE_BASE = 0x9E3779B97F4A7C15  # golden-ratio constant, odd
@@ -28,50 +25,10 @@ _char_inverse_powers: np.ndarray | None = None
 _shingle_powers: np.ndarray | None = None
 
 
-def prepare_text(text: str) -> str:
-    """NFKC-normalise (non-ASCII text only) and lower-case: word offsets index this text."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower()
-
-
-def split_words(text: str) -> list[str]:
-    """Return the normalised words of `text` (lower-cased alphanumeric runs)."""
-    return _WORD_RE.findall(prepare_text(text))
-
-
-def normalize_text(text: str) -> str:
-    """Lower-case, NFKC-normalise and reduce `text` to its words separated by single spaces."""
-    return " ".join(split_words(text))
-
-
-def word_shingles(text: str, n: int = 5) -> list[str]:
-    """Return the overlapping `n`-word shingles of `text`, in order (with repeats).
-
-    A text with fewer than `n` (but at least one) words has one shingle: all its words.
-    Raises:
-        ValueError: if `n` < 1.
-    """
-    if n < 1:
-        raise ValueError(f"shingle size must be >= 1, got {n}")
-    words = split_words(text)
-    if not words:
-        return []
-    if len(words) < n:
-        return [" ".join(words)]
-    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-
-
-def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    """Jaccard similarity of two collections taken as sets (1.0 when both are empty)."""
-    set_a, set_b = set(a), set(b)
-    union = set_a | set_b
-    return len(set_a & set_b) / len(union) if union else 1.0
-
-
-def shingle_jaccard(text_a: str, text_b: str, n: int = 5) -> float:
-    """Jaccard similarity of the `n`-word shingle sets of two texts."""
-    return jaccard(word_shingles(text_a, n), word_shingles(text_b, n))
+def sha1_hash32(data: bytes) -> int:
+    """The first 4 bytes of SHA-1, little-endian (datasketch's default 32-bit hash)."""
+    value: int = struct.unpack("<I", hashlib.sha1(data).digest()[:4])[0]
+    return value
 
 
 # ---------------------------------------------------------------- hashing (pure Python)

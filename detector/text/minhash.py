@@ -1,15 +1,20 @@
 """Vectorised MinHash, bit-identical to datasketch's default (affine32) scheme.
 
-datasketch's `MinHash(num_perm, seed)` maps each 32-bit input hash h through the
-MurmurHash3 finaliser and then through `num_perm` affine permutations
-`a * h + b mod 2^32`, keeping the minimum per permutation. We take the permutation
-parameters from datasketch itself (so the seeds mean the same thing) and do the
-arithmetic on whole arrays of shingle hashes at once.
+datasketch's `MinHash(num_perm, seed)` (version 2) maps each 32-bit input hash h through
+the MurmurHash3 finaliser and then through `num_perm` affine permutations
+`a * h + b mod 2^32`, keeping the minimum per permutation. `affine_permutations` draws the
+parameters as datasketch does (so a seed means the same thing; the tests check it against
+datasketch), and the arithmetic runs on whole arrays of shingle hashes at once.
+
+Empty texts follow the package's convention (see `jaccard`): `signature_similarity` of a
+missing signature (a text without shingles) is 0.0.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from detector.text.jaccard import EMPTY_SIMILARITY
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
 
@@ -22,6 +27,14 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
+def affine_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) uint32 parameters of datasketch's affine32 permutations (every `a` odd)."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
 class MinHasher:
     """Affine MinHash over uint32 shingle hashes, with datasketch's permutations.
 
@@ -32,12 +45,7 @@ class MinHasher:
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
         if num_perm < 1:
             raise ValueError(f"num_perm must be >= 1, got {num_perm}")
-        from datasketch import MinHash
-
-        reference = MinHash(num_perm=num_perm, seed=seed)
-        if reference.scheme != "affine32":
-            raise ValueError(f"datasketch default scheme is {reference.scheme!r}, expected 'affine32'")
-        a, b = reference.permutations
+        a, b = affine_permutations(num_perm, seed)
         self.num_perm = num_perm
         self.seed = seed
         self._a = np.asarray(a, dtype=np.uint32)
@@ -92,3 +100,12 @@ class MinHasher:
 def estimate_jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity: the share of equal signature values, row by row."""
     return (np.atleast_2d(left) == np.atleast_2d(right)).mean(axis=1)
+
+
+def signature_similarity(left: np.ndarray | None, right: np.ndarray | None) -> float:
+    """Estimated Jaccard similarity of two signatures; 0.0 where either text had no shingles (None)."""
+    if left is None or right is None:
+        return EMPTY_SIMILARITY
+    if left.shape != right.shape:
+        raise ValueError(f"signatures of different sizes: {left.shape} and {right.shape}")
+    return float(np.count_nonzero(left == right)) / len(left)
