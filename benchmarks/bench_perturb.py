@@ -23,9 +23,10 @@ from detector.benchmarks import load_benchmark, load_default_benchmarks
 from detector.types import BenchmarkItem
 from detector.variants import VariantSet, make_variants
 from probes import PROBES
-from probes.chain import ChainError
-from probes.numeric import NumericProbe
-from probes.numeric_template import build_template, execute
+from probes.numeric.probe import NumericProbe
+from probes.numeric.solution.chain import ChainError
+from probes.numeric.template.build import build_template
+from probes.numeric.template.execution import execute
 
 TARGET_RATE = 2000.0
 TARGET_COVERAGE = 0.80

@@ -1,11 +1,13 @@
 """Make, verify and store variant sets: the perturbation step of a run.
 
-Every variant a probe returns is checked before it is kept: its gold is consistent (and, for
-`numeric`, the rewritten solution chain re-executes to it); it differs enough from its parent
-(Jaccard similarity of word 3-shingle sets below a per-family ceiling) and, for
-meaning-preserving families, not too much (above a floor); and it is not a near-duplicate of a
-variant already kept for the same item. Similarity is the exact Jaccard of the two shingle sets
-(for two short texts that is cheaper than MinHash and has no estimation error).
+Every variant a probe returns is checked before it is kept: its gold is consistent (labels and
+options agree; the gold text is unchanged where the family keeps it; the family's own gold check,
+if it declares one, passes); it differs enough from its parent (Jaccard similarity of word
+3-shingle sets below the family's ceiling) and, for meaning-preserving families, not too much (at
+or above its floor); and it is not a near-duplicate of a variant already kept for the same item.
+Each family's settings are its `probes.FamilySpec`: this module names no family. Similarity is
+the exact Jaccard of the two shingle sets (for two short texts that is cheaper than MinHash and
+has no estimation error).
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,32 +25,13 @@ from detector.text import exact_jaccard, token_shingle_set
 from detector.types import BenchmarkItem, Probe, Variant, stable_seed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import polars as pl
 
-    from probes.chain import ChainError, Step
+    from probes import FamilySpec
 
 SHINGLE_WORDS = 3
-# family -> (ceiling: keep only below it, floor: keep only at or above it)
-SIMILARITY_BOUNDS: Mapping[str, tuple[float, float]] = {
-    "numeric": (0.97, 0.0),
-    "entity": (0.97, 0.3),
-    "option-shuffle": (0.98, 0.0),
-    "option-relabel": (0.98, 0.0),
-    "none-of-the-above": (0.98, 0.0),
-    "distractor": (0.97, 0.4),
-    "paraphrase": (0.97, 0.3),
-    "cloze": (0.98, 0.0),
-    "truncate": (0.95, 0.0),
-}
-# Two variants of one item are near-duplicates at or above this similarity (default: the family's
-# ceiling). Numeric variants with any different number are different problems with other answers.
-DUPLICATE_AT: Mapping[str, float] = {"numeric": 1.0}
 DRAWS_PER_VARIANT = 3
 GC_THRESHOLD = 10_000  # allocations between young-generation collections while making variants
-# Families whose variants keep the parent's gold (as text) unchanged.
-GOLD_KEEPING = frozenset({"entity", "distractor", "paraphrase", "option-shuffle", "option-relabel"})
 
 
 def render_for_similarity(item: BenchmarkItem) -> str:
@@ -60,18 +41,16 @@ def render_for_similarity(item: BenchmarkItem) -> str:
     return f"{item.question}\n{options}" if options else item.question
 
 
-def _as_number(text: str) -> Fraction | None:
-    cleaned = text.replace(",", "").strip()
-    if cleaned.isascii() and cleaned.isdigit():
-        return Fraction(int(cleaned))  # what Fraction(cleaned) gives, without parsing the text again
-    try:
-        return Fraction(cleaned)
-    except (ValueError, ZeroDivisionError):
-        return None
+def check_gold(variant: Variant, parent: BenchmarkItem, spec: FamilySpec | None = None) -> str | None:
+    """Why the variant's gold is inconsistent, or None if it is consistent.
 
+    `spec` is the variant's family (by default looked up in `probes.FAMILIES`).
+    Raises: ValueError for a family that is not registered.
+    """
+    if spec is None:
+        from probes import get_family
 
-def check_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
-    """Why the variant's gold is inconsistent, or None if it is consistent."""
+        spec = get_family(variant.family)
     item = variant.item
     if variant.scoring == "continuation":
         return None if item.answer.strip() else "empty_continuation"
@@ -82,42 +61,11 @@ def check_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
             return "gold_not_a_label"
         if len(set(item.choices)) != len(item.choices):
             return "duplicate_options"
-    if variant.family in GOLD_KEEPING and item.gold_text != parent.gold_text:
+    if spec.keeps_gold and item.gold_text != parent.gold_text:
         return "gold_text_changed"
-    if variant.family == "cloze" and item.gold_text != parent.gold_text:
-        return "gold_text_changed"
-    if variant.family == "numeric":
-        return _check_numeric_gold(variant, parent)
+    if spec.gold_check is not None:
+        return spec.gold_check(variant, parent)
     return None
-
-
-@cache
-def _numeric_checks() -> tuple[type[ChainError], Callable[..., list[Step]], Callable[..., str | None]]:
-    """ChainError, parse_steps and final_rule, imported on first use (detector does not import
-    probes at load) and then held: an import statement per variant costs ~1 us."""
-    from probes.chain import ChainError, parse_steps
-    from probes.numeric_final import final_rule
-
-    return ChainError, parse_steps, final_rule
-
-
-def _check_numeric_gold(variant: Variant, parent: BenchmarkItem) -> str | None:
-    ChainError, parse_steps, final_rule = _numeric_checks()
-    new, old = _as_number(variant.item.answer), _as_number(parent.answer)
-    if new is None:
-        return "gold_not_numeric"
-    if new == old or not variant.gold_changed:
-        return "gold_unchanged"
-    solution = variant.item.solution or ""
-    # Prose equations matter only after the last annotation (where the final step may be one).
-    tail = solution[solution.rfind(">>") + 2:] if ">>" in solution else solution
-    try:
-        steps = parse_steps(solution, prose="=" in tail or "equals" in tail)
-    except ChainError:
-        return "solution_does_not_re_execute"
-    # `####` is the last result, or it in cents / rounded up / in another unit where the question says so.
-    reached = final_rule(variant.item.question, steps[-1].result, new, solution[steps[-1].end:]) is not None
-    return None if reached else "solution_does_not_reach_gold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,19 +111,18 @@ class VariantSet:
         return rows_to_frame(self.rows())
 
 
-def _verify(variant: Variant, parent: BenchmarkItem, parent_shingles: frozenset[str],
+def _verify(variant: Variant, parent: BenchmarkItem, spec: FamilySpec, parent_shingles: frozenset[str],
             kept: list[frozenset[str]]) -> tuple[str | None, float, frozenset[str]]:
-    reason = check_gold(variant, parent)
+    reason = check_gold(variant, parent, spec)
     shingles = token_shingle_set(render_for_similarity(variant.item), SHINGLE_WORDS)
     similarity = exact_jaccard(shingles, parent_shingles)
     if reason:
         return reason, similarity, shingles
-    ceiling, floor = SIMILARITY_BOUNDS.get(variant.family, (0.97, 0.0))
-    if similarity >= ceiling:
+    if similarity >= spec.ceiling:
         return "too_similar_to_parent", similarity, shingles
-    if similarity < floor:
+    if similarity < spec.floor:
         return "too_different_from_parent", similarity, shingles
-    duplicate_at = DUPLICATE_AT.get(variant.family, ceiling)
+    duplicate_at = spec.near_duplicate_at
     if any(exact_jaccard(shingles, other) >= duplicate_at for other in kept):
         return "near_duplicate", similarity, shingles
     return None, similarity, shingles
@@ -198,7 +145,7 @@ def _numbered(variant: Variant, variant_id: str, seed: int, jaccard_to_parent: f
     )
 
 
-def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, seed: int,
+def _variants_of(item: BenchmarkItem, probe: Probe, family: str, spec: FamilySpec, per_item: int, seed: int,
                  summary: dict[str, Counter[str]]) -> list[Variant]:
     from probes import ProbeSkip
 
@@ -220,7 +167,7 @@ def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, 
             continue
         if parent_shingles is None:
             parent_shingles = token_shingle_set(render_for_similarity(item), SHINGLE_WORDS)
-        reason, similarity, shingles = _verify(variant, item, parent_shingles, kept_shingles)
+        reason, similarity, shingles = _verify(variant, item, spec, parent_shingles, kept_shingles)
         if reason:
             rejected[reason] += 1
             continue
@@ -233,17 +180,20 @@ def _variants_of(item: BenchmarkItem, probe: Probe, family: str, per_item: int, 
 
 
 def make_variants(items: Sequence[BenchmarkItem], families: Sequence[str], per_item: int, seed: int,
-                  progress: bool = False) -> VariantSet:
+                  progress: bool = False, registry: Mapping[str, FamilySpec] | None = None) -> VariantSet:
     """Make up to `per_item` verified variants of every item for every family.
 
-    Randomness is `random.Random(stable_seed(seed, family, item_id))`, so the same inputs and seed
-    give the same variants in any process. Raises: ValueError for an unknown family or per_item < 1.
+    Families are looked up in `registry` (default `probes.FAMILIES`). Randomness is
+    `random.Random(stable_seed(seed, family, item_id))`, so the same inputs and seed give the same
+    variants in any process. Raises: ValueError for an unknown family or per_item < 1.
     """
-    from probes import get_probe
+    from probes import FAMILIES, get_family
 
     if per_item < 1:
         raise ValueError(f"per_item must be >= 1, got {per_item}")
-    probes = [(name, get_probe(name)) for name in dict.fromkeys(families)]
+    specs = [(name, get_family(name, FAMILIES if registry is None else registry))
+             for name in dict.fromkeys(families)]
+    probes = [(name, spec.probe(), spec) for name, spec in specs]
     # The numeric family allocates millions of small objects (fractions, tuples) that are not
     # cycles; at the default threshold (700) the cyclic collector runs thousands of times and
     # rescans the templates it keeps. A larger first threshold while variants are made cut ~0.2-0.3 s
@@ -256,7 +206,7 @@ def make_variants(items: Sequence[BenchmarkItem], families: Sequence[str], per_i
         gc.set_threshold(*threshold)
 
 
-def _make_variants(items: Sequence[BenchmarkItem], probes: list[tuple[str, Probe]], per_item: int,
+def _make_variants(items: Sequence[BenchmarkItem], probes: list[tuple[str, Probe, FamilySpec]], per_item: int,
                    seed: int, progress: bool) -> VariantSet:
     from detector.progress import track
 
@@ -264,7 +214,7 @@ def _make_variants(items: Sequence[BenchmarkItem], probes: list[tuple[str, Probe
     summaries: list[FamilySummary] = []
     label = "perturbing" if progress else None
     with track(label, len(items) * len(probes), "items", transient=True) as tracker:
-        for name, probe in probes:
+        for name, probe, spec in probes:
             counts: dict[str, Counter[str]] = {"skipped": Counter(), "rejected": Counter()}
             applicable = with_variants = made = 0
             for item in items:
@@ -272,7 +222,7 @@ def _make_variants(items: Sequence[BenchmarkItem], probes: list[tuple[str, Probe
                 if not probe.applies_to(item):
                     continue
                 applicable += 1
-                kept = _variants_of(item, probe, name, per_item, seed, counts)
+                kept = _variants_of(item, probe, name, spec, per_item, seed, counts)
                 with_variants += bool(kept)
                 made += len(kept)
                 variants.extend(kept)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from probes.arithmetic import (
+from probes.numeric.solution.arithmetic import (
     ExpressionError,
     _parse_flat,
     _Parser,
@@ -83,7 +83,7 @@ def test_division_by_zero_is_an_expression_error():
 
 def test_literals_are_numbered_with_spans():
     tree = parse_expression("12 * 3.5 + 4")
-    from probes.arithmetic import literals
+    from probes.numeric.solution.arithmetic import literals
 
     nums = literals(tree)
     assert [n.value for n in nums] == [12, Fraction(7, 2), 4]

@@ -1,6 +1,6 @@
 import re
 
-from probes.number_words import FIXED_WORDS, prefix_alternation
+from probes.numeric.question.number_words import FIXED_WORDS, prefix_alternation
 
 
 def test_prefix_alternation_matches_exactly_its_words():

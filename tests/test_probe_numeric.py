@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detector.types import BenchmarkItem
-from probes.arithmetic import literals
 from probes.base import ProbeSkip
-from probes.chain import parse_steps
-from probes.numeric import NumericProbe
-from probes.numeric_template import build_template, execute
+from probes.numeric.probe import NumericProbe
+from probes.numeric.solution.arithmetic import literals
+from probes.numeric.solution.chain import parse_steps
+from probes.numeric.template.build import build_template
+from probes.numeric.template.execution import execute
 
 PROBE = NumericProbe()
 
@@ -346,7 +347,7 @@ def test_results_written_as_percentages_stay_at_most_100():
 
 
 def test_unit_constants_are_licensed_by_whole_words():
-    from probes.chain import allowed_constants
+    from probes.numeric.solution.chain import allowed_constants
 
     licensed = allowed_constants("On Monday of the second month she paid $5.")
     assert Fraction(60) not in licensed and Fraction(24) not in licensed  # not "Monday", not ordinal "second"
@@ -403,7 +404,7 @@ def test_multiplier_words_fix_their_factor_even_when_a_stated_number_equals_it(d
 
 
 def test_small_value_spaces_are_listed_once_and_every_draw_is_valid():
-    from probes.numeric_sampling import sampler_for
+    from probes.numeric.drawing.sampler import sampler_for
 
     item = make_item(
         "Sara has 7 stickers. She gives 3 of them to Ben. How many stickers does she have left?",

@@ -10,8 +10,8 @@ from fractions import Fraction
 import pytest
 
 from probes.base import ProbeSkip
-from probes.numeric import NumericProbe
-from probes.numeric_sampling import sampler_for
+from probes.numeric.drawing.sampler import sampler_for
+from probes.numeric.probe import NumericProbe
 from tests.test_probe_numeric import make_item
 
 PROBE = NumericProbe()

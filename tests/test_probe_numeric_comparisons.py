@@ -8,9 +8,9 @@ import re
 import pytest
 
 from detector.types import BenchmarkItem
-from probes.numeric import NumericProbe
-from probes.numeric_comparisons import compared_groups, states_comparison, unit_of
-from probes.quantities import find_mentions
+from probes.numeric.probe import NumericProbe
+from probes.numeric.question.comparisons import compared_groups, states_comparison, unit_of
+from probes.numeric.question.quantities import find_mentions
 
 PROBE = NumericProbe()
 

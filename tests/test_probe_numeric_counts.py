@@ -11,9 +11,9 @@ import pytest
 
 from detector.variants import check_gold
 from probes.base import ProbeSkip
-from probes.numeric import NumericProbe
-from probes.numeric_counts import counts_company, day_counts, name_counts
-from probes.quantities import find_mentions
+from probes.numeric.probe import NumericProbe
+from probes.numeric.question.counts import counts_company, day_counts, name_counts
+from probes.numeric.question.quantities import find_mentions
 from tests.test_probe_numeric import make_item
 
 PROBE = NumericProbe()

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from probes.base import ProbeSkip
-from probes.numeric import NumericProbe
+from probes.numeric.probe import NumericProbe
 from tests.test_probe_numeric import make_item
 
 PROBE = NumericProbe()

@@ -1,12 +1,13 @@
-"""`numeric`: the exact check of a draw (probes/numeric_exact.py)."""
+"""`numeric`: the exact check of a draw (probes/numeric/drawing/exact.py)."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from probes.numeric_exact import exact_draw, keeps_form
-from probes.numeric_sampling import sampler_for
-from probes.numeric_template import build_template, execute
+from probes.numeric.drawing.exact import exact_draw, keeps_form
+from probes.numeric.drawing.sampler import sampler_for
+from probes.numeric.template.build import build_template
+from probes.numeric.template.execution import execute
 
 DISCOUNT = build_template(
     "A coat costs $80 and is sold at 25% off. Tax of 10% is added to the sale price. What is paid?",

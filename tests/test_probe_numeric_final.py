@@ -11,7 +11,7 @@ import pytest
 
 from detector.variants import check_gold, make_variants
 from probes.base import ProbeSkip
-from probes.numeric import NumericProbe
+from probes.numeric.probe import NumericProbe
 from tests.test_probe_numeric import make_item
 
 PROBE = NumericProbe()

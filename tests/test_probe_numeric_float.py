@@ -7,9 +7,11 @@ from fractions import Fraction
 
 import pytest
 
-from probes.arithmetic import ExpressionError
-from probes.numeric_float import Chains, compile_chain, divide_exactly, exact_number
-from probes.numeric_template import Template, alternative_choices, build_template, execute
+from probes.numeric.drawing.float_chain import Chains, compile_chain, divide_exactly, exact_number
+from probes.numeric.solution.arithmetic import ExpressionError
+from probes.numeric.template.build import build_template
+from probes.numeric.template.execution import alternative_choices, execute
+from probes.numeric.template.template import Template
 
 
 def make_template(question: str, solution_with_final: str) -> Template:

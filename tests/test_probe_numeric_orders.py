@@ -10,8 +10,8 @@ from fractions import Fraction
 import pytest
 
 from probes.base import ProbeSkip
-from probes.numeric import NumericProbe
-from probes.numeric_orders import Order, keeps_orders, prose_orders
+from probes.numeric.probe import NumericProbe
+from probes.numeric.solution.orders import Order, keeps_orders, prose_orders
 from tests.test_probe_numeric import make_item
 
 PROBE = NumericProbe()

@@ -6,8 +6,8 @@ import random
 import re
 from fractions import Fraction
 
-from probes.numeric import NumericProbe
-from probes.numeric_sampling import sampler_for
+from probes.numeric.drawing.sampler import sampler_for
+from probes.numeric.probe import NumericProbe
 from tests.test_probe_numeric import make_item
 
 PROBE = NumericProbe()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from probes.numeric import NumericProbe, _article_before, _article_for
+from probes.numeric.probe import NumericProbe
+from probes.numeric.rewriting.articles import article_before, article_for
 from tests.test_probe_numeric import make_item
 
 BAGS = make_item(
@@ -13,16 +14,16 @@ BAGS = make_item(
 
 def test_article_before_finds_the_article_right_before_a_number() -> None:
     question = BAGS.question
-    assert _article_before(question, question.index("8")).group(1) == "An"  # type: ignore[union-attr]
-    assert _article_before(question, question.index("12")).group(2) == " $"  # type: ignore[union-attr]
-    assert _article_before(question, question.index("3")).group(1) == "A"  # type: ignore[union-attr]
-    assert _article_before("Banana 5", 7) is None and _article_before("extra 5", 6) is None
+    assert article_before(question, question.index("8")).group(1) == "An"  # type: ignore[union-attr]
+    assert article_before(question, question.index("12")).group(2) == " $"  # type: ignore[union-attr]
+    assert article_before(question, question.index("3")).group(1) == "A"  # type: ignore[union-attr]
+    assert article_before("Banana 5", 7) is None and article_before("extra 5", 6) is None
 
 
 def test_article_for_fits_the_sound_and_the_case() -> None:
-    assert [_article_for(text, "a") for text in ("8", "11", "18,000", "9", "eight", "twelve")] == [
+    assert [article_for(text, "a") for text in ("8", "11", "18,000", "9", "eight", "twelve")] == [
         "an", "an", "an", "a", "an", "a"]
-    assert _article_for("80", "A") == "An" and _article_for("9", "An") == "A"
+    assert article_for("80", "A") == "An" and article_for("9", "An") == "A"
 
 
 def test_rewritten_question_fixes_every_article() -> None:

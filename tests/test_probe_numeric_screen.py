@@ -7,9 +7,10 @@ import itertools
 import pytest
 
 from detector.types import BenchmarkItem
-from probes.numeric_sampling import sampler_for
-from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
-from probes.numeric_template import Template, build_template
+from probes.numeric.drawing.sampler import sampler_for
+from probes.numeric.drawing.screen import fits_in_arrays, screen_arrays, screen_each
+from probes.numeric.template.build import build_template
+from probes.numeric.template.template import Template
 
 
 def make_template(question: str, solution_with_final: str) -> Template:

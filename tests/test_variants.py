@@ -75,7 +75,7 @@ def test_kept_variants_of_one_item_are_distinct(variant_set):
 
 
 def test_numeric_variants_change_gold_and_keep_a_consistent_chain(variant_set):
-    from probes.chain import parse_steps
+    from probes.numeric.solution.chain import parse_steps
 
     numeric = [v for v in variant_set.variants if v.family == "numeric"]
     assert len(numeric) >= 40

@@ -7,7 +7,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
-from probes.arithmetic import (
+from probes.numeric.solution.arithmetic import (
     ExpressionError,
     Node,
     Num,

@@ -7,8 +7,13 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
-from probes.arithmetic import parse_number
-from probes.number_words import FIXED_WORDS, find_number_words, parse_number_words, prefix_alternation
+from probes.numeric.question.number_words import (
+    FIXED_WORDS,
+    find_number_words,
+    parse_number_words,
+    prefix_alternation,
+)
+from probes.numeric.solution.arithmetic import parse_number
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _MENTION_RE = re.compile(

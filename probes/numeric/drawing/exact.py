@@ -1,6 +1,6 @@
 """The exact check of a numeric draw: every constraint, under every reading, in exact arithmetic.
 
-A draw that passed the float screen (see numeric_sampling) is kept only if this check passes:
+A draw that passed the float screen (see drawing/sampler.py) is kept only if this check passes:
 step results keep their sign, integrality or short decimals and magnitude, literals computed by
 an unwritten operation do too, the final answer changes (and keeps its form where a rule needs
 it), and every reading of an ambiguous literal reaches the same answer.
@@ -11,13 +11,13 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from probes.arithmetic import decimal_places
-from probes.numeric_float import FloatFn, Rational, exact_number
-from probes.numeric_orders import keeps_orders
-from probes.numeric_template import literal_value
+from probes.numeric.drawing.float_chain import FloatFn, Rational, exact_number
+from probes.numeric.solution.arithmetic import decimal_places
+from probes.numeric.solution.orders import keeps_orders
+from probes.numeric.template.execution import literal_value
 
 if TYPE_CHECKING:
-    from probes.numeric_sampling import Sampler
+    from probes.numeric.drawing.draw_space import DrawSpace
 
 Draw = tuple[list[Fraction], list[Fraction], list[list[Fraction]]]  # values, step results, literal values
 MAX_ABS = 10**9
@@ -42,7 +42,7 @@ def _exact_results(chain: list[FloatFn], numbers: list[Rational]) -> list[Ration
     return results
 
 
-def _hidden_ok(sampler: Sampler, values: list[Fraction], results: list[Fraction]) -> bool:
+def _hidden_ok(sampler: DrawSpace, values: list[Fraction], results: list[Fraction]) -> bool:
     """Literals computed by an unwritten operation keep their sign and their integrality or
     short decimals, like the results the solution writes."""
     for reading, old in sampler.hidden:
@@ -59,11 +59,11 @@ def _hidden_ok(sampler: Sampler, values: list[Fraction], results: list[Fraction]
     return True
 
 
-def exact_draw(sampler: Sampler, values: list[Fraction]) -> Draw | None:
+def exact_draw(sampler: DrawSpace, values: list[Fraction]) -> Draw | None:
     """The draw (values, exact step results, literal values) if every constraint holds under
     every reading, else None. The step results come from the compiled chain (the same exact
     operations as `execute`, which raises on the same draws); the literal values are read off
-    them only for a draw that passes. The chain computes whole values as ints (see numeric_float);
+    them only for a draw that passes. The chain computes whole values as ints (see drawing/float_chain.py);
     the results a caller sees are Fractions."""
     template = sampler.template
     numbers = [exact_number(value) for value in values]

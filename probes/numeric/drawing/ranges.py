@@ -7,7 +7,7 @@ import re
 from fractions import Fraction
 from typing import NamedTuple
 
-from probes.numeric_template import Var
+from probes.numeric.template.template import Var
 
 
 def _roundness_step(original: int, low: int, high: int) -> int:

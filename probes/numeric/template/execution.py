@@ -6,12 +6,12 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from probes.arithmetic import evaluate
-from probes.numeric_final import HUNDRED
-from probes.numeric_sources import Source, apply_op
+from probes.numeric.solution.arithmetic import evaluate
+from probes.numeric.solution.final import HUNDRED
+from probes.numeric.template.sources import Source, apply_op
 
 if TYPE_CHECKING:
-    from probes.numeric_template import Template
+    from probes.numeric.template.template import Template
 
 TRANSFORMS: dict[str, Callable[[Fraction], Fraction]] = {
     "id": lambda v: v,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from probes.numeric_caps import is_dollars
-from probes.quantities import Mention
+from probes.numeric.question.caps import is_dollars
+from probes.numeric.question.quantities import Mention
 
 _COMPARATIVES = (
     "more|less|fewer|greater|further|farther|closer|nearer|longer|shorter|taller|higher|lower|older|"

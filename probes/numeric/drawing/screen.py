@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from probes.numeric_float import FloatFn
+from probes.numeric.drawing.float_chain import FloatFn
 
 if TYPE_CHECKING:
-    from probes.numeric_sampling import Sampler
+    from probes.numeric.drawing.draw_space import DrawSpace
 
 Pairs = list[tuple[int, int]]
 _EXACT_INT_LIMIT = 2**52  # every numerator and denominator (and their products' factors) below it
@@ -65,7 +65,7 @@ def _run(chain: list[FloatFn], floats: list[Any], upto: int | None = None) -> li
     return results
 
 
-def screen_each(sampler: Sampler, candidates: list[list[int]]) -> list[Pairs]:
+def screen_each(sampler: DrawSpace, candidates: list[list[int]]) -> list[Pairs]:
     """What `screen_arrays` lists, one combination at a time in Python (exact for any magnitude)."""
     scales = [sampler.ranges[i].scale for i in sampler.free]
     base = sampler.anchors[: len(sampler.base)]
@@ -88,7 +88,7 @@ def screen_each(sampler: Sampler, candidates: list[list[int]]) -> list[Pairs]:
     return listed
 
 
-def fits_in_arrays(sampler: Sampler, candidates: list[list[int]]) -> bool:
+def fits_in_arrays(sampler: DrawSpace, candidates: list[list[int]]) -> bool:
     """Whether exact integer order tests and exact float conversions are safe for this space."""
     numerators = [abs(n) for n, _ in sampler.anchors] + [abs(v) for c in candidates for v in c]
     denominators = [d for _, d in sampler.anchors] + [sampler.ranges[i].scale for i in sampler.free]
@@ -98,7 +98,7 @@ def fits_in_arrays(sampler: Sampler, candidates: list[list[int]]) -> bool:
     return top_n < _EXACT_INT_LIMIT and top_d < _EXACT_INT_LIMIT and top_n * top_d < _PRODUCT_LIMIT
 
 
-def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pairs]:
+def screen_arrays(sampler: DrawSpace, candidates: list[list[int]]) -> Sequence[Pairs]:
     """Every combination of `candidates` (one list per free variable, in `itertools.product` order)
     that passes the screen, as (numerator, denominator) pairs of every variable."""
     free = sampler.free
@@ -141,7 +141,7 @@ def screen_arrays(sampler: Sampler, candidates: list[list[int]]) -> Sequence[Pai
     return ListedDraws(columns, denominators[: len(base)])
 
 
-def _keeps_order(sampler: Sampler, numerators: list[Any], denominators: list[int]) -> Any:
+def _keeps_order(sampler: DrawSpace, numerators: list[Any], denominators: list[int]) -> Any:
     """Every two values that meet in a step keep their original order (integer cross-products)."""
     ok: Any = True
     for index in sampler.free:
@@ -153,7 +153,7 @@ def _keeps_order(sampler: Sampler, numerators: list[Any], denominators: list[int
     return ok
 
 
-def _screen(sampler: Sampler, floats: list[Any], count: int) -> Any:
+def _screen(sampler: DrawSpace, floats: list[Any], count: int) -> Any:
     """Signs, integrality (or decimals), a changed final answer and agreeing readings."""
     results = _run(sampler.vector_chains.primary, floats)
     table = np.empty((len(results), count))

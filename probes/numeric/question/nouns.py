@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from probes.arithmetic import literals
-from probes.chain import UNIT_CONSTANTS, Step
-from probes.quantities import Mention
+from probes.numeric.question.quantities import Mention
+from probes.numeric.solution.arithmetic import literals
+from probes.numeric.solution.chain import UNIT_CONSTANTS, Step
 
 _WORD = re.compile(r"[A-Za-z]+")
 _SKIP = {"different", "little", "more", "other", "of", "the", "small", "big", "new", "old", "extra", "young",

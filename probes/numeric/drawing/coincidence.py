@@ -8,9 +8,10 @@ readings stay equal and the new gold is right whichever one the solution's autho
 
 from __future__ import annotations
 
-from probes.numeric_float import exact_number
-from probes.numeric_template import Template, leaves, source_dependencies
-from probes.quantities import find_mentions
+from probes.numeric.drawing.float_chain import exact_number
+from probes.numeric.question.quantities import find_mentions
+from probes.numeric.template.sources import leaves, source_dependencies
+from probes.numeric.template.template import Template
 
 
 def step_dependencies(template: Template) -> list[set[int]]:

@@ -1,7 +1,7 @@
-"""Draw new values for a numeric template that keep the item's character (see probes/numeric.py).
+"""Draw new values for a numeric template that keep the item's character (see probes/numeric/probe.py).
 
 A draw is screened in floating point first (cheap), then checked exactly with fractions; only the
-exact check (probes/numeric_exact.py) decides. Values keep their roundness (multiples of 10, 5,
+exact check (probes/numeric/drawing/exact.py) decides. Values keep their roundness (multiples of 10, 5,
 ...) or, on alternate attempts, a step that is a divisor of the original, which keeps divisions
 exact more often.
 """
@@ -17,14 +17,16 @@ from collections.abc import Sequence
 from fractions import Fraction
 from functools import cached_property
 
-from probes.arithmetic import ExpressionError, decimal_places, literals
-from probes.numeric_coincidence import coincidences, pinned_variables
-from probes.numeric_comparisons import compared_groups
-from probes.numeric_exact import Draw, exact_draw, sign_of
-from probes.numeric_float import Chains, FloatFn
-from probes.numeric_ranges import stretchable, value_range
-from probes.numeric_screen import fits_in_arrays, screen_arrays, screen_each
-from probes.numeric_template import Template, alternative_choices, leaves
+from probes.numeric.drawing.coincidence import coincidences, pinned_variables
+from probes.numeric.drawing.exact import Draw, exact_draw, sign_of
+from probes.numeric.drawing.float_chain import Chains, FloatFn
+from probes.numeric.drawing.ranges import stretchable, value_range
+from probes.numeric.drawing.screen import fits_in_arrays, screen_arrays, screen_each
+from probes.numeric.question.comparisons import compared_groups
+from probes.numeric.solution.arithmetic import ExpressionError, decimal_places, literals
+from probes.numeric.template.execution import alternative_choices
+from probes.numeric.template.sources import leaves
+from probes.numeric.template.template import Template
 
 ATTEMPTS = 120
 MAX_MISSES = 2
@@ -146,7 +148,7 @@ class Sampler:
 
     def _relations(self) -> list[set[int]]:
         """For each anchor, the anchors it meets as a literal of the same step, and the variables
-        in its unit when the question compares quantities in words (see numeric_comparisons)."""
+        in its unit when the question compares quantities in words (see question/comparisons.py)."""
         n = len(self.template.variables)
         constants = list(self.template.constants)
         related: list[set[int]] = [set() for _ in self.anchors]
@@ -196,7 +198,7 @@ class Sampler:
         return new[: len(self.base)]
 
     def derive(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
-        """The draw with each computed variable set to its step's result (see numeric_coincidence);
+        """The draw with each computed variable set to its step's result (see drawing/coincidence.py);
         None when a result is not a positive value the variable could state (same decimals, within
         x1/3-x3 of the original)."""
         if not self.derived:

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from probes.arithmetic import BinOp, Neg, Node, Num
-from probes.numeric_template import Source, Template
+from probes.numeric.solution.arithmetic import BinOp, Neg, Node, Num
+from probes.numeric.template.sources import Source
+from probes.numeric.template.template import Template
 
 # (variable values, earlier results) -> value; floats for the screen, fractions for the exact check.
 # Called with those two lists; `...` because each closure binds what it uses as default arguments.
@@ -121,7 +122,7 @@ def _compile_step(template: Template, s: int, choice: dict[tuple[int, int], int]
 
 def compile_chain(template: Template, choice: dict[tuple[int, int], int] | None = None,
                   exact: bool = False, vector: bool = False) -> list[FloatFn]:
-    """One closure per step; `choice` picks non-primary readings as in `numeric_template.execute`.
+    """One closure per step; `choice` picks non-primary readings as in `template.execution.execute`.
     With `exact`, the closures compute over ints and Fractions (see `exact_number`; ZeroDivisionError on /0);
     with `vector`, over numpy float arrays (NaN on /0)."""
     return [_compile_step(template, s, choice, exact, vector) for s in range(len(template.steps))]

@@ -12,22 +12,33 @@ final answer: the new gold is right whichever reading the solution's author mean
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from math import prod
 
-from probes.arithmetic import Num, literals, parse_number
-from probes.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
-from probes.mental_arithmetic import check_mental_arithmetic, hidden_operations
-from probes.numeric_caps import is_dollars, names_a_kind, names_multiplets, ordinal_only, per_unit_cap
-from probes.numeric_counts import counts_company, day_counts, listed_count, name_counts, number_lists_in
-from probes.numeric_execution import PERCENT_TRANSFORMS, TRANSFORMS, alternative_choices, execute
-from probes.numeric_execution import literal_value as literal_value  # re-exported for the sampler
-from probes.numeric_final import HUNDRED, apply_final_rule, final_rule
-from probes.numeric_nouns import count_noun, named_after, named_near
-from probes.numeric_orders import Order, prose_orders
-from probes.numeric_sources import (
+from probes.numeric.question.caps import (
+    is_dollars,
+    names_a_kind,
+    names_multiplets,
+    ordinal_only,
+    per_unit_cap,
+)
+from probes.numeric.question.counts import (
+    counts_company,
+    day_counts,
+    listed_count,
+    name_counts,
+    number_lists_in,
+)
+from probes.numeric.question.nouns import count_noun, named_after, named_near
+from probes.numeric.question.quantities import Mention, find_mentions, fraction_parts
+from probes.numeric.solution.arithmetic import Num, literals, parse_number
+from probes.numeric.solution.chain import ChainError, Step, allowed_constants, parse_answer, parse_steps
+from probes.numeric.solution.final import HUNDRED, apply_final_rule, final_rule
+from probes.numeric.solution.orders import prose_orders
+from probes.numeric.template.execution import PERCENT_TRANSFORMS, TRANSFORMS, alternative_choices, execute
+from probes.numeric.template.mental_arithmetic import check_mental_arithmetic, hidden_operations
+from probes.numeric.template.sources import (
     Key,
     Source,
     drop_dangling_readings,
@@ -40,8 +51,9 @@ from probes.numeric_sources import (
     pin_commutative_twins,
     pin_forced_results,
     restated_as_one_unit,
+    source_dependencies,
 )
-from probes.quantities import Mention, find_mentions, fraction_parts
+from probes.numeric.template.template import Template, Var
 
 ONE = Fraction(1)
 MAX_READINGS = 64
@@ -54,42 +66,6 @@ _THRESHOLD_BEFORE_RE = re.compile(
 _ANOTHER_BEFORE_RE = re.compile(r"\banother\s+$")  # searched up to a mention ("another 2 children")
 _MORE_AFTER_RE = re.compile(r"\s+more\b")  # matched right after a mention ("2 more")
 _PERCENT_CONVERSION_RE = re.compile(r"[*x×]\s*100\s*%")
-@dataclass(slots=True)
-class Var:
-    """A question quantity (all mentions with one value share it) that may be resampled."""
-
-    value: Fraction
-    mentions: list[Mention]
-    percent: bool = False
-    decimals: int = 0
-    frozen: bool = False
-    used: bool = False
-    cap: Fraction | None = None  # "6 days a week": a new value stays at most 7
-    company: bool = False  # "4 roommates": the group with the one who has them is one more
-
-
-@dataclass(slots=True)
-class Template:
-    question: str
-    solution: str
-    steps: list[Step]
-    variables: list[Var]
-    sources: list[list[tuple[Source, ...]]]
-    final_value: Fraction
-    constants: list[Fraction] = field(default_factory=list)
-    final_rule: str = "same"  # how `####` follows from the last result (see final_rule)
-    orders: list[Order] = field(default_factory=list)  # orders the prose states ("20 < 40"), kept by draws
-
-    def final_answer(self, last: Fraction) -> Fraction:
-        return apply_final_rule(self.final_rule, last)
-    sampler: object | None = field(default=None, repr=False, compare=False)  # built by numeric_sampling
-    plan: object | None = field(default=None, repr=False, compare=False)  # built by numeric (SolutionPlan)
-
-    @property
-    def free(self) -> list[int]:
-        return [i for i, var in enumerate(self.variables) if var.used and not var.frozen]
-
-
 def _group_variables(mentions: list[Mention]) -> list[Var]:
     by_value: dict[tuple[int, int], Var] = {}  # by (numerator, denominator): Fractions hash slowly
     for mention in mentions:
@@ -194,21 +170,6 @@ def _explain_steps(steps: list[Step], variables: list[Var], fixed: set[Fraction]
     return kept, sources
 
 
-def source_dependencies(sources: list[list[tuple[Source, ...]]]) -> list[set[int]]:
-    """For each step, the variables its result may depend on under any reading (transitively)."""
-    depends: list[set[int]] = []
-    for row in sources:
-        needs: set[int] = set()
-        for readings in row:
-            for source in (leaf for reading in readings for leaf in leaves(reading)):
-                if source.kind == "var":
-                    needs.add(source.index)
-                elif source.kind == "result":
-                    needs |= depends[source.index]
-        depends.append(needs)
-    return depends
-
-
 def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[tuple[Source, ...]]],
                    fixed: set[Fraction], question: str = "", solution: str = "") -> None:
     """Freeze every stated number the chain does not use, with what it may implicitly relate to.
@@ -217,7 +178,7 @@ def _freeze_unused(variables: list[Var], steps: list[Step], sources: list[list[t
     operation from u and another number o ("four pizzas, two cost $30, the other two": 2 = 4 - 2).
     Then u and every variable that L or o is or depends on (through the steps whose result they
     may be) are frozen, which keeps the relation true whatever it means; unless u counts a noun
-    ("the three girls") that no solution line holding L names (see numeric_nouns).
+    ("the three girls") that no solution line holding L names (see question/nouns.py).
 
     Raises:
         ChainError: `unmapped_question_number` when o is a number nothing explains.

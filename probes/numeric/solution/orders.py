@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from probes.arithmetic import parse_number
-from probes.chain import ANNOTATION_RE, ChainError, Step
+from probes.numeric.solution.arithmetic import parse_number
+from probes.numeric.solution.chain import ANNOTATION_RE, ChainError, Step
 
 _NUMBER = r"\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SYMBOL_RE = re.compile(rf"{_NUMBER}\s*[a-z%]*\s*(<=|>=|≤|≥|<|>)\s*{_NUMBER}")

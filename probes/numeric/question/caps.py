@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 
-from probes.chain import allowed_constants
-from probes.quantities import Mention, fraction_parts
+from probes.numeric.question.quantities import Mention, fraction_parts
+from probes.numeric.solution.chain import allowed_constants
 
 _PER = r"\s+(?:a|per|each|every)\s+"
 _WORK = r"(?:work\s*|school\s*|business\s*)?"

@@ -9,8 +9,8 @@ from fractions import Fraction
 from math import gcd
 from typing import NamedTuple
 
-from probes.arithmetic import BinOp, Neg, Num, literals
-from probes.chain import UNIT_CONSTANTS, Step
+from probes.numeric.solution.arithmetic import BinOp, Neg, Num, literals
+from probes.numeric.solution.chain import UNIT_CONSTANTS, Step
 
 
 class Source(NamedTuple):
@@ -224,3 +224,18 @@ def restated_as_one_unit(steps: list[Step], solution: str) -> set[int]:
         if any(unit in (word, word + "s") for word in UNIT_CONSTANTS.get(step.result, ()) if word):
             restated.add(j)
     return restated
+
+
+def source_dependencies(sources: list[list[tuple[Source, ...]]]) -> list[set[int]]:
+    """For each step, the variables its result may depend on under any reading (transitively)."""
+    depends: list[set[int]] = []
+    for row in sources:
+        needs: set[int] = set()
+        for readings in row:
+            for source in (leaf for reading in readings for leaf in leaves(reading)):
+                if source.kind == "var":
+                    needs.add(source.index)
+                elif source.kind == "result":
+                    needs |= depends[source.index]
+        depends.append(needs)
+    return depends

@@ -6,12 +6,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from probes.arithmetic import literals
-from probes.chain import ChainError, Step
-from probes.numeric_sources import Source, apply_op, leaves, one_operation
+from probes.numeric.solution.arithmetic import literals
+from probes.numeric.solution.chain import ChainError, Step
+from probes.numeric.template.sources import Source, apply_op, leaves, one_operation
 
 if TYPE_CHECKING:
-    from probes.numeric_template import Var
+    from probes.numeric.template.template import Var
 
 MAX_HIDDEN = 3
 

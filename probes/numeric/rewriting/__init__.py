@@ -1,0 +1,1 @@
+"""Rewriting a numeric variant: the question and solution with the drawn values in their original style."""
