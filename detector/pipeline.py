@@ -25,8 +25,7 @@ from detector.benchmarks import LoadedBenchmark, load_shot_pools, load_sources
 from detector.plan import ProbePlan, build_plan
 from detector.report import PublishedReport, publish_report, write_report
 from detector.scoring import score_rows
-from detector.stats import DEFAULT_BOOTSTRAP, analyze_run, answer_rows, check_variant_sets
-from detector.stats.run_analysis import LAB_FILE
+from detector.stats import DEFAULT_BOOTSTRAP, LAB_FILE, analyze_run, answer_rows, check_variant_sets
 from detector.tables import (
     RESPONSES_SCHEMA,
     frame,
@@ -227,7 +226,7 @@ def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.Da
 
 def lab_ground_truth(model_spec: str) -> Path | None:
     """The `lab.json` of a lab twin model (`hf/BUILD/contaminated`), to be copied into its run."""
-    from detector.lab.manifest import lab_for_model
+    from detector.lab import lab_for_model
 
     return lab_for_model(model_spec)
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from detector.plan import ProbePlan, build_plan
-from detector.scoring.table import RowScorer
-from detector.stats.analysis import analyze_scores
+from detector.scoring import RowScorer
+from detector.stats import analyze_scores
 from detector.types import BenchmarkItem, GenParams, stable_seed
 
 MAX_FALSE_FLAG_RATE = 0.05
