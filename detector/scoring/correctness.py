@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from detector.benchmarks.kinds import item_kind
+from detector.benchmarks import item_kind
 from detector.scoring.choices import extract_choice
 from detector.scoring.numbers import extract_number, numbers_equal
 from detector.types import BenchmarkItem

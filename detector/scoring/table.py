@@ -14,9 +14,10 @@ from typing import Any
 
 import polars as pl
 
+from detector.benchmarks import item_kind
 from detector.plan import PromptRow
 from detector.scoring.choices import extract_choice
-from detector.scoring.correctness import Score, answer_part, item_kind, same_answer, score_response
+from detector.scoring.correctness import Score, answer_part, same_answer, score_response
 from detector.tables import SCORES_SCHEMA, frame
 
 STALE_KINDS = ("math", "multiple_choice")
