@@ -64,7 +64,7 @@ def main() -> int:
     from detector.benchmarks import load_benchmark
     from detector.lab.build import SIZES, LabSpec, build_lab
     from detector.lab.manifest import read_manifest
-    from detector.membership.signal import auroc_by_score, score_items
+    from detector.membership.likelihood import auroc_by_score, score_items
     from detector.models import Runner, load_model
 
     test = load_benchmark(DATA / "test.jsonl")

@@ -12,13 +12,16 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from detector.models import AnswerKey, ControlCase, ControlModel, ResponseCache, Runner, load_model
-from detector.models.local_server import LocalServer
-from detector.types import GenParams
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the test server lives in tests/support
+
+from detector.models import AnswerKey, ControlCase, ControlModel, ResponseCache, Runner, load_model  # noqa: E402
+from detector.types import GenParams  # noqa: E402
+from tests.support.local_server import LocalServer  # noqa: E402
 
 
 def prompts_for(n: int) -> list[str]:

@@ -1,7 +1,8 @@
-"""The probe run: load -> perturb -> render -> query -> score -> tables -> report.json/report.md.
+"""The probe run: load -> perturb -> render -> query -> score -> analyse -> report.json/report.md.
 
 `run_probe` owns the run directory. Model answers go through the runner's response cache as
 they arrive, so a killed run loses no finished work: running the same command again resumes.
+`report_run` rebuilds a run's report from its directory alone (`detect report`).
 """
 
 from __future__ import annotations
@@ -20,26 +21,24 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from detector.plan import ProbePlan, build_plan, register_control_cases
-from detector.prompts import shot_files
-from detector.report.build import read_config, write_report
-from detector.report.tables import (
+from detector.benchmarks import LoadedBenchmark, load_shot_pools, load_sources
+from detector.plan import ProbePlan, build_plan
+from detector.report import PublishedReport, publish_report, write_report
+from detector.scoring import score_rows
+from detector.stats import DEFAULT_BOOTSTRAP, LAB_FILE, analyze_run, answer_rows, check_variant_sets
+from detector.tables import (
     RESPONSES_SCHEMA,
     frame,
     items_frame,
+    read_config,
     read_table,
     variants_frame,
     write_json,
     write_table,
 )
-from detector.scoring.table import score_rows
-from detector.stats.analysis import answer_rows
-from detector.stats.calibration import check_variant_sets
-from detector.stats.paired import DEFAULT_BOOTSTRAP
-from detector.types import BenchmarkItem, Generation, GenParams
+from detector.types import Generation, GenParams
 
 if TYPE_CHECKING:
-    from detector.benchmarks import LoadedBenchmark
     from detector.models import ModelAPI
 
 CONFIG_SCHEMA_VERSION = 1
@@ -104,40 +103,6 @@ def default_run_dir(options: ProbeOptions) -> Path:
         sort_keys=True,
     )
     return Path("runs") / f"{model_slug(options.model)}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
-
-
-def load_sources(sources: Sequence[str], limit: int | None) -> list[LoadedBenchmark]:
-    """The benchmarks to probe (the bundled defaults when none given), each cut to `limit` items.
-
-    Raises: BenchmarkFormatError, ValueError from the loaders.
-    """
-    from detector.benchmarks import load_benchmark, load_default_benchmarks
-
-    loaded = [load_benchmark(s) for s in sources] if sources else load_default_benchmarks()
-    if limit is not None:
-        loaded = [dataclasses.replace(b, items=b.items[:limit]) for b in loaded]
-    return loaded
-
-
-def load_shot_pools(
-    loaded: Sequence[LoadedBenchmark], shots: int
-) -> tuple[dict[str, tuple[BenchmarkItem, ...]], dict[str, list[str] | None]]:
-    """Dev/train items per benchmark for few-shot prompts, and where they came from (or why not)."""
-    from detector.benchmarks.loading import load_files
-
-    pools: dict[str, tuple[BenchmarkItem, ...]] = {}
-    sources: dict[str, list[str] | None] = {}
-    if shots <= 0:
-        return pools, sources
-    for bench in loaded:
-        files = shot_files(bench.path)
-        if not files:
-            sources[bench.name] = None
-            continue
-        pool = load_files(files, f"{bench.name}_shots", bench.format, None, str(files[0]))
-        pools[bench.name] = pool.items
-        sources[bench.name] = [str(f) for f in files]
-    return pools, sources
 
 
 def check_families(families: Sequence[str]) -> list[str]:
@@ -219,17 +184,16 @@ def query(
     When the model gives token log-probabilities, also score every original and variant text
     for the likelihood (membership) signal; else the second value is None. Closes the model.
     """
-    from detector.models import ControlModel, ResponseCache, Runner, default_cache_path
+    from detector.models import ResponseCache, Runner, default_cache_path, prepare_for_plan
 
-    if isinstance(model, ControlModel):
-        register_control_cases(plan, model.answer_key)
+    prepare_for_plan(model, plan)  # control models learn their answer key here
     cache = ResponseCache(default_cache_path()) if options.use_cache else None
     runner = Runner(model, cache, concurrency=options.concurrency, progress=options.progress)
     try:  # runner.close() also closes the model
         generations = runner.generate(plan.prompts, options.gen_params)
         membership = None
         if runner.supports_logprobs():
-            from detector.membership.table import membership_rows
+            from detector.membership import membership_rows
 
             membership = membership_rows(runner.logprobs, plan.items, plan.variants)
         return generations, membership
@@ -260,8 +224,45 @@ def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.Da
     return frame(columns, "responses")
 
 
-def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.DataFrame]) -> dict[str, Any]:
-    """Write config, tables and reports into a staging folder, then move them into `run_dir`.
+def lab_ground_truth(model_spec: str) -> Path | None:
+    """The `lab.json` of a lab twin model (`hf/BUILD/contaminated`), to be copied into its run."""
+    from detector.lab import lab_for_model
+
+    return lab_for_model(model_spec)
+
+
+def rebuild_report(run_dir: Path) -> bool:
+    """Analyse the run's tables, then rebuild report.json and report.md; False when there are no tables.
+
+    A directory that holds a report.json but no config.json (a report shared without its tables)
+    is left as it is.
+    """
+    if not (run_dir / "config.json").exists() and (run_dir / "report.json").exists():
+        return False
+    write_report(run_dir, analyze_run(run_dir))
+    return True
+
+
+def report_run(
+    run_dir: str | Path, *, html_path: str | Path | None = None, md_path: str | Path | None = None
+) -> PublishedReport:
+    """`detect report`: rebuild the run's report from its directory alone, then write the pages asked for.
+
+    Raises:
+        ValueError: when the run directory or its report is missing or malformed.
+    """
+    directory = Path(run_dir)
+    if not directory.is_dir():
+        raise ValueError(f"{directory}: not a directory (expected a `detect probe` run directory)")
+    rebuilt = rebuild_report(directory)
+    return publish_report(directory, html_path=html_path, md_path=md_path, rebuilt=rebuilt)
+
+
+def publish_run(
+    run_dir: Path, config: dict[str, Any], tables: dict[str, pl.DataFrame], lab: Path | None = None
+) -> dict[str, Any]:
+    """Write config, tables, the lab's ground truth (`lab`, if any) and reports into a staging
+    folder, then move them into `run_dir`.
 
     Nothing in `run_dir` changes unless every file was written and the report was built. A new
     run directory appears whole, in one rename; an existing one (a rerun) has each file replaced
@@ -274,13 +275,17 @@ def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.Data
         for name, table in tables.items():
             write_table(table, staging, name)
         write_json(config, staging / "config.json")
-        report = write_report(staging)
+        if lab is not None:
+            shutil.copyfile(lab, staging / LAB_FILE)
+        report = write_report(staging, analyze_run(staging))
         if not run_dir.exists():
             os.rename(staging, run_dir)
             return report
         for optional in ("references", "membership"):
             if optional not in tables:
                 (run_dir / f"{optional}.parquet").unlink(missing_ok=True)
+        if lab is None:
+            (run_dir / LAB_FILE).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             os.replace(path, run_dir / path.name)
     finally:
@@ -330,6 +335,6 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         tables["references"] = references
     if membership is not None:
         tables["membership"] = membership
-    report = publish_run(run_dir, _jsonable(config), tables)
+    report = publish_run(run_dir, _jsonable(config), tables, lab_ground_truth(options.model))
     n_failed = sum(1 for g in generations if g.error is not None)
     return ProbeResult(run_dir, report, len(generations), n_failed)

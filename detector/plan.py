@@ -2,7 +2,7 @@
 
 A plan is pure data built from items and a variant set; the pipeline queries it, the selftest
 queries it many times with different control-model seeds, and control models learn their
-answer key from it.
+answer key from it (`detector.models.prepare_for_plan`).
 """
 
 from __future__ import annotations
@@ -82,18 +82,3 @@ def build_plan(
         prompt = render_prompt(variant.item, scoring=variant.scoring, shots=chosen)
         rows.append(PromptRow(variant.variant_id, "variant", parent, variant.item, prompt, variant))
     return ProbePlan(tuple(items), tuple(variants), tuple(rows), variant_set_sha256, dict(skipped or {}))
-
-
-def register_control_cases(plan: ProbePlan, answer_key: object) -> None:
-    """Tell a control model's AnswerKey the case behind every prompt of the plan."""
-    from detector.models.control import AnswerKey, case_for_item, case_for_variant
-
-    if not isinstance(answer_key, AnswerKey):
-        raise TypeError(f"expected an AnswerKey, got {type(answer_key).__name__}")
-    answer_key.register_many(
-        (
-            row.prompt,
-            case_for_item(row.item) if row.variant is None else case_for_variant(row.variant, row.parent),
-        )
-        for row in plan.rows
-    )

@@ -1,22 +1,18 @@
 """Render benchmark items and variants as prompts: zero-shot by default, few-shot on request.
 
 Every prompt asks for a final line "The answer is X" so that answers can be read back. Few-shot
-examples come from the benchmark's dev or train split (a sibling file whose name has `dev`,
-`train` or `validation` where the test file has `test`), never from the items under test;
-multiple-choice examples are shown in the label scheme of the item they precede.
+examples come from the benchmark's dev or train split (found by `detector.benchmarks.shot_files`),
+never from the items under test; multiple-choice examples are shown in the label scheme of the
+item they precede.
 """
 
 from __future__ import annotations
 
-import glob
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
-from detector.scoring.correctness import item_kind
+from detector.benchmarks import item_kind
 from detector.types import BenchmarkItem
-
-SHOT_SPLITS = ("dev", "train", "validation", "val")
 
 MATH_INSTRUCTION = (
     "Solve the following math problem. Reason briefly, then end with a line of the form "
@@ -78,19 +74,6 @@ def render_prompt(
     if kind == "math":
         return f"{MATH_INSTRUCTION}\n\n{prefix}Problem: {item.question}\nSolution:"
     return f"{CLOZE_INSTRUCTION}\n\n{prefix}Question: {item.question}\nAnswer:"
-
-
-def shot_files(path_text: str) -> list[Path]:
-    """Files of a dev/train split next to a test file (or glob), empty when none exists."""
-    parent, name = Path(path_text).parent, Path(path_text).name
-    if "test" not in name:
-        return []
-    for split in SHOT_SPLITS:
-        pattern = str(parent / (split.join(name.rsplit("test", 1))))
-        files = sorted(Path(p) for p in glob.glob(pattern))
-        if files:
-            return files
-    return []
 
 
 def select_shots(pool: Sequence[BenchmarkItem], item: BenchmarkItem, n: int) -> tuple[BenchmarkItem, ...]:

@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from detector.plan import ProbePlan, build_plan, register_control_cases
-from detector.scoring.table import RowScorer
-from detector.stats.analysis import analyze_scores
+from detector.plan import ProbePlan, build_plan
+from detector.scoring import RowScorer
+from detector.stats import analyze_scores
 from detector.types import BenchmarkItem, GenParams, stable_seed
 
 MAX_FALSE_FLAG_RATE = 0.05
@@ -104,7 +104,7 @@ def _init_worker(plan: ProbePlan, specs: list[tuple[str, float]], seed: int, n_b
     from detector.models import AnswerKey
 
     key = AnswerKey()
-    register_control_cases(plan, key)
+    key.register_plan(plan)
     _WORKER.update(plan=plan, specs=specs, seed=seed, n_boot=n_boot, key=key, scorer=RowScorer(plan.rows))
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from detector.models import AnswerKey, ControlCase, ControlModel, ResponseCache, Runner, load_model
 from detector.models.cache import default_cache_path, generation_key, public_endpoint
-from detector.models.local_server import LocalServer
 from detector.types import Generation, GenParams, TokenLogprobs
+from tests.support.local_server import LocalServer
 
 IDENTITY = ("openai", "m", "http://127.0.0.1:1/v1#chat")
 

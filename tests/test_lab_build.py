@@ -20,7 +20,7 @@ from detector.cli import app  # noqa: E402
 from detector.lab.background import generate_background  # noqa: E402
 from detector.lab.build import SIZES, LabSpec, build_lab  # noqa: E402
 from detector.lab.manifest import lab_for_model, read_manifest  # noqa: E402
-from detector.membership.signal import auroc_by_score, score_items  # noqa: E402
+from detector.membership.likelihood import auroc_by_score, score_items  # noqa: E402
 from detector.models import Runner, load_model  # noqa: E402
 
 SHAPE, SETTINGS = SIZES["tiny"]

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from detector.membership.likelihood import auroc_by_score, membership_signal, score_items
 from detector.membership.scores import (
     TextScores,
     mean_logprob,
@@ -13,7 +14,6 @@ from detector.membership.scores import (
     min_k_prob,
     score_logprobs,
 )
-from detector.membership.signal import auroc_by_score, membership_signal, score_items
 from detector.membership.texts import render_document, scoring_pair
 from detector.prompts import render_prompt
 from detector.types import BenchmarkItem, TokenLogprobs, Variant

@@ -165,3 +165,23 @@ def test_draws_are_stable_uniform_and_extend_past_one_hash():
     assert all(0.0 <= x < 1.0 for x in seq) and abs(sum(seq) / len(seq) - 0.5) < 0.02
     assert sum(x < 0.25 for x in seq) / len(seq) == pytest.approx(0.25, abs=0.03)
     assert [Draws("other").random() for _ in range(4)] != seq[:4]
+
+
+def test_a_control_model_learns_its_answer_key_from_the_plan_through_the_generic_hook():
+    from detector.models import prepare_for_plan
+    from detector.plan import build_plan
+
+    parent = BenchmarkItem("gsm8k", "g/1", "Tom has 3 apples and buys 4. How many?", "7")
+    changed = BenchmarkItem("gsm8k", "g/1~v", "Tom has 5 apples and buys 4. How many?", "9")
+    variant = Variant(changed, "g/1", "numeric", "1", 0, parent_answer="7", gold_changed=True)
+    plan = build_plan([parent], [variant], variant_set_sha256="x")
+    model = ControlModel("control/contaminated", memorized_fraction=1.0)
+    assert len(model.answer_key) == 0
+    prepare_for_plan(model, plan)
+    assert len(model.answer_key) == 2
+    original_case, variant_case = (model.answer_key.get(row.prompt) for row in plan.rows)
+    assert original_case == case_for_item(parent)
+    assert variant_case == case_for_variant(variant, parent)
+    [gen] = Runner(model).generate([plan.rows[0].prompt], GenParams())
+    assert gen.error is None and "7" in (gen.text or "")
+    prepare_for_plan(object(), plan)  # a backend that needs no plan is left alone

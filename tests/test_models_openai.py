@@ -10,8 +10,8 @@ from control_answer_key import FAKE_KEY, make_key
 
 from detector.models import ControlModel, ResponseCache, Runner, load_model
 from detector.models.api import UnsupportedCapabilityError
-from detector.models.local_server import LocalServer
 from detector.types import GenParams
+from tests.support.local_server import LocalServer
 
 
 @pytest.fixture()

@@ -16,9 +16,9 @@ from control_answer_key import FAKE_KEY, make_key
 
 from detector.models import ControlModel, Runner, load_model
 from detector.models.api import ModelCallError
-from detector.models.local_server import LocalServer
 from detector.models.openai_replies import normalize_base_url, retry_after_seconds
 from detector.types import GenParams
+from tests.support.local_server import LocalServer
 
 
 def serve(**kw) -> tuple[LocalServer, ControlModel, list[str]]:

@@ -7,8 +7,9 @@ from typer.testing import CliRunner
 
 from detector.cli import app
 from detector.pipeline import ProbeOptions, default_run_dir, run_probe
-from detector.report.build import build_report, write_report
-from detector.report.tables import TABLES, read_table
+from detector.report import build_report, write_report
+from detector.stats import analyze_run
+from detector.tables import TABLES, read_table
 from detector.types import Generation
 
 RUN_FILES = (
@@ -110,8 +111,8 @@ def test_run_directory_and_schemas(contaminated):
 def test_report_rebuilds_from_tables_byte_identical(contaminated):
     path = contaminated.run_dir / "report.json"
     before = path.read_bytes()
-    assert build_report(contaminated.run_dir) == json.loads(before)
-    write_report(contaminated.run_dir)
+    assert build_report(contaminated.run_dir, analyze_run(contaminated.run_dir)) == json.loads(before)
+    write_report(contaminated.run_dir, analyze_run(contaminated.run_dir))
     assert path.read_bytes() == before
 
 
@@ -199,7 +200,7 @@ def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
 
 def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
     import detector.pipeline as pipeline
-    from detector.membership.table import membership_rows
+    from detector.membership import membership_rows
     from detector.types import TokenLogprobs
 
     def fake_logprobs(pairs):
@@ -226,7 +227,7 @@ def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
     assert (tmp_path / "m" / "membership.parquet").exists()
     membership = result.report["signals"]["membership"]
     assert membership is not None and membership["n_items"] > 0
-    assert build_report(tmp_path / "m")["signals"]["membership"] == membership
+    assert build_report(tmp_path / "m", analyze_run(tmp_path / "m"))["signals"]["membership"] == membership
 
 
 def test_calibrated_run_with_reference_runs(tmp_path):
@@ -244,7 +245,8 @@ def test_calibrated_run_with_reference_runs(tmp_path):
     assert report["overfitting_score"] == report["excess_drop"]
     assert report["verdict"] == "likely_overfit"
     assert (tmp_path / "t" / "references.parquet").exists()
-    assert build_report(tmp_path / "t") == report  # rebuilt from its own tables, references included
+    # rebuilt from its own tables, references included
+    assert build_report(tmp_path / "t", analyze_run(tmp_path / "t")) == report
     few = run_probe(
         ProbeOptions(model="control/contaminated", out=tmp_path / "f", references=tuple(refs[:2]), **common)
     )

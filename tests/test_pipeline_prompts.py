@@ -1,6 +1,6 @@
-from detector.benchmarks import load_benchmark
+from detector.benchmarks import load_benchmark, shot_files
 from detector.plan import build_plan
-from detector.prompts import render_prompt, select_shots, shot_files
+from detector.prompts import render_prompt, select_shots
 from detector.scoring import score_response
 from detector.types import BenchmarkItem, Variant
 

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 import detector.pipeline as pipeline
+from detector.benchmarks import load_sources
 from detector.cli import app
 from detector.models import AnswerKey, ControlModel
-from detector.models.local_server import LocalServer
-from detector.pipeline import ProbeOptions, load_sources, make_plan, run_probe
-from detector.plan import register_control_cases
+from detector.pipeline import ProbeOptions, make_plan, run_probe
 from detector.stats.verdict import FAIL_ON_LEVELS
+from tests.support.local_server import LocalServer
 
 
 def test_second_identical_probe_asks_nothing_and_reports_the_same(tmp_path, monkeypatch):
@@ -28,7 +28,7 @@ def test_second_identical_probe_asks_nothing_and_reports_the_same(tmp_path, monk
             out=tmp_path / "run", concurrency=4,
         )  # fmt: skip
         plan, _ = make_plan(options, load_sources(options.benchmarks, options.limit))
-        register_control_cases(plan, key)  # the served control model answers the plan's prompts
+        key.register_plan(plan)  # the served control model answers the plan's prompts
 
         first = run_probe(options)
         asked = sum(server.answered.values())
@@ -65,7 +65,7 @@ def test_interrupted_probe_writes_no_run_directory(tmp_path, monkeypatch):
 
 
 def test_interrupt_while_publishing_leaves_no_half_written_directory(tmp_path, monkeypatch):
-    def interrupted_report(staging):
+    def interrupted_report(staging, stats):
         assert (staging / "scores.parquet").exists()  # tables were being written when it stopped
         raise KeyboardInterrupt
 

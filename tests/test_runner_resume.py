@@ -12,8 +12,8 @@ from pathlib import Path
 
 from detector.models import AnswerKey, ControlCase, ControlModel, ResponseCache, load_model
 from detector.models.cache import generation_key
-from detector.models.local_server import LocalServer
 from detector.types import GenParams
+from tests.support.local_server import LocalServer
 
 REPO = Path(__file__).resolve().parents[1]
 N = 60

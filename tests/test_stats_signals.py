@@ -8,7 +8,7 @@ from detector.stats.calibration import (
     calibrate_drop,
     check_variant_sets,
 )
-from detector.stats.signals import summarize_echo, summarize_stale, summarize_verbatim
+from detector.stats.memorization import summarize_echo, summarize_stale, summarize_verbatim
 from detector.stats.verdict import decide_verdict
 
 

@@ -14,7 +14,7 @@ from datasketch import MinHash, MinHashLSH
 
 from detector.overlap.lsh import band_params
 from detector.scoring import continuation_similarity
-from detector.signals import minhash_jaccard, signature, solution_echo
+from detector.scoring.solution_echo import minhash_jaccard, signature, solution_echo
 from detector.text import (
     EMPTY_SIMILARITY,
     MinHasher,

@@ -30,8 +30,7 @@ def list_benchmarks(ctx: typer.Context) -> None:
     """List the formats we read, the bundled fixtures (with counts) and the named hub benchmarks."""
     if ctx.invoked_subcommand is not None:
         return
-    from detector.benchmarks import FORMATS, HUB_BENCHMARKS
-    from detector.benchmarks.catalog import list_fixtures
+    from detector.benchmarks import FORMATS, HUB_BENCHMARKS, list_fixtures
 
     try:
         fixtures = list_fixtures()
@@ -63,8 +62,7 @@ def show(
     ] = 3,
 ) -> None:
     """Load SOURCE and print its format, item count and first items."""
-    from detector.benchmarks import load_benchmark, parse_field_options
-    from detector.benchmarks.catalog import benchmark_summary
+    from detector.benchmarks import benchmark_summary, load_benchmark, parse_field_options
 
     try:
         fields = parse_field_options(field or []) or None

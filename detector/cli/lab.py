@@ -49,8 +49,14 @@ def build(
     try:
         import torch
 
-        from detector.lab.background import load_background
-        from detector.lab.build import SIZES, LabSpec, build_lab, default_contaminate, steps_for_minutes
+        from detector.lab import (
+            SIZES,
+            LabSpec,
+            build_lab,
+            default_contaminate,
+            load_background,
+            steps_for_minutes,
+        )
     except ImportError as exc:
         fail(f"`detect lab` needs the lab extra ({exc.name} missing): pip install 'detect-overfit[lab]'")
     if size not in SIZES:

@@ -30,8 +30,7 @@ def leaderboard(
     md: Path | None = typer.Option(None, "--md", metavar="FILE", help="Write a Markdown leaderboard here."),
     csv: Path | None = typer.Option(None, "--csv", metavar="FILE", help="Write the leaderboard as CSV here."),
 ) -> None:
-    from detector.report.leaderboard_pages import print_leaderboard
-    from detector.report.publish import publish_leaderboard
+    from detector.report import print_leaderboard, publish_leaderboard
 
     try:
         groups, written = publish_leaderboard(run_dirs, html_path=html, md_path=md, csv_path=csv)

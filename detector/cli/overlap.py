@@ -57,11 +57,10 @@ def overlap(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
-    from detector.benchmarks import load_benchmark
+    from detector.benchmarks import load_benchmark, load_sources
     from detector.overlap.index import OverlapConfig
     from detector.overlap.report import print_summary
     from detector.overlap.scan import run_between, run_overlap
-    from detector.pipeline import load_sources
 
     try:
         config = OverlapConfig(threshold=threshold, min_similarity=min_similarity, text_field=text_field)

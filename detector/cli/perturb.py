@@ -40,7 +40,8 @@ def perturb(
     seed: Annotated[int, typer.Option("--seed", help="Same inputs and seed give the same file.")] = 0,
 ) -> None:
     """Make verified variants, write them, print a per-family summary and the set's sha256."""
-    from detector.pipeline import check_families, load_sources
+    from detector.benchmarks import load_sources
+    from detector.pipeline import check_families
     from detector.variants import format_summary, make_variants, write_variants
 
     try:

@@ -94,8 +94,8 @@ def probe(
     ),
 ) -> None:
     from detector.pipeline import ProbeOptions, run_probe
-    from detector.report.summary import print_summary
-    from detector.stats.verdict import check_fail_on, verdict_reaches
+    from detector.report import print_summary
+    from detector.stats import check_fail_on, verdict_reaches
     from detector.types import BenchmarkFormatError
 
     try:

@@ -29,11 +29,11 @@ def report(
     ),
     md: Path | None = typer.Option(None, "--md", metavar="FILE", help="Write the Markdown report here too."),
 ) -> None:
-    from detector.report.display import format_estimate, verdict_label
-    from detector.report.publish import publish_report
+    from detector.pipeline import report_run
+    from detector.report import format_estimate, verdict_label
 
     try:
-        published = publish_report(run_dir, html_path=html, md_path=md)
+        published = report_run(run_dir, html_path=html, md_path=md)
     except (ValueError, OSError) as error:
         fail(str(error))
     source = "rebuilt from the run's tables" if published.rebuilt else "read from report.json"

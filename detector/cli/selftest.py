@@ -53,7 +53,8 @@ def selftest(
 ) -> None:
     from rich.console import Console
 
-    from detector.pipeline import check_families, load_sources
+    from detector.benchmarks import load_sources
+    from detector.pipeline import check_families
     from detector.progress import track
     from detector.selftest import (
         MAX_FALSE_FLAG_RATE,

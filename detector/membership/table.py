@@ -13,22 +13,10 @@ from typing import Any
 
 import polars as pl
 
+from detector.membership.likelihood import LogprobsFn, auroc_by_score, membership_signal, score_texts
 from detector.membership.scores import DEFAULT_K, SCORE_NAMES, TextScores
-from detector.membership.signal import LogprobsFn, auroc_by_score, membership_signal, score_texts
+from detector.tables import MEMBERSHIP_SCHEMA, frame
 from detector.types import BenchmarkItem, Variant
-
-MEMBERSHIP_SCHEMA: dict[str, Any] = {
-    "text_id": pl.String,
-    "parent_id": pl.String,
-    "role": pl.String,  # "original" or "variant"
-    "family": pl.String,  # null for originals
-    "with_solution": pl.Boolean,  # the gold response includes the worked solution
-    "n_tokens": pl.Int64,
-    "mean_logprob": pl.Float64,
-    "min_k": pl.Float64,
-    "min_k_plus_plus": pl.Float64,
-    "error": pl.String,
-}
 
 
 def membership_rows(
@@ -56,7 +44,7 @@ def membership_rows(
             _append(columns, item.item_id, item.item_id, "original", None, mode, result)
         for variant, result in zip(variant_items, scored[len(originals) :], strict=True):
             _append(columns, variant.variant_id, variant.parent_id, "variant", variant.family, mode, result)
-    return pl.DataFrame(columns, schema=MEMBERSHIP_SCHEMA)
+    return frame(columns, "membership")
 
 
 def _append(columns: dict[str, list[Any]], text_id: str, parent_id: str, role: str, family: str | None,

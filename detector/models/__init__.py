@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityError
+from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityError, prepare_for_plan
 from detector.models.cache import ResponseCache, default_cache_path
 from detector.models.control import AnswerKey, ControlCase, ControlModel, case_for_item, case_for_variant
 from detector.models.runner import Runner, RunStats, TooManyFailuresError
@@ -30,7 +30,7 @@ OPENAI_DEFAULT_URL: Final = "https://api.openai.com/v1"
 __all__ = [
     "PROVIDERS", "AnswerKey", "ControlCase", "ControlModel", "ModelAPI", "ModelCallError", "ResponseCache",
     "RunStats", "Runner", "TooManyFailuresError", "UnsupportedCapabilityError", "case_for_item",
-    "case_for_variant", "default_cache_path", "load_model",
+    "case_for_variant", "default_cache_path", "load_model", "prepare_for_plan",
 ]
 
 

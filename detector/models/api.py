@@ -8,9 +8,12 @@ raw call. The `Runner` adds concurrency, retries, rate limits and the cache (ins
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from detector.types import Generation, GenParams, TokenLogprobs
+
+if TYPE_CHECKING:
+    from detector.plan import ProbePlan
 
 
 class ModelCallError(Exception):
@@ -66,6 +69,20 @@ class ModelAPI(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class PlanLearner(Protocol):
+    """A backend that must see the run's plan before it is asked (control models learn their
+    answer key from it). Other backends need nothing; see `prepare_for_plan`."""
+
+    def learn_plan(self, plan: ProbePlan) -> None: ...
+
+
+def prepare_for_plan(model: object, plan: ProbePlan) -> None:
+    """Show `plan` to a model that learns from it before it is asked; a no-op for every other model."""
+    if isinstance(model, PlanLearner):
+        model.learn_plan(plan)
 
 
 class SingleCallBackend:

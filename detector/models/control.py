@@ -15,10 +15,13 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from detector.models.api import SingleCallBackend
 from detector.types import BenchmarkItem, Generation, GenParams, Variant, stable_seed
+
+if TYPE_CHECKING:
+    from detector.plan import ProbePlan
 
 T = TypeVar("T")
 KINDS = ("math", "multiple_choice", "text", "continuation")
@@ -147,6 +150,16 @@ class AnswerKey:
         with self._lock:
             self._cases.update(pairs)
 
+    def register_plan(self, plan: ProbePlan) -> None:
+        """Register the case behind every prompt of a probe plan (originals and variants)."""
+        self.register_many(
+            (
+                row.prompt,
+                case_for_item(row.item) if row.variant is None else case_for_variant(row.variant, row.parent),
+            )
+            for row in plan.rows
+        )
+
     def get(self, prompt: str) -> ControlCase | None:
         return self._cases.get(prompt)
 
@@ -206,6 +219,10 @@ class ControlModel(SingleCallBackend):
     @property
     def cache_identity(self) -> tuple[str, str, str]:
         return ("control", self.name, f"seed={self.seed}")
+
+    def learn_plan(self, plan: ProbePlan) -> None:
+        """Learn the answer key of the plan's prompts (the pipeline calls this before asking)."""
+        self.answer_key.register_plan(plan)
 
     def is_memorized(self, parent_id: str) -> bool:
         """Whether this model memorized the original item `parent_id` (a stable hash draw)."""

@@ -1,23 +1,23 @@
-"""Build report.json (schema_version 1) from a run directory's config.json and tables alone.
+"""Build report.json (schema_version 1) from numbers already computed and the run directory alone.
 
-`detect probe` writes the tables and then calls `write_report`; `detect report RUN_DIR` calls
-it again and gets the same bytes.
+The numbers come from the analysis step (`detector.stats.analyze_run`); this module adds what
+the run directory says (model, benchmarks, examples, error counts) and versions. `detect probe`
+writes the tables and then `write_report`; `detect report RUN_DIR` does it again and gets the
+same bytes.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from detector.report.tables import read_table, write_json, write_text
-from detector.stats.analysis import analyze_scores
-from detector.stats.paired import DEFAULT_BOOTSTRAP
+from detector.tables import read_config, read_table, write_json, write_text
 
 SCHEMA_VERSION = 1
 N_EXAMPLES = 5
@@ -47,20 +47,6 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     return value
-
-
-def read_config(run_dir: Path) -> dict[str, Any]:
-    """The run's config.json. Raises: ValueError when it is missing or not a JSON object."""
-    path = run_dir / "config.json"
-    if not path.exists():
-        raise ValueError(f"{path}: missing (is {run_dir} a `detect probe` run directory?)")
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
-    if not isinstance(config, dict):
-        raise ValueError(f"{path}: expected a JSON object")
-    return config
 
 
 def select_examples(
@@ -109,8 +95,8 @@ def select_examples(
     ]
 
 
-def build_report(run_dir: str | Path) -> dict[str, Any]:
-    """report.json's content, computed from config.json and the Parquet tables only.
+def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any]:
+    """report.json's content: `stats` (from `detector.stats.analyze_run`), config.json and the tables.
 
     Raises: ValueError / FileNotFoundError when the run directory is incomplete.
     """
@@ -118,22 +104,7 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
     config = read_config(directory)
     items, variants = read_table(directory, "items"), read_table(directory, "variants")
     responses, scores = read_table(directory, "responses"), read_table(directory, "scores")
-    references = read_table(directory, "references") if (directory / "references.parquet").exists() else None
     seed = int(config.get("seed", 0))
-    n_boot = int(config.get("n_bootstrap", DEFAULT_BOOTSTRAP))
-    membership = None
-    if (directory / "membership.parquet").exists():
-        from detector.lab.manifest import lab_for_model, read_manifest
-        from detector.membership.table import membership_from_table
-
-        lab = lab_for_model(str(config.get("model", "")))
-        membership = membership_from_table(
-            read_table(directory, "membership"),
-            seed=seed,
-            n_boot=n_boot,
-            labels=read_manifest(lab).labels() if lab is not None else None,
-        )
-    stats = analyze_scores(scores, seed=seed, n_boot=n_boot, references=references, membership=membership)
     n_failed = int(responses["error"].is_not_null().sum())
     report = {
         "schema_version": SCHEMA_VERSION,
@@ -158,10 +129,10 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
     return json_safe(report)
 
 
-def write_report(run_dir: str | Path) -> dict[str, Any]:
-    """Build report.json and report.md in `run_dir` (atomic writes); returns the report."""
+def write_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any]:
+    """Build report.json and report.md in `run_dir` from `stats` (atomic writes); returns the report."""
     directory = Path(run_dir)
-    report = build_report(directory)
+    report = build_report(directory, stats)
     write_json(report, directory / "report.json")
     from detector.report.markdown import render_markdown
 

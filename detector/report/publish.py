@@ -1,7 +1,9 @@
-"""Publishing: rebuild a run's report.json from its tables, then write HTML and Markdown pages.
+"""Publishing: write a run's report.json as HTML and Markdown pages, and the leaderboard's files.
 
-`publish_report` is what `detect report` calls; `publish_leaderboard` is what
-`detect leaderboard` calls. Every file is written through a temporary file and a rename.
+Nothing here computes a statistic: `detect report` first rebuilds report.json through the
+pipeline (`detector.pipeline.report_run`: analysis, then `write_report`), then renders it with
+`publish_report`; `detect leaderboard` calls `publish_leaderboard`. Every file is written
+through a temporary file and a rename.
 """
 
 from __future__ import annotations
@@ -32,24 +34,16 @@ class PublishedReport:
     written: tuple[Path, ...]
 
 
-def rebuild_report(run_dir: Path) -> bool:
-    """Rebuild report.json and report.md from the run's tables; False when there is nothing to do it with.
-
-    A directory that holds a report.json but no config.json (a report shared without its tables)
-    is rendered as it is.
-    """
-    if not (run_dir / "config.json").exists() and (run_dir / "report.json").exists():
-        return False
-    from detector.report.build import write_report
-
-    write_report(run_dir)
-    return True
-
-
 def publish_report(
-    run_dir: str | Path, *, html_path: str | Path | None = None, md_path: str | Path | None = None
+    run_dir: str | Path,
+    *,
+    html_path: str | Path | None = None,
+    md_path: str | Path | None = None,
+    rebuilt: bool = False,
 ) -> PublishedReport:
-    """Rebuild the run's report, then write the HTML and Markdown pages that were asked for.
+    """Write the HTML and Markdown pages of the run's report.json that were asked for.
+
+    `rebuilt` says whether report.json was just rebuilt from the tables (it is passed through).
 
     Raises:
         ValueError: when the run directory or its report is missing or malformed.
@@ -57,7 +51,6 @@ def publish_report(
     directory = Path(run_dir)
     if not directory.is_dir():
         raise ValueError(f"{directory}: not a directory (expected a `detect probe` run directory)")
-    rebuilt = rebuild_report(directory)
     report = read_report(directory)
     written: list[Path] = []
     if md_path is not None:

@@ -1,4 +1,4 @@
-"""Answer extraction and correctness: numbers, option labels, cloze text, continuations."""
+"""Answer extraction and correctness: numbers, option labels, cloze text, continuations -> scores table."""
 
 from detector.scoring.choices import extract_choice
 from detector.scoring.correctness import (
@@ -10,8 +10,10 @@ from detector.scoring.correctness import (
     score_response,
 )
 from detector.scoring.numbers import extract_number, normalize_number, numbers_equal
+from detector.scoring.table import RowScorer, score_rows
 
 __all__ = [
+    "RowScorer",
     "VERBATIM_THRESHOLD",
     "Score",
     "continuation_similarity",
@@ -22,4 +24,5 @@ __all__ = [
     "numbers_equal",
     "same_answer",
     "score_response",
+    "score_rows",
 ]

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from detector.benchmarks import item_kind
 from detector.scoring.choices import extract_choice
-from detector.scoring.numbers import extract_number, normalize_number, numbers_equal
+from detector.scoring.numbers import extract_number, numbers_equal
 from detector.text import plain_text
 from detector.types import BenchmarkItem
 
@@ -75,18 +76,6 @@ class Score:
     similarity: float | None = None
 
 
-def item_kind(item: BenchmarkItem, scoring: str = "answer") -> str:
-    """One of "continuation", "multiple_choice", "math", "cloze"."""
-    if scoring == "continuation":
-        return "continuation"
-    if item.choices:
-        return "multiple_choice"
-    kind = item.metadata.get("kind", "")
-    if kind == "math":
-        return "math"
-    if kind == "multiple_choice" or kind == "cloze":
-        return "cloze"
-    return "math" if normalize_number(item.answer) is not None else "cloze"
 
 
 def continuation_similarity(output: str, expected: str) -> float:

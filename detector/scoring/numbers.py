@@ -12,7 +12,9 @@ numerically ("18.00" == "18"); a percentage matches its value or its fraction ("
 from __future__ import annotations
 
 import re
-from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
+from decimal import Decimal
+
+from detector.benchmarks.kinds import normalize_number
 
 _SIGN = r"[-−]?\\?[$€£¥]?\s?[-−]?"
 _PLAIN = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+)"
@@ -32,33 +34,6 @@ _BOXED_RE = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _LATEX_FRACTION_RE = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _LATEX_WRAPPER_RE = re.compile(r"\\(?:text|textbf|mathrm|mathbf|mbox)\s*\{([^{}]*)\}")
 _LATEX_SPACING_RE = re.compile(r"\\[,!;: ]|~|\\left|\\right|\\\$")
-
-
-def normalize_number(text: str) -> str | None:
-    """Return the canonical decimal string of a number written in `text`, or None.
-
-    "1,234.50" -> "1234.5", "$-3" -> "-3", "18.00" -> "18", "7%" -> "7", "3/4" -> "0.75".
-    """
-    cleaned = text.strip().replace("−", "-").replace("percent", "")
-    cleaned = re.sub(r"[\s$€£¥,%\\]", "", cleaned)
-    cleaned = cleaned.rstrip(".")
-    numerator, slash, denominator = cleaned.partition("/")
-    if cleaned.count("-") > 1 or ("-" in cleaned and not cleaned.startswith("-")):
-        return None
-    # Enough precision for every digit the model wrote: degenerate outputs hold hundreds of them.
-    with localcontext() as context:
-        context.prec = max(28, len(cleaned) + 2)
-        try:
-            value = Decimal(numerator)
-            if slash:
-                value = value / Decimal(denominator)
-            if not value.is_finite():
-                return None
-            if value == value.to_integral_value():
-                return format(value.to_integral_value(), "f")
-            return format(value.normalize(), "f")
-        except (InvalidOperation, DivisionByZero, ArithmeticError):
-            return None
 
 
 def _is_percent(raw: str) -> bool:

@@ -14,10 +14,11 @@ from typing import Any
 
 import polars as pl
 
+from detector.benchmarks import item_kind
 from detector.plan import PromptRow
-from detector.report.tables import SCORES_SCHEMA, frame
 from detector.scoring.choices import extract_choice
-from detector.scoring.correctness import Score, answer_part, item_kind, same_answer, score_response
+from detector.scoring.correctness import Score, answer_part, same_answer, score_response
+from detector.tables import SCORES_SCHEMA, frame
 
 STALE_KINDS = ("math", "multiple_choice")
 STATIC_COLUMNS = (
@@ -112,7 +113,7 @@ class RowScorer:
             return None
         found = self._echo.get((i, text))
         if found is None:
-            from detector.signals import solution_echo
+            from detector.scoring.solution_echo import solution_echo  # datasketch: imported when needed
 
             found = self._echo[(i, text)] = solution_echo(
                 text, _strip_annotations(old), _strip_annotations(own)

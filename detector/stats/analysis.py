@@ -13,8 +13,8 @@ import numpy as np
 import polars as pl
 
 from detector.stats.calibration import ClusterOutcomes, calibrate_drop
+from detector.stats.memorization import summarize_echo, summarize_stale, summarize_verbatim
 from detector.stats.paired import DEFAULT_BOOTSTRAP, PairedDrop, benjamini_hochberg, paired_drop
-from detector.stats.signals import summarize_echo, summarize_stale, summarize_verbatim
 from detector.stats.verdict import decide_verdict
 from detector.types import stable_seed
 

@@ -1,4 +1,4 @@
-"""Row-level memorization signals: solution echo by MinHash Jaccard (`detector.text`).
+"""Solution echo: MinHash Jaccard (`detector.text`) of an output with the worked solutions.
 
 A model that memorized a worked solution reproduces it even after the numbers change: its
 output is closer to the parent's solution than to the variant's own solution. Texts are

@@ -1,4 +1,4 @@
-"""A local OpenAI-compatible server for tests, benchmarks and demos, with switchable faults.
+"""A local OpenAI-compatible server for tests and benchmarks, with switchable faults (not shipped).
 
 It serves any backend object (usually a control model) on 127.0.0.1 at an ephemeral port:
 `/v1/chat/completions`, `/v1/completions`, `/v1/models`. Faults (429 with Retry-After, 500,

@@ -1,8 +1,10 @@
-"""The tidy Parquet tables of a run directory: explicit polars schemas, atomic writes.
+"""The run directory's files: every tidy Parquet table's explicit polars schema, and their read/write.
 
 items (one row per original item), variants (one per variant), responses (one per prompt
 asked), scores (one per prompt scored), references (one per variant row of each reference
-run used for calibration). report.json is built from these alone.
+run used for calibration), membership (one per text scored for likelihood). config.json and
+report.json are read and written here too. This is the bottom floor: every step may use it,
+and it imports only `detector.types` and `detector.atomic_files`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 import polars as pl
 
 from detector.atomic_files import write_atomic, write_text_atomic
-from detector.membership.table import MEMBERSHIP_SCHEMA
 from detector.types import BenchmarkItem, Variant
 
 S, B, F = pl.Utf8, pl.Boolean, pl.Float64
@@ -93,14 +94,26 @@ REFERENCES_SCHEMA: Mapping[str, pl.DataType] = {
     "original_correct": B(),
     "correct": B(),
 }
+# Likelihood scores of originals and variants (detector.membership), for models with logprobs.
+MEMBERSHIP_SCHEMA: Mapping[str, pl.DataType] = {
+    "text_id": S(),
+    "parent_id": S(),
+    "role": S(),  # "original" or "variant"
+    "family": S(),  # null for originals
+    "with_solution": B(),  # the gold response includes the worked solution
+    "n_tokens": pl.Int64(),
+    "mean_logprob": F(),
+    "min_k": F(),
+    "min_k_plus_plus": F(),
+    "error": S(),
+}
 TABLES: Mapping[str, Mapping[str, pl.DataType]] = {
     "items": ITEMS_SCHEMA,
     "variants": VARIANTS_SCHEMA,
     "responses": RESPONSES_SCHEMA,
     "scores": SCORES_SCHEMA,
     "references": REFERENCES_SCHEMA,
-    # Likelihood scores of originals and variants (detector.membership), for models with logprobs.
-    "membership": {k: v() if isinstance(v, type) else v for k, v in MEMBERSHIP_SCHEMA.items()},
+    "membership": MEMBERSHIP_SCHEMA,
 }
 
 
@@ -191,3 +204,17 @@ def write_json(data: Mapping[str, Any], path: Path) -> None:
 def write_text(text: str, path: Path) -> None:
     """Write text atomically as UTF-8."""
     write_text_atomic(path, text)
+
+
+def read_config(run_dir: Path) -> dict[str, Any]:
+    """The run's config.json. Raises: ValueError when it is missing or not a JSON object."""
+    path = run_dir / "config.json"
+    if not path.exists():
+        raise ValueError(f"{path}: missing (is {run_dir} a `detect probe` run directory?)")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"{path}: expected a JSON object")
+    return config
