@@ -107,12 +107,9 @@ def default_run_dir(options: ProbeOptions) -> Path:
 
 def check_families(families: Sequence[str]) -> list[str]:
     """The families to run (all registered when none given). Raises: ValueError for unknown names."""
-    from probes import PROBES
+    from probes import check_families as check_registered
 
-    for name in families:
-        if name not in PROBES:
-            raise ValueError(f"unknown family {name!r}; valid: {', '.join(PROBES)}")
-    return list(families) if families else list(PROBES)
+    return check_registered(families)
 
 
 def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple[ProbePlan, dict[str, Any]]:

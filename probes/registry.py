@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
@@ -59,6 +59,17 @@ def get_family(name: str, families: Mapping[str, FamilySpec] = FAMILIES) -> Fami
     close = difflib.get_close_matches(name, list(families), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"unknown probe family {name!r}; valid: {', '.join(families)}{hint}")
+
+
+def check_families(names: Sequence[str], families: Mapping[str, FamilySpec] = FAMILIES) -> list[str]:
+    """The families to run: `names`, or every registered family when none are given.
+
+    Raises:
+        ValueError: for an unknown name, as `get_family`.
+    """
+    for name in names:
+        get_family(name, families)
+    return list(names) if names else list(families)
 
 
 def get_probe(name: str, families: Mapping[str, FamilySpec] = FAMILIES) -> Probe:

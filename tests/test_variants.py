@@ -183,7 +183,7 @@ def test_cli_perturb_writes_file_summary_and_sha(tmp_path):
 def test_cli_perturb_bad_family_exits_2_without_writing(tmp_path):
     out = tmp_path / "v.parquet"
     result = CliRunner().invoke(app, ["perturb", "--family", "nope", "--out", str(out)])
-    assert result.exit_code == 2 and "unknown family 'nope'" in result.output
+    assert result.exit_code == 2 and "unknown probe family 'nope'" in result.output
     assert not out.exists() and not list(Path(tmp_path).iterdir())
 
 
