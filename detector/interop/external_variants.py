@@ -58,6 +58,11 @@ def read_table_rows(path: Path) -> list[dict[str, Any]]:
     """
     if not path.exists():
         raise BenchmarkFormatError(str(path), None, None, "no such file")
+    if path.is_dir():  # a Hugging Face dataset folder (detect perturb --out-format hf): data/*.parquet
+        shards = sorted(path.glob("data/*.parquet")) or sorted(path.glob("*.parquet"))
+        if not shards:
+            raise BenchmarkFormatError(str(path), None, None, "a folder without data/*.parquet shards")
+        return [row for shard in shards for row in read_table_rows(shard)]
     if path.suffix in (".parquet", ".pq"):
         import polars as pl
 
