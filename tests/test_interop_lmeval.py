@@ -99,6 +99,18 @@ def test_generate_until_tasks_round_trip_through_lm_eval(tmp_path):
     responses = pl.read_parquet(tmp_path / "run" / "responses.parquet")
     assert set(responses["prompt"].to_list()) == {row.prompt for row in rows}  # the very prompts detect sends
 
+    # As after `lm_eval --limit`: originals missing; their variants are counted as unpaired, not scored
+    (originals,) = (tmp_path / "out").rglob("samples_detect_gsm8k_test_original_*.jsonl")
+    lines = originals.read_text().splitlines()
+    originals.write_text("\n".join(lines[:3]) + "\n")
+    partial = CliRunner().invoke(
+        app, ["import", "lm-eval", str(tmp_path / "out"), "--out", str(tmp_path / "p")]
+    )
+    assert partial.exit_code == 0, partial.output
+    config = json.loads((tmp_path / "p" / "config.json").read_text())
+    assert config["n_items"] == 3 and config["n_variants_unpaired"] == len(lines) - 3
+    assert config["variant_set_sha256"] != sha and config["exported_variant_set_sha256"] == sha
+
 
 def test_multiple_choice_tasks_round_trip_as_loglikelihoods(tmp_path):
     tasks, sha = export(tmp_path, "mmlu", "option-shuffle")
