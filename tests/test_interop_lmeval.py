@@ -108,7 +108,9 @@ def test_generate_until_tasks_round_trip_through_lm_eval(tmp_path):
     )
     assert partial.exit_code == 0, partial.output
     config = json.loads((tmp_path / "p" / "config.json").read_text())
-    assert config["n_items"] == 3 and config["n_variants_unpaired"] == len(lines) - 3
+    kept = {json.loads(line)["doc"]["parent_id"] for line in lines[:3]}
+    dropped = [row for row in rows if row.variant is not None and row.parent.item_id not in kept]
+    assert config["n_items"] == 3 and config["n_variants_unpaired"] == len(dropped) > 0
     assert config["variant_set_sha256"] != sha and config["exported_variant_set_sha256"] == sha
 
 
