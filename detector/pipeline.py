@@ -162,7 +162,7 @@ def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple
     if options.variants is not None:
         from detector.interop.external_variants import external_variant_set
 
-        variant_set, external = external_variant_set(options.variants, items)
+        variant_set, external = external_variant_set(options.variants, items, options.families)
         families = list(dict.fromkeys(v.family for v in variant_set.variants))
     else:
         variant_set = make_variants(

@@ -141,6 +141,28 @@ def test_a_file_whose_rows_match_no_loaded_item_fails_with_one_line(tmp_path):
     assert not (tmp_path / "r").exists()
 
 
+def test_variants_with_family_is_refused(tmp_path):
+    path = write_jsonl(tmp_path / "v.jsonl", [{"parent_id": "gsm8k_test/0", "question": "Q", "answer": "1"}])
+    result = CliRunner().invoke(
+        app,
+        [
+            "probe",
+            "--model",
+            "control/clean",
+            "--benchmark",
+            "gsm8k",
+            "--no-cache",
+            "--family",
+            "numeric",
+            "--variants",
+            str(path),
+            "--out",
+            str(tmp_path / "r"),
+        ],
+    )
+    assert result.exit_code == 2 and "drop --family" in result.output
+
+
 def test_an_unknown_layout_names_the_file_and_the_layouts(tmp_path):
     path = write_jsonl(tmp_path / "v.jsonl", [{"prompt": "Q", "target": "1"}])
     with pytest.raises(ValueError, match=r"v.jsonl:1: cannot tell the variant layout .*seed_question"):

@@ -283,10 +283,17 @@ def load_external_variants(
     return result
 
 
-def external_variant_set(path: Path, items: Sequence[BenchmarkItem]) -> tuple[Any, dict[str, Any]]:
-    """The VariantSet of `path` paired with `items`, and what goes into config.json about it."""
+def external_variant_set(
+    path: Path, items: Sequence[BenchmarkItem], families: Sequence[str] = ()
+) -> tuple[Any, dict[str, Any]]:
+    """The VariantSet of `path` paired with `items`, and what goes into config.json about it.
+
+    Raises: ValueError when `families` are given too (the file's rows are the variants).
+    """
     from detector.variants import VariantSet
 
+    if families:
+        raise ValueError(f"--variants {path} replaces the built-in families: drop --family")
     result = load_external_variants(path, items)
     return VariantSet(result.variants), {"variants_file": str(path), "external_variants": result.summary()}
 
