@@ -4,6 +4,7 @@ compare with a direct `detect probe --variants` of the same model on the same va
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -80,9 +81,7 @@ def test_generate_until_tasks_round_trip_through_lm_eval(tmp_path):
         url = server.url + "/completions"
         run_lm_eval(tasks, tmp_path / "out", url, "detect_gsm8k_test", "none", tmp_path)
         asked_by_lm_eval = sum(server.answered.values())
-        direct = run_probe(
-            ProbeOptions(**{**options.__dict__, "base_url": server.url, "out": tmp_path / "direct"})
-        )
+        direct = run_probe(dataclasses.replace(options, base_url=server.url, out=tmp_path / "direct"))
     assert asked_by_lm_eval == len(rows)
     result = CliRunner().invoke(
         app, ["import", "lm-eval", str(tmp_path / "out"), "--out", str(tmp_path / "run")]
@@ -121,8 +120,8 @@ def test_multiple_choice_tasks_round_trip_as_loglikelihoods(tmp_path):
     with ChoiceServer(model, labels_of) as server:
         run_lm_eval(tasks, tmp_path / "out", server.url, "detect_mmlu_test", "remote", tmp_path)
         assert server.requests >= 4 * len(rows)  # one loglikelihood request per option
-    direct = run_probe(ProbeOptions(**{**options.__dict__, "model": "control/contaminated:0.5",
-                                       "out": tmp_path / "direct"}))  # fmt: skip
+    in_process = dataclasses.replace(options, model="control/contaminated:0.5", out=tmp_path / "direct")
+    direct = run_probe(in_process)
     result = CliRunner().invoke(
         app, ["import", "lm-eval", str(tmp_path / "out"), "--out", str(tmp_path / "run")]
     )

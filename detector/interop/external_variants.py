@@ -20,9 +20,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detector.types import BenchmarkFormatError, BenchmarkItem, Variant
+
+if TYPE_CHECKING:
+    from detector.variants import VariantSet
 
 LAYOUTS = ("detect", "gsm-plus", "paired", "generic")
 LETTERS = tuple("ABCDEFGHIJ")
@@ -285,7 +288,7 @@ def load_external_variants(
 
 def external_variant_set(
     path: Path, items: Sequence[BenchmarkItem], families: Sequence[str] = ()
-) -> tuple[Any, dict[str, Any]]:
+) -> tuple[VariantSet, dict[str, Any]]:
     """The VariantSet of `path` paired with `items`, and what goes into config.json about it.
 
     Raises: ValueError when `families` are given too (the file's rows are the variants).
