@@ -67,6 +67,7 @@ class ProbeOptions:
     progress: bool = False
     n_bootstrap: int = DEFAULT_BOOTSTRAP
     gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
+    variants: Path | None = None  # an external variant set (detector.interop) instead of the families
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def default_run_dir(options: ProbeOptions) -> Path:
             options.seed,
             options.shots,
             dataclasses.asdict(options.gen_params),
-        ],
+        ]
+        + ([str(options.variants)] if options.variants is not None else []),
         sort_keys=True,
     )
     return Path("runs") / f"{model_slug(options.model)}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
@@ -118,7 +120,16 @@ def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple
 
     families = check_families(options.families)
     items = [item for bench in loaded for item in bench.items]
-    variant_set = make_variants(items, families, options.per_item, options.seed, progress=options.progress)
+    external: dict[str, Any] = {}
+    if options.variants is not None:
+        from detector.interop.external_variants import external_variant_set
+
+        variant_set, external = external_variant_set(options.variants, items, options.families)
+        families = list(dict.fromkeys(v.family for v in variant_set.variants))
+    else:
+        variant_set = make_variants(
+            items, families, options.per_item, options.seed, progress=options.progress
+        )
     pools, shot_sources = load_shot_pools(loaded, options.shots)
     plan = build_plan(
         items,
@@ -128,7 +139,7 @@ def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple
         shots=options.shots,
         skipped=_jsonable(getattr(variant_set, "skipped", {})),
     )
-    return plan, {"families": families, "shots_from": shot_sources}
+    return plan, {"families": families, "shots_from": shot_sources, "config": external}
 
 
 def _jsonable(value: Any) -> Any:
@@ -324,6 +335,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         "gen_params": dataclasses.asdict(options.gen_params), "n_bootstrap": options.n_bootstrap,
         "max_failed_fraction": options.max_failed_fraction,
     }  # fmt: skip
+    config.update(extra["config"])  # --variants: the file and how its rows paired
     tables = {
         "items": items_frame(plan.items), "variants": variants_frame(plan.variants),
         "responses": responses_frame(plan, generations), "scores": scores,

@@ -10,6 +10,8 @@ import typer
 
 from detector.cli import (
     benchmarks,
+    export,
+    importing,
     lab,
     leaderboard,
     overlap,
@@ -39,3 +41,5 @@ app.command("leaderboard", help=leaderboard.HELP)(leaderboard.leaderboard)
 app.command("selftest", help=selftest.HELP)(selftest.selftest)
 app.add_typer(benchmarks.app, name="benchmarks", help=benchmarks.HELP)
 app.add_typer(lab.app, name="lab", help=lab.HELP)
+app.add_typer(export.app, name="export", help=export.HELP)
+app.add_typer(importing.app, name="import", help=importing.HELP)

@@ -13,7 +13,8 @@ HELP = (
     "List benchmark formats, bundled fixtures and named hub benchmarks; `show SOURCE` loads one."
     "\n\n"
     "A SOURCE is a file, an MMLU-style folder of *_test.csv files, a bundled fixture name or "
-    "hub:NAME. The format is detected from the content or forced with --format."
+    "hub:NAME (a named one below, or any hub dataset as hub:owner/name[:config][@split], split "
+    "test by default). The format is detected from the content or forced with --format."
     "\n\n"
     "Examples:\n"
     "  detect benchmarks\n"
@@ -47,6 +48,7 @@ def list_benchmarks(ctx: typer.Context) -> None:
     for hub in HUB_BENCHMARKS.values():
         config = f" ({hub.config})" if hub.config else ""
         typer.echo(f"  hub:{hub.name:<14} {hub.dataset}{config}, split {hub.split}")
+    typer.echo("  hub:owner/name[:config][@split]   any other hub dataset (split test by default)")
 
 
 @app.command("show")

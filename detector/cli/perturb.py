@@ -21,7 +21,8 @@ HELP = (
     "Examples:\n"
     "  detect perturb --out variants.parquet                  # all families, bundled fixtures\n"
     "  detect perturb --benchmark gsm8k --family numeric --per-item 3 --seed 7 --out v.jsonl\n"
-    "  detect perturb --benchmark path/to/mmlu/ --family option-shuffle --out mmlu-variants.parquet"
+    "  detect perturb --benchmark path/to/mmlu/ --family option-shuffle --out mmlu-variants.parquet\n"
+    "  detect perturb --benchmark gsm8k --family numeric --out-format hf --license mit --out gsm8k-numeric/"
 )
 
 
@@ -38,12 +39,22 @@ def perturb(
     ] = None,
     per_item: Annotated[int, typer.Option("--per-item", help="Variants per item and family.", min=1)] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Same inputs and seed give the same file.")] = 0,
+    out_format: Annotated[
+        str,
+        typer.Option("--out-format", help="file: one Parquet/JSON lines file; hf: a Hugging Face dataset "
+                     "folder (Parquet shards + dataset card) for `datasets.load_dataset(DIR)` or the hub."),
+    ] = "file",
+    license_id: Annotated[
+        str | None, typer.Option("--license", help="--out-format hf: the license named in the dataset card.")
+    ] = None,
 ) -> None:
     """Make verified variants, write them, print a per-family summary and the set's sha256."""
     from detector.benchmarks import load_sources
     from detector.pipeline import check_families
     from detector.variants import format_summary, make_variants, write_variants
 
+    if out_format not in ("file", "hf"):
+        fail(f"unknown --out-format {out_format!r}; valid: file, hf")
     try:
         families = check_families(family or [])
         loaded = load_sources(benchmark or [], None)
@@ -52,7 +63,15 @@ def perturb(
     items = [item for bench in loaded for item in bench.items]
     variant_set = make_variants(items, families, per_item, seed, progress=len(items) * len(families) > 2000)
     try:
-        write_variants(variant_set, out)
+        if out_format == "hf":
+            from detector.interop.hf_dataset import write_hf_dataset
+
+            settings = {"families": families, "per_item": per_item, "seed": seed}
+            write_hf_dataset(variant_set, out, loaded=loaded, settings=settings, license_id=license_id)
+        else:
+            write_variants(variant_set, out)
+    except ValueError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror or exc})")
     typer.echo(format_summary(variant_set))

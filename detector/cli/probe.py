@@ -92,6 +92,14 @@ def probe(
     max_failed_fraction: float = typer.Option(
         0.1, "--max-failed-fraction", min=0.0, max=1.0, help="Exit 3 when more requests than this failed."
     ),
+    variants: Path | None = typer.Option(
+        None,
+        "--variants",
+        help="Probe with a variant set made elsewhere instead of the families: GSM-Plus, GSM-Symbolic, "
+        "MMLU-CF-style pairs, the generic layout (parent_id, question, choices, answer, family) or a "
+        "detect variant file; JSON lines or Parquet. Rows whose parent is not among the loaded items "
+        "are reported. See docs/interoperability.md.",
+    ),
 ) -> None:
     from detector.pipeline import ProbeOptions, run_probe
     from detector.report import print_summary
@@ -107,6 +115,7 @@ def probe(
         model=model, benchmarks=tuple(benchmark), families=tuple(family), per_item=per_item, limit=limit,
         seed=seed, shots=shots, out=out, references=tuple(reference), concurrency=concurrency,
         base_url=base_url, use_cache=not no_cache, max_failed_fraction=max_failed_fraction, progress=True,
+        variants=variants,
     )  # fmt: skip
     try:
         result = run_probe(options)
@@ -116,6 +125,10 @@ def probe(
         resume = "; answers received so far are cached: the same command resumes" if not no_cache else ""
         fail(f"interrupted: the run directory was not written{resume}", EXIT_INTERRUPTED)
     print_summary(result.report, result.run_dir)
+    if variants is not None:
+        from detector.interop.external_variants import describe_pairing
+
+        typer.echo(describe_pairing(result.run_dir), err=True)
     if result.too_many_failed(max_failed_fraction):
         fail(
             f"{result.n_failed} of {result.n_requests} requests failed "
