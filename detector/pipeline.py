@@ -67,7 +67,7 @@ class ProbeOptions:
     progress: bool = False
     n_bootstrap: int = DEFAULT_BOOTSTRAP
     gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
-    variants: Path | None = None  # an external variant set (detector.interop) instead of the families
+    variants: Path | None = None  # an external variant set (detector.external_variants), not families
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple
     items = [item for bench in loaded for item in bench.items]
     external: dict[str, Any] = {}
     if options.variants is not None:
-        from detector.interop.external_variants import external_variant_set
+        from detector.external_variants import external_variant_set
 
         variant_set, external = external_variant_set(options.variants, items, options.families)
         families = list(dict.fromkeys(v.family for v in variant_set.variants))

@@ -24,10 +24,12 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         {"detector.plan"},
         {"detector.models"},
         {"detector.scoring", "detector.membership"},
+        {"detector.external_variants"},
         {"detector.lab"},
         {"detector.stats"},
         {"detector.report", "detector.overlap"},
         {"detector.pipeline", "detector.selftest"},
+        {"detector.interop"},
         {"detector.cli"},
     )
 )

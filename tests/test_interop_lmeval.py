@@ -17,10 +17,9 @@ from typer.testing import CliRunner
 
 from detector.cli import app
 from detector.models import AnswerKey, ControlModel
-from detector.models.local_server import LocalServer
 from detector.pipeline import ProbeOptions, load_sources, make_plan, run_probe
-from detector.plan import register_control_cases
-from tests.lmeval_choice_server import ChoiceServer
+from tests.support.lmeval_choice_server import ChoiceServer
+from tests.support.local_server import LocalServer
 
 pytest.importorskip("lm_eval", reason="the lmeval extra (pip install 'detect-overfit[lmeval]')")
 pytestmark = pytest.mark.slow  # lm_eval's own start-up takes 15-60 s
@@ -56,7 +55,7 @@ def served_control(benchmark: str, tasks: Path) -> tuple[ControlModel, ProbeOpti
     options = ProbeOptions(model="openai/control", benchmarks=(benchmark,), limit=8,
                            variants=tasks / "variants.jsonl", use_cache=False)  # fmt: skip
     plan, _ = make_plan(options, load_sources(options.benchmarks, options.limit))
-    register_control_cases(plan, key)
+    key.register_plan(plan)
     return model, options, list(plan.rows)
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from detector.benchmarks import load_benchmark
 from detector.cli import app
-from detector.interop.external_variants import load_external_variants, pair_rows
+from detector.external_variants import load_external_variants, pair_rows
 from detector.interop.hf_dataset import write_hf_dataset
 from detector.variants import VariantSet, make_variants, read_variants
 

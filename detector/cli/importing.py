@@ -73,7 +73,7 @@ def variants(
         str | None, typer.Option("--family", help="Name the family (default: from the file's layout).")
     ] = None,
 ) -> None:
-    from detector.interop.external_variants import load_external_variants
+    from detector.external_variants import load_external_variants
     from detector.pipeline import load_sources
     from detector.types import BenchmarkFormatError
     from detector.variants import VariantSet, write_variants

@@ -126,7 +126,7 @@ def probe(
         fail(f"interrupted: the run directory was not written{resume}", EXIT_INTERRUPTED)
     print_summary(result.report, result.run_dir)
     if variants is not None:
-        from detector.interop.external_variants import describe_pairing
+        from detector.external_variants import describe_pairing
 
         typer.echo(describe_pairing(result.run_dir), err=True)
     if result.too_many_failed(max_failed_fraction):

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detector.benchmarks import item_kind
 from detector.interop.yaml_text import dump_yaml
 from detector.plan import PromptRow, build_plan
-from detector.scoring.correctness import item_kind
 from detector.types import BenchmarkItem
 
 if TYPE_CHECKING:

@@ -242,7 +242,7 @@ def provenance(samples: LmevalSamples, agreement: Mapping[str, int]) -> dict[str
 
 def responses(plan: ProbePlan, answers: Sequence[Answer]) -> pl.DataFrame:
     """The responses table: the context lm-eval sent and the answer detect scored."""
-    from detector.report.tables import RESPONSES_SCHEMA, frame
+    from detector.tables import RESPONSES_SCHEMA, frame
 
     columns: dict[str, list[Any]] = {name: [] for name in RESPONSES_SCHEMA}
     for row, answer in zip(plan.rows, answers, strict=True):
@@ -264,8 +264,8 @@ def import_lmeval(results_dir: Path, run_dir: Path) -> dict[str, Any]:
     Raises: ValueError / BenchmarkFormatError for output that is not of exported detect tasks.
     """
     from detector.pipeline import CONFIG_SCHEMA_VERSION, publish_run
-    from detector.report.tables import items_frame, variants_frame
     from detector.scoring.table import score_rows
+    from detector.tables import items_frame, variants_frame
 
     if run_dir.exists() and not run_dir.is_dir():
         raise ValueError(f"{run_dir}: exists and is not a directory")

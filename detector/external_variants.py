@@ -177,7 +177,8 @@ def _make_variant(
 ) -> Variant | str:
     """A Variant of `parent` from one row, or why the row cannot be one."""
     from detector.scoring.numbers import normalize_number, numbers_equal
-    from detector.variants import exact_jaccard, render_for_similarity, shingle_set
+    from detector.text import exact_jaccard, token_shingle_set
+    from detector.variants import SHINGLE_WORDS, render_for_similarity
 
     question = str(row.get("question") or "").strip()
     if not question:
@@ -211,7 +212,8 @@ def _make_variant(
         metadata={"kind": kind, "source_layout": layout},
     )
     similarity = exact_jaccard(
-        shingle_set(render_for_similarity(item)), shingle_set(render_for_similarity(parent))
+        token_shingle_set(render_for_similarity(item), SHINGLE_WORDS),
+        token_shingle_set(render_for_similarity(parent), SHINGLE_WORDS),
     )
     return Variant(
         item=item, parent_id=parent.item_id, family=family, family_version=EXTERNAL_VERSION, seed=0,
@@ -303,7 +305,7 @@ def external_variant_set(
 
 def describe_pairing(run_dir: Path) -> str:
     """One line on how the rows of a --variants file paired, read from the run's config.json."""
-    from detector.report.build import read_config
+    from detector.tables import read_config
 
     info = read_config(run_dir).get("external_variants") or {}
     line = (
