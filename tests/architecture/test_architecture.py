@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.support.import_graph import find_cycle, import_graph
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 # Lowest first; a node may import only nodes of lower layers. A node not listed here (a new
 # package) is still covered by the cycle test.

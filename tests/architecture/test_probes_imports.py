@@ -7,7 +7,7 @@ import ast
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # numeric's stages in the order a variant goes through them: a stage imports only earlier ones
 STAGES = ("solution", "question", "template", "drawing", "rewriting")
 

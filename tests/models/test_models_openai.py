@@ -6,11 +6,11 @@ import logging
 import time
 
 import pytest
-from control_answer_key import FAKE_KEY, make_key
 
 from detector.models import ControlModel, ResponseCache, Runner, load_model
 from detector.models.api import UnsupportedCapabilityError
 from detector.types import GenParams
+from tests.support.control_answer_key import FAKE_KEY, make_key
 from tests.support.local_server import LocalServer
 
 

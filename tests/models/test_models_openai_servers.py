@@ -12,12 +12,12 @@ import time
 from email.utils import formatdate
 
 import pytest
-from control_answer_key import FAKE_KEY, make_key
 
 from detector.models import ControlModel, Runner, load_model
 from detector.models.api import ModelCallError
 from detector.models.openai_replies import normalize_base_url, retry_after_seconds
 from detector.types import GenParams
+from tests.support.control_answer_key import FAKE_KEY, make_key
 from tests.support.local_server import LocalServer
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from detector.cli import app
-from tests.overlap_corpus_helpers import QUESTIONS, make_documents, write_jsonl
+from tests.support.overlap_corpus_helpers import QUESTIONS, make_documents, write_jsonl
 
 
 def _benchmark(path: Path, questions: list[str]) -> Path:

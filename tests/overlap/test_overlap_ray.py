@@ -8,7 +8,7 @@ import pytest
 
 from detector.overlap.ray_scan import run_overlap_ray
 from detector.overlap.scan import run_overlap
-from tests.overlap_corpus_helpers import make_documents, make_items, write_jsonl
+from tests.support.overlap_corpus_helpers import make_documents, make_items, write_jsonl
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from detector.overlap.scan import MATCH_SCHEMA, run_between, run_overlap
 from detector.overlap.windows import find_candidates
 from detector.text import shingle_hashes, tokenize
 from detector.types import BenchmarkItem
-from tests.overlap_corpus_helpers import QUESTIONS, make_documents, make_items, write_jsonl
+from tests.support.overlap_corpus_helpers import QUESTIONS, make_documents, make_items, write_jsonl
 
 
 def _found(frame: pl.DataFrame) -> dict[str, str]:

@@ -15,7 +15,7 @@ from detector.models.cache import generation_key
 from detector.types import GenParams
 from tests.support.local_server import LocalServer
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 N = 60
 SCRIPT = """
 import json, sys

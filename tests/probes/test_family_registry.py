@@ -1,5 +1,5 @@
 """The family registry: typed, read-only, errors that name the valid families, and a family added
-from the tests (tests/word_swap_family.py) running through variant generation and verification."""
+from the tests (tests/support/word_swap_family.py) running through variant generation and verification."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from detector.types import BenchmarkItem, Variant
 from detector.variants import check_gold, make_variants
 from probes import FAMILIES, PROBES, FamilySpec, get_family, get_probe, with_family
 from probes.base import build_variant
-from tests.word_swap_family import REGISTRY, WordSwapProbe, check_same_words
+from tests.support.word_swap_family import REGISTRY, WordSwapProbe, check_same_words
 
 QUESTION = ("Tom has 12 red apples and gives 5 of them to his sister on Monday. "
             "How many apples does Tom have left after that?")
@@ -103,7 +103,7 @@ def test_the_family_gold_check_and_bounds_decide_what_is_kept():
 
 
 def test_variants_module_names_no_family():
-    tree = ast.parse(Path(__file__).resolve().parents[1].joinpath("detector", "variants.py").read_text())
+    tree = ast.parse(Path(__file__).resolve().parents[2].joinpath("detector", "variants.py").read_text())
     strings = {node.value for node in ast.walk(tree)
                if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     assert not strings & set(FAMILIES)

@@ -1,12 +1,18 @@
 """The HTML report and leaderboard pages in a real headless Chromium (see chromium_pipe.py)."""
 
 import pytest
-from chromium_pipe import PipeBrowser, find_browser, open_page
-from report_samples import calibrated_report, clean_report, full_report, hostile_report, null_report
 
 from detector.report.html import render_html
 from detector.report.leaderboard import build_leaderboard
 from detector.report.leaderboard_pages import render_leaderboard_html
+from tests.support.chromium_pipe import PipeBrowser, find_browser, open_page
+from tests.support.report_samples import (
+    calibrated_report,
+    clean_report,
+    full_report,
+    hostile_report,
+    null_report,
+)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +90,7 @@ def test_the_check_catches_console_errors_and_blocked_loads(browser, tmp_path):
 
 
 def test_missing_chromium_fails_with_the_install_line(monkeypatch):
-    import chromium_pipe
+    from tests.support import chromium_pipe
 
     monkeypatch.setattr(chromium_pipe.shutil, "which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match=r"apt-get install -y chromium"):

@@ -3,12 +3,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from report_samples import calibrated_report, clean_report, full_report
 from typer.testing import CliRunner
 
 from detector.cli import app
 from detector.report.leaderboard import build_leaderboard, leaderboard_frame, load_leaderboard, read_report
 from detector.report.leaderboard_pages import render_leaderboard_html, render_leaderboard_markdown
+from tests.support.report_samples import calibrated_report, clean_report, full_report
 
 SHA_A, SHA_B = "aa" * 32, "bb" * 32
 

@@ -1,12 +1,12 @@
 import json
 
-from report_samples import full_report
 from typer.testing import CliRunner
 
 import detector.pipeline as pipeline
 from detector.cli import app
 from detector.report.html import render_html
 from detector.report.markdown import render_markdown
+from tests.support.report_samples import full_report
 
 
 def test_report_writes_html_and_md_from_report_json(tmp_path, monkeypatch):

@@ -2,10 +2,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from report_samples import full_report, hostile_report, null_report
 
 from detector.report.charts import FamilyRow, ScatterPoint, family_chart, family_rows, scatter_chart
 from detector.report.html import render_html
+from tests.support.report_samples import full_report, hostile_report, null_report
 
 
 class TagCollector(HTMLParser):

@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from report_samples import HOSTILE, full_report, hostile_report, null_report
 
 from detector.report.markdown import escape_inline, fenced, render_markdown
+from tests.support.report_samples import HOSTILE, full_report, hostile_report, null_report
 
 
 def test_full_report_has_every_section_and_the_numbers():

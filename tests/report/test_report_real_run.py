@@ -4,11 +4,11 @@ import json
 
 import polars as pl
 import pytest
-from chromium_pipe import PipeBrowser, find_browser, open_page
 from typer.testing import CliRunner
 
 from detector.cli import app
 from detector.report.markdown import render_markdown
+from tests.support.chromium_pipe import PipeBrowser, find_browser, open_page
 
 
 @pytest.fixture(scope="module")
