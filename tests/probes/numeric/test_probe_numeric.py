@@ -12,21 +12,11 @@ from hypothesis import strategies as st
 
 from detector.types import BenchmarkItem
 from probes.base import ProbeSkip
-from probes.numeric.probe import NumericProbe
 from probes.numeric.solution.arithmetic import literals
 from probes.numeric.solution.chain import parse_steps
 from probes.numeric.template.build import build_template
 from probes.numeric.template.execution import execute
-
-PROBE = NumericProbe()
-
-
-def make_item(question: str, solution_with_final: str, item_id: str = "t/0") -> BenchmarkItem:
-    solution, final = solution_with_final.split("####")
-    return BenchmarkItem(
-        "t", item_id, question, final.strip().replace(",", ""), solution=solution, metadata={"kind": "math"}
-    )
-
+from tests.support.numeric_items import PROBE, make_item
 
 DUCKS = make_item(
     "Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her "

@@ -4,21 +4,14 @@ items these readings must still skip. Golds are checked against formulas worked 
 from __future__ import annotations
 
 import random
-import re
 from fractions import Fraction
 
 import pytest
 
 from probes.base import ProbeSkip
 from probes.numeric.drawing.sampler import sampler_for
-from probes.numeric.probe import NumericProbe
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
-
-
-def _numbers(text: str) -> list[Fraction]:
-    return [Fraction(m) for m in re.findall(r"\d+(?:\.\d+)?", text)]
+from tests.support.numeric_items import PROBE, make_item
+from tests.support.numeric_items import numbers as _numbers
 
 
 def _variants(item, n: int = 8):  # type: ignore[no-untyped-def]

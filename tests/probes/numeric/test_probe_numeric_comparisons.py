@@ -8,17 +8,9 @@ import re
 import pytest
 
 from detector.types import BenchmarkItem
-from probes.numeric.probe import NumericProbe
 from probes.numeric.question.comparisons import compared_groups, states_comparison, unit_of
 from probes.numeric.question.quantities import find_mentions
-
-PROBE = NumericProbe()
-
-
-def make_item(question: str, solution_with_final: str, item_id: str = "t/0") -> BenchmarkItem:
-    solution, final = solution_with_final.split("####")
-    return BenchmarkItem("t", item_id, question, final.strip(), solution=solution)
-
+from tests.support.numeric_items import PROBE, make_item
 
 # 12 and 9 never meet in one step: only the sentence "Mia is older than Leo" orders them
 AGES = make_item(

@@ -11,12 +11,9 @@ import pytest
 
 from detector.variants import check_gold
 from probes.base import ProbeSkip
-from probes.numeric.probe import NumericProbe
 from probes.numeric.question.counts import counts_company, day_counts, name_counts
 from probes.numeric.question.quantities import find_mentions
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
+from tests.support.numeric_items import PROBE, make_item
 
 JUGS = make_item(
     "A café had 17 quarts of milk left at closing. It served 10 lattes with 0.5 quarts each and 7 shakes "

@@ -10,10 +10,7 @@ import re
 import pytest
 
 from probes.base import ProbeSkip
-from probes.numeric.probe import NumericProbe
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
+from tests.support.numeric_items import PROBE, make_item
 
 
 def _free_values(item):

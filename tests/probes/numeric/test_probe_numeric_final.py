@@ -11,10 +11,7 @@ import pytest
 
 from detector.variants import check_gold, make_variants
 from probes.base import ProbeSkip
-from probes.numeric.probe import NumericProbe
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
+from tests.support.numeric_items import PROBE, make_item
 
 STICKERS = make_item(
     "A pack of 20 stickers costs $5.00. How much does each sticker cost, in cents?",

@@ -9,15 +9,9 @@ import pytest
 
 from probes.numeric.drawing.float_chain import Chains, compile_chain, divide_exactly, exact_number
 from probes.numeric.solution.arithmetic import ExpressionError
-from probes.numeric.template.build import build_template
 from probes.numeric.template.execution import alternative_choices, execute
 from probes.numeric.template.template import Template
-
-
-def make_template(question: str, solution_with_final: str) -> Template:
-    solution, final = solution_with_final.split("####")
-    return build_template(question, solution, final.strip())
-
+from tests.support.numeric_items import make_template
 
 DISCOUNT = make_template(
     "A coat costs $80 and is sold at 25% off. Tax of 10% is added to the sale price. What is paid?",

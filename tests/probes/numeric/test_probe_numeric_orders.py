@@ -10,11 +10,8 @@ from fractions import Fraction
 import pytest
 
 from probes.base import ProbeSkip
-from probes.numeric.probe import NumericProbe
 from probes.numeric.solution.orders import Order, keeps_orders, prose_orders
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
+from tests.support.numeric_items import PROBE, make_item
 
 # The flour runs out first (12 < 30 loaves), so 12 loaves; a draw with more flour than sugar allows
 # would make sugar the limit, and the chain, which goes on with the flour's 12, would be wrong.

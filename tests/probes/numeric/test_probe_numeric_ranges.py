@@ -7,10 +7,7 @@ import re
 from fractions import Fraction
 
 from probes.numeric.drawing.sampler import sampler_for
-from probes.numeric.probe import NumericProbe
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
+from tests.support.numeric_items import PROBE, make_item
 
 HENS = make_item(
     "A farmer has 40 hens. Half of them are brown. A quarter of the rest are white, and the others are "

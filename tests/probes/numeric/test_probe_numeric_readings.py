@@ -10,19 +10,14 @@ from fractions import Fraction
 import pytest
 
 from probes.base import ProbeSkip
-from probes.numeric.probe import NumericProbe
-from tests.test_probe_numeric import make_item
-
-PROBE = NumericProbe()
+from tests.support.numeric_items import PROBE, make_item
+from tests.support.numeric_items import numbers as _numbers
 
 
 def _variants(item, n: int = 6):
     rng = random.Random(1)
     return [v for v in (PROBE.perturb(item, rng) for _ in range(n)) if v is not None]
 
-
-def _numbers(text: str) -> list[Fraction]:
-    return [Fraction(x) for x in re.findall(r"\d+(?:\.\d+)?", text)]
 
 
 BOARD = make_item(

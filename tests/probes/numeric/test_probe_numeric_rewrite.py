@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from probes.numeric.probe import NumericProbe
 from probes.numeric.rewriting.articles import article_before, article_for
-from tests.test_probe_numeric import make_item
+from tests.support.numeric_items import make_item
 
 BAGS = make_item(
     "An 8 pound bag and a $12 bag are bought. A 3 pound bag is added. How many pounds are there?",

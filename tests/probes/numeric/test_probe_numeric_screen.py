@@ -6,18 +6,10 @@ import itertools
 
 import pytest
 
-from detector.types import BenchmarkItem
 from probes.numeric.drawing.sampler import sampler_for
 from probes.numeric.drawing.screen import fits_in_arrays, screen_arrays, screen_each
-from probes.numeric.template.build import build_template
 from probes.numeric.template.template import Template
-
-
-def make_template(question: str, solution_with_final: str) -> Template:
-    solution, final = solution_with_final.split("####")
-    item = BenchmarkItem("t", "t/0", question, final.strip(), solution=solution)
-    return build_template(item.question, item.solution or "", item.answer)
-
+from tests.support.numeric_items import make_template
 
 SHOP = make_template(
     "A shop has 40 apples and sells 15 of them. It packs the rest into bags of 5. How many bags?",
