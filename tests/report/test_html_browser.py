@@ -5,7 +5,7 @@ import pytest
 from detector.report.html import render_html
 from detector.report.leaderboard import build_leaderboard
 from detector.report.leaderboard_pages import render_leaderboard_html
-from tests.support.chromium_pipe import PipeBrowser, find_browser, open_page
+from tests.support.chromium_pipe import find_browser, open_page
 from tests.support.report_samples import (
     calibrated_report,
     clean_report,
@@ -13,14 +13,6 @@ from tests.support.report_samples import (
     hostile_report,
     null_report,
 )
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """One Chromium for the module; each page gets its own tab."""
-    chromium = PipeBrowser(find_browser(), tmp_path_factory.mktemp("chromium-profile"))
-    yield chromium
-    chromium.close()
 
 
 def test_report_page_renders_with_chart_and_no_console_errors(browser, tmp_path):

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from detector.cli import app
 from detector.report.markdown import render_markdown
-from tests.support.chromium_pipe import PipeBrowser, find_browser, open_page
+from tests.support.chromium_pipe import open_page
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +45,11 @@ def test_report_rebuilds_the_same_report_and_writes_pages(runs, tmp_path):
     assert page.count('class="example"') == len(report["examples"]) > 0
 
 
-def test_real_report_page_in_the_browser(runs, tmp_path):
+def test_real_report_page_in_the_browser(runs, browser, tmp_path):
     html_path = tmp_path / "real_report.html"
     result = CliRunner().invoke(app, ["report", str(runs["contaminated"]), "--html", str(html_path)])
     assert result.exit_code == 0, result.output
-    browser = PipeBrowser(find_browser(), tmp_path / "profile")
-    try:
-        facts, problems, _ = open_page(browser, html_path)
-    finally:
-        browser.close()
+    facts, problems, _ = open_page(browser, html_path)
     assert problems == []
     assert facts["familyChart"]["height"] > 300
     assert facts["shownOriginalDots"] > 10
