@@ -5,10 +5,11 @@ Items are written as a GSM8K solution with its `#### final` line, the way the be
 
 from __future__ import annotations
 
+import random
 import re
 from fractions import Fraction
 
-from detector.types import BenchmarkItem
+from detector.types import BenchmarkItem, Variant
 from probes.numeric.probe import NumericProbe
 from probes.numeric.template.build import build_template
 from probes.numeric.template.template import Template
@@ -33,3 +34,10 @@ def make_template(question: str, solution_with_final: str) -> Template:
 def numbers(text: str) -> list[Fraction]:
     """Every whole or decimal number written in `text`, in order."""
     return [Fraction(m) for m in re.findall(r"\d+(?:\.\d+)?", text)]
+
+
+def perturbed(item: BenchmarkItem, n: int, seed: int) -> list[Variant]:
+    """The variants of `n` draws of `PROBE` from one `random.Random(seed)`, the skipped draws left out."""
+    rng = random.Random(seed)
+    made = [PROBE.perturb(item, rng) for _ in range(n)]
+    return [v for v in made if v is not None]

@@ -3,21 +3,18 @@ items these readings must still skip. Golds are checked against formulas worked 
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 
 import pytest
 
 from probes.base import ProbeSkip
 from probes.numeric.drawing.sampler import sampler_for
-from tests.support.numeric_items import PROBE, make_item
+from tests.support.numeric_items import PROBE, make_item, perturbed
 from tests.support.numeric_items import numbers as _numbers
 
 
 def _variants(item, n: int = 8):  # type: ignore[no-untyped-def]
-    rng = random.Random(11)
-    made = [PROBE.perturb(item, rng) for _ in range(n)]
-    return [v for v in made if v is not None]
+    return perturbed(item, n, seed=11)
 
 
 MARBLES = make_item(

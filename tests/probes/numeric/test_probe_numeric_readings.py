@@ -10,14 +10,12 @@ from fractions import Fraction
 import pytest
 
 from probes.base import ProbeSkip
-from tests.support.numeric_items import PROBE, make_item
+from tests.support.numeric_items import PROBE, make_item, perturbed
 from tests.support.numeric_items import numbers as _numbers
 
 
 def _variants(item, n: int = 6):
-    rng = random.Random(1)
-    return [v for v in (PROBE.perturb(item, rng) for _ in range(n)) if v is not None]
-
+    return perturbed(item, n, seed=1)
 
 
 BOARD = make_item(
