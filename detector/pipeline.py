@@ -10,8 +10,10 @@ import dataclasses
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from detector.plan import ProbePlan, build_plan, register_control_cases
-from detector.prompts import shot_files
+from detector.prompts import render_prompt, select_shots, shot_files
+from detector.provenance import finish_provenance, start_provenance
 from detector.report.build import read_config, write_report
 from detector.report.tables import (
     RESPONSES_SCHEMA,
@@ -36,7 +39,7 @@ from detector.scoring.table import score_rows
 from detector.stats.analysis import answer_rows
 from detector.stats.calibration import check_variant_sets
 from detector.stats.paired import DEFAULT_BOOTSTRAP
-from detector.types import BenchmarkItem, Generation, GenParams
+from detector.types import BenchmarkItem, Generation, GenParams, stable_seed
 
 if TYPE_CHECKING:
     from detector.benchmarks import LoadedBenchmark
@@ -68,6 +71,14 @@ class ProbeOptions:
     progress: bool = False
     n_bootstrap: int = DEFAULT_BOOTSTRAP
     gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
+    endpoint: str | None = None  # "chat" or "completions" for servers (default chat)
+    system_prompt: str | None = None
+    model_args: tuple[str, ...] = ()  # KEY=VALUE backend settings (device, dtype, batch_size, revision)
+    chat_template: bool = True  # hf: prompts through the tokenizer's chat template where it has one
+    format: str | None = None  # force the benchmark format
+    fields: tuple[str, ...] = ()  # generic field mapping NAME=COLUMN
+    command: tuple[str, ...] = ()  # the command line, for provenance
+    preflight: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class ProbeResult:
     report: dict[str, Any]
     n_requests: int
     n_failed: int
+    stopped: str | None = None  # the server stopped answering: the run ended early
 
     def too_many_failed(self, max_fraction: float) -> bool:
         """Whether more than `max_fraction` of the requests failed."""
@@ -100,23 +112,91 @@ def default_run_dir(options: ProbeOptions) -> Path:
             options.seed,
             options.shots,
             dataclasses.asdict(options.gen_params),
+            *_answer_settings(options),
         ],
         sort_keys=True,
     )
     return Path("runs") / f"{model_slug(options.model)}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
-def load_sources(sources: Sequence[str], limit: int | None) -> list[LoadedBenchmark]:
-    """The benchmarks to probe (the bundled defaults when none given), each cut to `limit` items.
+def _answer_settings(options: ProbeOptions) -> list[object]:
+    """Settings that change the answers, named only when set (earlier run directories keep their name)."""
+    settings = {
+        "endpoint": options.endpoint, "system_prompt": options.system_prompt,
+        "model_args": sorted(options.model_args) or None, "chat_template": options.chat_template or None,
+        "format": options.format, "fields": sorted(options.fields) or None,
+    }  # fmt: skip
+    chosen = {k: v for k, v in settings.items() if v is not None and not (k == "chat_template" and v)}
+    return [chosen] if chosen else []
 
-    Raises: BenchmarkFormatError, ValueError from the loaders.
+
+def load_sources(
+    sources: Sequence[str],
+    limit: int | None,
+    *,
+    seed: int = 0,
+    format: str | None = None,
+    fields: Sequence[str] = (),
+) -> list[LoadedBenchmark]:
+    """The benchmarks to probe (the bundled defaults when none given), each sampled to `limit`.
+
+    `format` and `fields` (NAME=COLUMN) apply to every source given. Raises: BenchmarkFormatError,
+    ValueError from the loaders.
     """
-    from detector.benchmarks import load_benchmark, load_default_benchmarks
+    from detector.benchmarks import load_benchmark, load_default_benchmarks, parse_field_options
 
-    loaded = [load_benchmark(s) for s in sources] if sources else load_default_benchmarks()
+    mapping = parse_field_options(list(fields)) or None if fields else None
+    if sources:
+        loaded = [load_benchmark(s, format=format, fields=mapping) for s in sources]
+    else:
+        if format is not None or fields:
+            raise ValueError("--format and --field apply to a --benchmark given, not to the bundled fixtures")
+        loaded = load_default_benchmarks()
     if limit is not None:
-        loaded = [dataclasses.replace(b, items=b.items[:limit]) for b in loaded]
+        loaded = [
+            dataclasses.replace(b, items=sample_items(b.items, limit, stable_seed(seed, "limit", b.name)))
+            for b in loaded
+        ]
     return loaded
+
+
+def sample_items(items: Sequence[BenchmarkItem], limit: int, seed: int) -> tuple[BenchmarkItem, ...]:
+    """A seeded sample of `limit` items, stratified by subject (every subject gets its share, at
+    least one each while `limit` allows), kept in file order. A benchmark of one subject (or none)
+    keeps its first `limit` items, as earlier versions did, so their runs stay comparable."""
+    if limit >= len(items):
+        return tuple(items)
+    groups: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault(item.metadata.get("subject", ""), []).append(index)
+    if len(groups) < 2:
+        return tuple(items[:limit])
+    rng = random.Random(seed)
+    names = sorted(groups)
+    share = {name: 0 for name in names}
+    if limit >= len(names):  # one each, then the rest in proportion to size (largest remainder)
+        for name in names:
+            share[name] = 1
+        spare = limit - len(names)
+        total = len(items) - len(names)
+        exact = {name: spare * (len(groups[name]) - 1) / total if total else 0.0 for name in names}
+        for name in names:
+            share[name] += int(exact[name])
+        left = limit - sum(share.values())
+        by_remainder = sorted(names, key=lambda n: (-(exact[n] - int(exact[n])), n))
+        for name in by_remainder:
+            if left == 0:
+                break
+            if share[name] < len(groups[name]):
+                share[name] += 1
+                left -= 1
+    else:  # fewer items than subjects: a seeded choice of subjects, one item each
+        for name in rng.sample(names, limit):
+            share[name] = 1
+    chosen: list[int] = []
+    for name in names:
+        chosen.extend(rng.sample(groups[name], share[name]))
+    return tuple(items[i] for i in sorted(chosen))
 
 
 def load_shot_pools(
@@ -130,7 +210,8 @@ def load_shot_pools(
     if shots <= 0:
         return pools, sources
     for bench in loaded:
-        files = shot_files(bench.path)
+        folder = Path(bench.path)
+        files = dev_files(folder) if folder.is_dir() else shot_files(bench.path)
         if not files:
             sources[bench.name] = None
             continue
@@ -140,24 +221,39 @@ def load_shot_pools(
     return pools, sources
 
 
+def dev_files(folder: Path) -> list[Path]:
+    """An MMLU-style folder's few-shot split: its *_dev.csv files (else *_val.csv), sorted."""
+    for split in ("dev", "val", "validation"):
+        files = sorted(folder.glob(f"*_{split}.csv"))
+        if files:
+            return files
+    return []
+
+
 def check_families(families: Sequence[str]) -> list[str]:
     """The families to run (all registered when none given). Raises: ValueError for unknown names."""
+    from detector.suggestions import did_you_mean
     from probes import PROBES
 
     for name in families:
         if name not in PROBES:
-            raise ValueError(f"unknown family {name!r}; valid: {', '.join(PROBES)}")
+            hint = did_you_mean(name, PROBES)
+            raise ValueError(f"unknown family {name!r}{hint} (valid: {', '.join(PROBES)})")
     return list(families) if families else list(PROBES)
 
 
-def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple[ProbePlan, dict[str, Any]]:
+def make_plan(
+    options: ProbeOptions,
+    loaded: Sequence[LoadedBenchmark],
+    shot_pools: tuple[dict[str, tuple[BenchmarkItem, ...]], dict[str, list[str] | None]] | None = None,
+) -> tuple[ProbePlan, dict[str, Any]]:
     """Variants (the perturbation engine) and rendered prompts for the loaded benchmarks."""
     from detector.variants import make_variants
 
     families = check_families(options.families)
     items = [item for bench in loaded for item in bench.items]
     variant_set = make_variants(items, families, options.per_item, options.seed, progress=options.progress)
-    pools, shot_sources = load_shot_pools(loaded, options.shots)
+    pools, shot_sources = shot_pools if shot_pools is not None else load_shot_pools(loaded, options.shots)
     plan = build_plan(
         items,
         variant_set.variants,
@@ -201,14 +297,67 @@ def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFra
     return frame(pl.concat(frames).to_dict(as_series=False), "references")
 
 
+def model_options(options: ProbeOptions) -> dict[str, Any]:
+    """Backend options from `--model-arg`, `--endpoint`, `--system-prompt`, `--chat-template`.
+
+    Raises: ValueError for a setting the backend does not take.
+    """
+    from detector.models.model_args import SERVER_PROVIDERS, parse_model_args
+
+    provider = options.model.partition("/")[0]
+    settings: dict[str, Any] = dict(parse_model_args(options.model_args, provider))
+    if options.endpoint is not None:
+        if provider not in SERVER_PROVIDERS:
+            raise ValueError(f"--endpoint applies to servers (openai/, vllm/, ollama/), not to {provider}/")
+        settings["endpoint"] = options.endpoint
+    if options.system_prompt is not None:
+        if provider == "control":
+            raise ValueError("--system-prompt applies to language models, not to control models")
+        settings["system_prompt"] = options.system_prompt
+    if not options.chat_template:
+        if provider != "hf":
+            raise ValueError("--no-chat-template applies to hf/ models (servers: --endpoint completions)")
+        settings["chat"] = False
+    return settings
+
+
 def open_model(options: ProbeOptions) -> ModelAPI:
-    """The backend named by `options.model`.
+    """The backend named by `options.model`, with its `--model-arg` settings.
 
     Raises: ValueError naming the valid providers (or control models) for a bad spec.
     """
     from detector.models import load_model
 
-    return load_model(options.model, base_url=options.base_url)
+    return load_model(options.model, base_url=options.base_url, **model_options(options))
+
+
+def first_prompt(
+    loaded: Sequence[LoadedBenchmark], pools: dict[str, tuple[BenchmarkItem, ...]], shots: int
+) -> str | None:
+    """The run's first prompt (the first original item, as the plan renders it), before perturbing."""
+    for bench in loaded:
+        if bench.items:
+            item = bench.items[0]
+            return render_prompt(item, shots=select_shots(pools.get(item.benchmark, ()), item, shots))
+    return None
+
+
+def run_preflight(options: ProbeOptions, model: ModelAPI, prompt: str | None) -> Any:
+    """Check the server before any perturbing (see `detector.models.preflight`).
+
+    Raises: PreflightError.
+    """
+    from detector.models import ResponseCache, default_cache_path
+    from detector.models.preflight import ServerCheck, preflight
+
+    if not options.preflight or prompt is None:
+        return ServerCheck()
+    cache = ResponseCache(default_cache_path()) if options.use_cache else None
+    try:
+        return preflight(model, cache, prompt, options.gen_params)
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def query(
@@ -228,15 +377,33 @@ def query(
     try:  # runner.close() also closes the model
         generations = runner.generate(plan.prompts, options.gen_params)
         membership = None
-        if runner.supports_logprobs():
+        if runner.stopped is None and runner.supports_logprobs():
             from detector.membership.table import membership_rows
 
             membership = membership_rows(runner.logprobs, plan.items, plan.variants)
+        if runner.capability_error is not None:
+            _say(options, f"warning: {runner.capability_error}; the membership signal is left out")
         return generations, membership
     finally:
         runner.close()
         if cache is not None:
             cache.close()
+
+
+def _say(options: ProbeOptions, text: str) -> None:
+    """A line for the person at the terminal (commands run with progress on)."""
+    if options.progress:
+        print(text, file=sys.stderr, flush=True)
+
+
+def stopped_reason(generations: Sequence[Generation]) -> str | None:
+    """Why the runner stopped asking (the server stopped answering), if it did."""
+    from detector.models.runner import STOPPED_PREFIX
+
+    for gen in generations:
+        if gen.error is not None and gen.error.startswith(STOPPED_PREFIX):
+            return gen.error.removeprefix(STOPPED_PREFIX)
+    return None
 
 
 def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.DataFrame:
@@ -288,6 +455,53 @@ def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.Data
     return report
 
 
+CHARS_PER_TOKEN = 4  # a rough average for English prompts under common BPE tokenizers
+
+
+@dataclass(frozen=True)
+class DryRunRow:
+    """What one benchmark x family would cost: prompts to ask and estimated tokens."""
+
+    benchmark: str
+    family: str  # "original" for the unperturbed items
+    items: int
+    variants: int
+    requests: int
+    prompt_tokens: int
+    output_tokens: int  # the most: requests x --max-tokens
+
+
+def dry_run(options: ProbeOptions) -> list[DryRunRow]:
+    """Load, perturb and render exactly as `run_probe` would, and count; sends nothing.
+
+    Raises: BenchmarkFormatError / ValueError for bad input, as `run_probe`.
+    """
+    loaded = load_sources(
+        options.benchmarks, options.limit, seed=options.seed, format=options.format, fields=options.fields
+    )
+    check_families(options.families)
+    open_model(options).close()  # the spec and its settings are checked; no request is made
+    plan, _ = make_plan(options, loaded)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for row in plan.rows:
+        groups.setdefault((row.parent.benchmark, row.family or "original"), []).append(row)
+    out = []
+    for (bench, family), rows in groups.items():
+        unique = set(r.prompt for r in rows)
+        out.append(
+            DryRunRow(
+                benchmark=bench,
+                family=family,
+                items=len({r.parent.item_id for r in rows}),
+                variants=sum(1 for r in rows if r.variant is not None),
+                requests=len(unique),
+                prompt_tokens=sum(len(p) for p in unique) // CHARS_PER_TOKEN,
+                output_tokens=len(unique) * options.gen_params.max_tokens,
+            )
+        )
+    return out
+
+
 def run_probe(options: ProbeOptions) -> ProbeResult:
     """Run the whole audit and write the run directory; returns the report.
 
@@ -300,16 +514,32 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     run_dir = options.out or default_run_dir(options)
     if run_dir.exists() and not run_dir.is_dir():
         raise ValueError(f"{run_dir}: exists and is not a directory (--out names the run directory)")
-    loaded = load_sources(options.benchmarks, options.limit)  # cheap: before loading any weights
+    loaded = load_sources(
+        options.benchmarks, options.limit, seed=options.seed, format=options.format, fields=options.fields
+    )  # cheap: before loading any weights
     check_families(options.families)
     model = open_model(options)  # before the perturbation work, so a bad spec fails at once
     try:
-        plan, extra = make_plan(options, loaded)
+        pools = load_shot_pools(loaded, options.shots)
+        for name, source in pools[1].items():
+            if source is None:
+                _say(options, f"warning: {name} has no dev/train split beside it: --shots {options.shots} "
+                     "runs 0-shot for it (shots_from is null in config.json)")
+        check = run_preflight(options, model, first_prompt(loaded, pools[0], options.shots))
+        provenance = start_provenance(model, options.gen_params, options.command, model_options(options))
+        plan, extra = make_plan(options, loaded, pools)
         references = reference_rows(options.references, plan.variant_set_sha256)
     except BaseException:
         model.close()
         raise
     generations, membership = query(options, plan, model)
+    stopped = stopped_reason(generations)
+    provenance = finish_provenance(
+        provenance, server_model_id=check.server_model_id, served_models=check.served_models,
+        fingerprint=check.fingerprint, generations=generations, stopped=stopped,
+    )  # fmt: skip
+    hits = provenance["cache_hits"]
+    _say(options, f"{hits} of {len(generations)} answers came from the cache")
     scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     config = {
         "schema_version": CONFIG_SCHEMA_VERSION, "created_by": "detect probe", "model": options.model,
@@ -320,7 +550,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         "references": [str(p) for p in options.references], "variant_set_sha256": plan.variant_set_sha256,
         "n_items": len(plan.items), "n_variants": len(plan.variants), "skipped": plan.skipped,
         "gen_params": dataclasses.asdict(options.gen_params), "n_bootstrap": options.n_bootstrap,
-        "max_failed_fraction": options.max_failed_fraction,
+        "max_failed_fraction": options.max_failed_fraction, "provenance": provenance,
     }  # fmt: skip
     tables = {
         "items": items_frame(plan.items), "variants": variants_frame(plan.variants),
@@ -332,4 +562,4 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         tables["membership"] = membership
     report = publish_run(run_dir, _jsonable(config), tables)
     n_failed = sum(1 for g in generations if g.error is not None)
-    return ProbeResult(run_dir, report, len(generations), n_failed)
+    return ProbeResult(run_dir, report, len(generations), n_failed, stopped)
