@@ -38,6 +38,11 @@ def perturb(
     ] = None,
     per_item: Annotated[int, typer.Option("--per-item", help="Variants per item and family.", min=1)] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Same inputs and seed give the same file.")] = 0,
+    format: Annotated[str | None, typer.Option("--format", help="Force the format of --benchmark.")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt (repeatable)."),
+    ] = None,
 ) -> None:
     """Make verified variants, write them, print a per-family summary and the set's sha256."""
     from detector.pipeline import check_families, load_sources
@@ -45,7 +50,7 @@ def perturb(
 
     try:
         families = check_families(family or [])
-        loaded = load_sources(benchmark or [], None)
+        loaded = load_sources(benchmark or [], None, format=format, fields=field or ())
     except ValueError as exc:
         fail(str(exc))
     items = [item for bench in loaded for item in bench.items]
@@ -54,6 +59,9 @@ def perturb(
         write_variants(variant_set, out)
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror or exc})")
-    typer.echo(format_summary(variant_set))
+    from detector.cli.terminal import fit_line
+
+    for line in format_summary(variant_set).splitlines():  # reasons wrap under their column
+        typer.echo(fit_line(line, indent=44))
     typer.echo(f"\nwrote {len(variant_set.variants)} variants of {len(items)} items to {out}")
     typer.echo(f"variant set sha256: {variant_set.sha256}")

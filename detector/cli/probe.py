@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,12 +71,12 @@ def exit_on_failures(result: ProbeResult, max_failed_fraction: float) -> None:
 def print_dry_run(rows: list[DryRunRow], max_tokens: int) -> None:
     """The dry run's table: benchmark x family counts and token estimates, within 80 columns."""
     typer.echo(
-        f"{'benchmark':<16} {'family':<17} {'items':>6} {'variants':>8} {'requests':>8} "
+        f"{'benchmark':<15} {'family':<17} {'items':>6} {'variants':>8} {'requests':>8} "
         f"{'prompt tok':>10} {'output tok':>10}"
     )
     for r in rows:
         typer.echo(
-            f"{r.benchmark[:16]:<16} {r.family[:17]:<17} {r.items:>6} {r.variants:>8} {r.requests:>8} "
+            f"{r.benchmark[:15]:<15} {r.family[:17]:<17} {r.items:>6} {r.variants:>8} {r.requests:>8} "
             f"{r.prompt_tokens:>10,} {r.output_tokens:>10,}"
         )
     total = (
@@ -83,12 +84,13 @@ def print_dry_run(rows: list[DryRunRow], max_tokens: int) -> None:
         sum(r.prompt_tokens for r in rows),
         sum(r.output_tokens for r in rows),
     )
-    typer.echo(f"{'total':<16} {'':<17} {'':>6} {'':>8} {total[0]:>8} {total[1]:>10,} {total[2]:>10,}")
-    typer.echo(
+    typer.echo(f"{'total':<15} {'':<17} {'':>6} {'':>8} {total[0]:>8} {total[1]:>10,} {total[2]:>10,}")
+    note = (
         f"dry run: nothing was sent. Prompt tokens are estimated at 4 characters a token; output tokens "
         f"are the most ({max_tokens} per request). Cached answers would not be asked again; a server "
         "that returns log-probabilities also gets one scoring request per original and variant text."
     )
+    typer.echo(textwrap.fill(note, width=80))
 
 
 def probe(
