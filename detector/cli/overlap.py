@@ -60,7 +60,7 @@ def overlap(
     ] = None,
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt (repeatable)."),
+        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt."),
     ] = None,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""

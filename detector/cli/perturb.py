@@ -41,7 +41,7 @@ def perturb(
     format: Annotated[str | None, typer.Option("--format", help="Force the format of --benchmark.")] = None,
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt (repeatable)."),
+        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt."),
     ] = None,
 ) -> None:
     """Make verified variants, write them, print a per-family summary and the set's sha256."""

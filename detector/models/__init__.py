@@ -50,7 +50,8 @@ def load_model(spec: str, *, base_url: str | None = None, **options: Any) -> Mod
         raise ValueError(f"model spec {spec!r} must look like provider/NAME; providers: {valid}")
     if provider not in PROVIDERS:
         hint = did_you_mean(provider, PROVIDERS)
-        raise ValueError(f"unknown model provider {provider!r} in {spec!r}{hint} (valid: {', '.join(PROVIDERS)})")
+        valid = ", ".join(PROVIDERS)
+        raise ValueError(f"unknown model provider {provider!r} in {spec!r}{hint} (valid: {valid})")
     if provider in ("openai", "vllm", "ollama"):
         from detector.models.openai_compat import DEFAULT_BASE_URLS, OpenAICompatModel
 
@@ -74,7 +75,8 @@ def _load_control(spec: str, name: str, options: dict[str, Any]) -> ControlModel
     base, _, fraction_text = name.partition(":")
     if base not in CONTROL_NAMES:
         hint = did_you_mean(base, CONTROL_NAMES)
-        raise ValueError(f"unknown control model {spec!r}{hint} (valid: control/clean, control/contaminated[:F])")
+        valid = "control/clean, control/contaminated[:F]"
+        raise ValueError(f"unknown control model {spec!r}{hint} (valid: {valid})")
     if base == "clean":
         if fraction_text:
             raise ValueError(f"control/clean takes no fraction: {spec!r}")
