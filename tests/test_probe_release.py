@@ -31,8 +31,9 @@ def cache_dir(tmp_path, monkeypatch):
 
 def serving_plan(prefix: str = "", **server_kw) -> LocalServer:
     """A server whose control model answers every prompt of a probe with ARGS (after `prefix`)."""
-    options = ProbeOptions(model="control/clean", benchmarks=("gsm8k",), families=("numeric",), limit=4,
-                           per_item=1)  # fmt: skip
+    options = ProbeOptions(
+        model="control/clean", benchmarks=("gsm8k",), families=("numeric",), limit=4, per_item=1
+    )
     plan, _ = make_plan(options, load_sources(options.benchmarks, options.limit))
     control = ControlModel("control/clean", None, p_right=1.0)
     register_control_cases(plan, control.answer_key)
@@ -73,9 +74,18 @@ def test_dead_server_exits_non_zero_fast_and_never_clean(tmp_path):
         port = sock.getsockname()[1]
     start = time.perf_counter()
     result = CliRunner().invoke(
-        app, ["probe", "--model", "vllm/x", "--base-url", f"http://127.0.0.1:{port}/v1", *ARGS,
-              "--out", str(tmp_path / "run")],
-    )  # fmt: skip
+        app,
+        [
+            "probe",
+            "--model",
+            "vllm/x",
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            *ARGS,
+            "--out",
+            str(tmp_path / "run"),
+        ],
+    )
     assert time.perf_counter() - start < 60
     assert result.exit_code == 2 and "cannot reach" in result.output
     assert "clean" not in result.output.replace("control/clean", "")
@@ -99,9 +109,20 @@ def test_server_that_stops_answering_ends_the_run_fast_and_keeps_the_answers(tmp
         url = server.url
         start = time.perf_counter()
         result = CliRunner().invoke(
-            app, ["probe", "--model", "vllm/tiny-model", "--base-url", url, *ARGS, "--concurrency", "2",
-                  "--out", str(tmp_path / "run")],
-        )  # fmt: skip
+            app,
+            [
+                "probe",
+                "--model",
+                "vllm/tiny-model",
+                "--base-url",
+                url,
+                *ARGS,
+                "--concurrency",
+                "2",
+                "--out",
+                str(tmp_path / "run"),
+            ],
+        )
         elapsed = time.perf_counter() - start
     assert result.exit_code == 3, result.output
     assert elapsed < 60
@@ -196,8 +217,11 @@ def test_provenance_in_config_report_and_html_without_the_key(tmp_path, monkeypa
     for block in (config["provenance"], report["provenance"]):
         assert block["base_url"] == url and block["endpoint"] == "chat"
         assert block["server_model_id"] == "tiny-model"
-        assert block["model_fingerprint"] == {"server_model_id": "tiny-model", "root": "/ckpt/step-9",
-                                              "created": 1_600_000_000}  # fmt: skip
+        assert block["model_fingerprint"] == {
+            "server_model_id": "tiny-model",
+            "root": "/ckpt/step-9",
+            "created": 1_600_000_000,
+        }
         assert block["command"][:3] == ["detect", "probe", "--model"] or block["command"][0] == "detect"
         assert block["started_at"] <= block["finished_at"]
         assert block["cache_hits"] == 1  # the preflight's answer
