@@ -235,3 +235,52 @@ def test_provenance_in_config_report_and_html_without_the_key(tmp_path, monkeypa
     for path in (tmp_path / "run").iterdir():
         if path.suffix in (".json", ".md", ".html"):
             assert FAKE_KEY not in path.read_text() and FAKE_KEY[-8:] not in path.read_text()
+
+
+def test_refused_key_and_missing_key_stop_at_once_without_echoing_the_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    with serving_plan() as server:
+        server.set_fault("auth", times=10**6)
+        result = probe(server, tmp_path / "run")
+        assert result.exit_code == 2, result.output
+        assert "401" in result.output and "Incorrect API key" in result.output
+        assert FAKE_KEY not in result.output and FAKE_KEY[-8:] not in result.output
+        assert posts(server) == 1
+    monkeypatch.delenv("OPENAI_API_KEY")
+    result = CliRunner().invoke(
+        app, ["probe", "--model", "openai/gpt-4o-mini", *ARGS, "--out", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
+
+
+def test_capability_check_is_retried_and_cached(tmp_path):
+    from detector.models import ResponseCache, Runner, load_model
+
+    def logprobs(text: str):
+        return [(word, text.index(word), -1.0) for word in dict.fromkeys(text.split())]
+
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    with serving_plan(prompt_logprobs=logprobs) as server:
+        server.set_fault("429", times=2, retry_after_s=0.01)  # the check's first two tries are refused
+        runner = Runner(load_model("vllm/tiny-model", base_url=server.url), cache, backoff_s=0.01)
+        assert runner.supports_logprobs() is True
+        assert runner.stats.n_retries == 2
+        sent = posts(server)
+        again = Runner(load_model("vllm/tiny-model", base_url=server.url), cache)
+        assert again.supports_logprobs() is True and posts(server) == sent  # from the cache
+        server.set_fault("500", times=10**6)
+        other = Runner(load_model("vllm/other", base_url=server.url), cache, retries=1, backoff_s=0.01)
+        assert other.supports_logprobs() is False and "HTTP 500" in (other.capability_error or "")
+        from detector.models.cache import capability_key
+
+        assert cache.get_capability(capability_key(other.model.cache_identity, "logprobs")) is None
+    cache.close()
+
+
+def test_command_in_provenance_hides_secrets():
+    from detector.provenance import public_command
+
+    shown = public_command(["detect", "probe", "--base-url", "http://user:sk-secret@h:8000/v1", "--api-key",
+                            "sk-secret", "--token=abc"])  # fmt: skip
+    assert "sk-secret" not in " ".join(shown) and "abc" not in " ".join(shown)
+    assert shown[3] == "http://h:8000/v1"

@@ -19,7 +19,8 @@ from detector.models.cache import ResponseCache, generation_key, public_endpoint
 from detector.suggestions import did_you_mean
 from detector.types import GenParams
 
-PREFLIGHT_TIMEOUT_S = 8.0
+PREFLIGHT_TIMEOUT_S = 8.0  # for GET /models
+REQUEST_TIMEOUT_S = 60.0  # the one real request generates a whole answer, as the run's requests do
 PREFLIGHT_ATTEMPTS = 3  # for 429/5xx only; an unreachable server or a 4xx stops at once
 PREFLIGHT_BACKOFF_S = 1.0
 KEYED_HOSTS = ("api.openai.com",)  # hosts that always need a key
@@ -42,6 +43,7 @@ def preflight(
     params: GenParams,
     *,
     timeout_s: float = PREFLIGHT_TIMEOUT_S,
+    request_timeout_s: float = REQUEST_TIMEOUT_S,
     attempts: int = PREFLIGHT_ATTEMPTS,
     backoff_s: float = PREFLIGHT_BACKOFF_S,
 ) -> ServerCheck:
@@ -66,7 +68,7 @@ def preflight(
     key = generation_key(model.cache_identity, prompt, params)
     if cache is None or not cache.get_generations([key]):
         try:
-            generation = _retrying(lambda: model.call(prompt, params, timeout_s), attempts, backoff_s)
+            generation = _retrying(lambda: model.call(prompt, params, request_timeout_s), attempts, backoff_s)
         except ModelCallError as err:
             raise PreflightError(_request_failed(model, err, served)) from None
         sent = True
