@@ -526,6 +526,8 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
                 _say(options, f"warning: {name} has no dev/train split beside it: --shots {options.shots} "
                      "runs 0-shot for it (shots_from is null in config.json)")
         check = run_preflight(options, model, first_prompt(loaded, pools[0], options.shots))
+        if check.note is not None:
+            _say(options, f"warning: {check.note}")
         provenance = start_provenance(model, options.gen_params, options.command, model_options(options))
         plan, extra = make_plan(options, loaded, pools)
         references = reference_rows(options.references, plan.variant_set_sha256)

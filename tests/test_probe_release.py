@@ -284,3 +284,10 @@ def test_command_in_provenance_hides_secrets():
                             "sk-secret", "--token=abc"])  # fmt: skip
     assert "sk-secret" not in " ".join(shown) and "abc" not in " ".join(shown)
     assert shown[3] == "http://h:8000/v1"
+
+
+def test_a_name_the_server_does_not_list_but_answers_is_warned_about(tmp_path):
+    with serving_plan() as server:  # this server answers any model name with its one model
+        result = probe(server, tmp_path / "run", model="vllm/llama-3-70b")
+        assert result.exit_code == 0, result.output
+        assert "'llama-3-70b' is not among the served models (tiny-model)" in result.output

@@ -34,6 +34,7 @@ class ServerCheck:
     server_model_id: str | None = None
     fingerprint: dict[str, Any] = field(default_factory=dict)
     request_sent: bool = False
+    note: str | None = None  # something the person should know, e.g. the model is not listed
 
 
 def preflight(
@@ -75,7 +76,14 @@ def preflight(
         if cache is not None and model.cacheable:
             cache.put_generation(key, generation)
     server_id = str(entry["id"]) if isinstance(entry, dict) else None
-    return ServerCheck(served, server_id, fingerprint, sent)
+    note = None
+    if served and server_id is None:  # an alias, or a server that answers any name with its one model
+        name = getattr(model, "model_id", model.name)
+        note = (
+            f"{name!r} is not among the served models ({', '.join(served[:10])}), but the server "
+            "answered it; check that this is the model you mean"
+        )
+    return ServerCheck(served, server_id, fingerprint, sent, note)
 
 
 def _retrying(call: Any, attempts: int, backoff_s: float) -> Any:
