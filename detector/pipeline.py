@@ -123,10 +123,11 @@ def _answer_settings(options: ProbeOptions) -> list[object]:
     """Settings that change the answers, named only when set (earlier run directories keep their name)."""
     settings = {
         "endpoint": options.endpoint, "system_prompt": options.system_prompt,
-        "model_args": sorted(options.model_args) or None, "chat_template": options.chat_template or None,
+        "model_args": sorted(options.model_args) or None,
+        "chat_template": None if options.chat_template else False,
         "format": options.format, "fields": sorted(options.fields) or None,
     }  # fmt: skip
-    chosen = {k: v for k, v in settings.items() if v is not None and not (k == "chat_template" and v)}
+    chosen = {k: v for k, v in settings.items() if v is not None}
     return [chosen] if chosen else []
 
 

@@ -294,3 +294,18 @@ def test_lab_item_files_load_as_benchmarks_with_membership_labels(tmp_path):
     assert commands[0].startswith("detect probe --model hf/labs/one/contaminated ")
     assert "--benchmark labs/one/contaminated.jsonl --benchmark labs/one/unseen.jsonl" in commands[0]
     assert "--benchmark labs/one/unseen.jsonl" in commands[1]
+
+
+def test_settings_that_change_answers_change_the_default_run_directory():
+    from detector.pipeline import default_run_dir
+
+    base = ProbeOptions(model="hf/x")
+    changed = [
+        ProbeOptions(model="hf/x", chat_template=False),
+        ProbeOptions(model="hf/x", system_prompt="Be brief."),
+        ProbeOptions(model="hf/x", model_args=("revision=v2",)),
+        ProbeOptions(model="vllm/x", endpoint="completions"),
+    ]
+    dirs = {default_run_dir(base), *(default_run_dir(o) for o in changed)}
+    assert len(dirs) == 5
+    assert default_run_dir(ProbeOptions(model="hf/x", chat_template=True)) == default_run_dir(base)
