@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ import polars as pl
 
 from detector.benchmarks import LoadedBenchmark, load_shot_pools, load_sources
 from detector.plan import ProbePlan, build_plan
+from detector.prompts import render_prompt, select_shots
+from detector.provenance import finish_provenance, start_provenance
 from detector.report import PublishedReport, publish_report, write_report
 from detector.scoring import score_rows
 from detector.stats import DEFAULT_BOOTSTRAP, LAB_FILE, analyze_run, answer_rows, check_variant_sets
@@ -36,7 +39,7 @@ from detector.tables import (
     write_json,
     write_table,
 )
-from detector.types import Generation, GenParams
+from detector.types import BenchmarkItem, Generation, GenParams
 
 if TYPE_CHECKING:
     from detector.models import ModelAPI
@@ -68,6 +71,14 @@ class ProbeOptions:
     n_bootstrap: int = DEFAULT_BOOTSTRAP
     gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
     variants: Path | None = None  # an external variant set (detector.external_variants), not families
+    endpoint: str | None = None  # "chat" or "completions" for servers (default chat)
+    system_prompt: str | None = None
+    model_args: tuple[str, ...] = ()  # KEY=VALUE backend settings (device, dtype, batch_size, revision)
+    chat_template: bool = True  # hf: prompts through the tokenizer's chat template where it has one
+    format: str | None = None  # force the benchmark format
+    fields: tuple[str, ...] = ()  # generic field mapping NAME=COLUMN
+    command: tuple[str, ...] = ()  # the command line, for provenance
+    preflight: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class ProbeResult:
     report: dict[str, Any]
     n_requests: int
     n_failed: int
+    stopped: str | None = None  # the server stopped answering: the run ended early
 
     def too_many_failed(self, max_fraction: float) -> bool:
         """Whether more than `max_fraction` of the requests failed."""
@@ -100,11 +112,24 @@ def default_run_dir(options: ProbeOptions) -> Path:
             options.seed,
             options.shots,
             dataclasses.asdict(options.gen_params),
+            *_answer_settings(options),
         ]
         + ([str(options.variants)] if options.variants is not None else []),
         sort_keys=True,
     )
     return Path("runs") / f"{model_slug(options.model)}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+def _answer_settings(options: ProbeOptions) -> list[object]:
+    """Settings that change the answers, named only when set (earlier run directories keep their name)."""
+    settings = {
+        "endpoint": options.endpoint, "system_prompt": options.system_prompt,
+        "model_args": sorted(options.model_args) or None,
+        "chat_template": None if options.chat_template else False,
+        "format": options.format, "fields": sorted(options.fields) or None,
+    }  # fmt: skip
+    chosen = {k: v for k, v in settings.items() if v is not None}
+    return [chosen] if chosen else []
 
 
 def check_families(families: Sequence[str]) -> list[str]:
@@ -114,7 +139,11 @@ def check_families(families: Sequence[str]) -> list[str]:
     return check_registered(families)
 
 
-def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple[ProbePlan, dict[str, Any]]:
+def make_plan(
+    options: ProbeOptions,
+    loaded: Sequence[LoadedBenchmark],
+    shot_pools: tuple[dict[str, tuple[BenchmarkItem, ...]], dict[str, list[str] | None]] | None = None,
+) -> tuple[ProbePlan, dict[str, Any]]:
     """Variants (the perturbation engine) and rendered prompts for the loaded benchmarks."""
     from detector.variants import make_variants
 
@@ -130,7 +159,7 @@ def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple
         variant_set = make_variants(
             items, families, options.per_item, options.seed, progress=options.progress
         )
-    pools, shot_sources = load_shot_pools(loaded, options.shots)
+    pools, shot_sources = shot_pools if shot_pools is not None else load_shot_pools(loaded, options.shots)
     plan = build_plan(
         items,
         variant_set.variants,
@@ -174,14 +203,67 @@ def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFra
     return frame(pl.concat(frames).to_dict(as_series=False), "references")
 
 
+def model_options(options: ProbeOptions) -> dict[str, Any]:
+    """Backend options from `--model-arg`, `--endpoint`, `--system-prompt`, `--chat-template`.
+
+    Raises: ValueError for a setting the backend does not take.
+    """
+    from detector.models.model_args import SERVER_PROVIDERS, parse_model_args
+
+    provider = options.model.partition("/")[0]
+    settings: dict[str, Any] = dict(parse_model_args(options.model_args, provider))
+    if options.endpoint is not None:
+        if provider not in SERVER_PROVIDERS:
+            raise ValueError(f"--endpoint applies to servers (openai/, vllm/, ollama/), not to {provider}/")
+        settings["endpoint"] = options.endpoint
+    if options.system_prompt is not None:
+        if provider == "control":
+            raise ValueError("--system-prompt applies to language models, not to control models")
+        settings["system_prompt"] = options.system_prompt
+    if not options.chat_template:
+        if provider != "hf":
+            raise ValueError("--no-chat-template applies to hf/ models (servers: --endpoint completions)")
+        settings["chat"] = False
+    return settings
+
+
 def open_model(options: ProbeOptions) -> ModelAPI:
-    """The backend named by `options.model`.
+    """The backend named by `options.model`, with its `--model-arg` settings.
 
     Raises: ValueError naming the valid providers (or control models) for a bad spec.
     """
     from detector.models import load_model
 
-    return load_model(options.model, base_url=options.base_url)
+    return load_model(options.model, base_url=options.base_url, **model_options(options))
+
+
+def first_prompt(
+    loaded: Sequence[LoadedBenchmark], pools: dict[str, tuple[BenchmarkItem, ...]], shots: int
+) -> str | None:
+    """The run's first prompt (the first original item, as the plan renders it), before perturbing."""
+    for bench in loaded:
+        if bench.items:
+            item = bench.items[0]
+            return render_prompt(item, shots=select_shots(pools.get(item.benchmark, ()), item, shots))
+    return None
+
+
+def run_preflight(options: ProbeOptions, model: ModelAPI, prompt: str | None) -> Any:
+    """Check the server before any perturbing (see `detector.models.preflight`).
+
+    Raises: PreflightError.
+    """
+    from detector.models import ResponseCache, default_cache_path
+    from detector.models.preflight import ServerCheck, preflight
+
+    if not options.preflight or prompt is None:
+        return ServerCheck()
+    cache = ResponseCache(default_cache_path()) if options.use_cache else None
+    try:
+        return preflight(model, cache, prompt, options.gen_params)
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def query(
@@ -200,15 +282,33 @@ def query(
     try:  # runner.close() also closes the model
         generations = runner.generate(plan.prompts, options.gen_params)
         membership = None
-        if runner.supports_logprobs():
+        if runner.stopped is None and runner.supports_logprobs():
             from detector.membership import membership_rows
 
             membership = membership_rows(runner.logprobs, plan.items, plan.variants)
+        if runner.capability_error is not None:
+            _say(options, f"warning: {runner.capability_error}; the membership signal is left out")
         return generations, membership
     finally:
         runner.close()
         if cache is not None:
             cache.close()
+
+
+def _say(options: ProbeOptions, text: str) -> None:
+    """A line for the person at the terminal (commands run with progress on)."""
+    if options.progress:
+        print(text, file=sys.stderr, flush=True)
+
+
+def stopped_reason(generations: Sequence[Generation]) -> str | None:
+    """Why the runner stopped asking (the server stopped answering), if it did."""
+    from detector.models.runner import STOPPED_PREFIX
+
+    for gen in generations:
+        if gen.error is not None and gen.error.startswith(STOPPED_PREFIX):
+            return gen.error.removeprefix(STOPPED_PREFIX)
+    return None
 
 
 def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.DataFrame:
@@ -301,6 +401,53 @@ def publish_run(
     return report
 
 
+CHARS_PER_TOKEN = 4  # a rough average for English prompts under common BPE tokenizers
+
+
+@dataclass(frozen=True)
+class DryRunRow:
+    """What one benchmark x family would cost: prompts to ask and estimated tokens."""
+
+    benchmark: str
+    family: str  # "original" for the unperturbed items
+    items: int
+    variants: int
+    requests: int
+    prompt_tokens: int
+    output_tokens: int  # the most: requests x --max-tokens
+
+
+def dry_run(options: ProbeOptions) -> list[DryRunRow]:
+    """Load, perturb and render exactly as `run_probe` would, and count; sends nothing.
+
+    Raises: BenchmarkFormatError / ValueError for bad input, as `run_probe`.
+    """
+    loaded = load_sources(
+        options.benchmarks, options.limit, seed=options.seed, format=options.format, fields=options.fields
+    )
+    check_families(options.families)
+    open_model(options).close()  # the spec and its settings are checked; no request is made
+    plan, _ = make_plan(options, loaded)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for row in plan.rows:
+        groups.setdefault((row.parent.benchmark, row.family or "original"), []).append(row)
+    out = []
+    for (bench, family), rows in groups.items():
+        unique = set(r.prompt for r in rows)
+        out.append(
+            DryRunRow(
+                benchmark=bench,
+                family=family,
+                items=len({r.parent.item_id for r in rows}),
+                variants=sum(1 for r in rows if r.variant is not None),
+                requests=len(unique),
+                prompt_tokens=sum(len(p) for p in unique) // CHARS_PER_TOKEN,
+                output_tokens=len(unique) * options.gen_params.max_tokens,
+            )
+        )
+    return out
+
+
 def run_probe(options: ProbeOptions) -> ProbeResult:
     """Run the whole audit and write the run directory; returns the report.
 
@@ -313,16 +460,34 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     run_dir = options.out or default_run_dir(options)
     if run_dir.exists() and not run_dir.is_dir():
         raise ValueError(f"{run_dir}: exists and is not a directory (--out names the run directory)")
-    loaded = load_sources(options.benchmarks, options.limit)  # cheap: before loading any weights
+    loaded = load_sources(
+        options.benchmarks, options.limit, seed=options.seed, format=options.format, fields=options.fields
+    )  # cheap: before loading any weights
     check_families(options.families)
     model = open_model(options)  # before the perturbation work, so a bad spec fails at once
     try:
-        plan, extra = make_plan(options, loaded)
+        pools = load_shot_pools(loaded, options.shots)
+        for name, source in pools[1].items():
+            if source is None:
+                _say(options, f"warning: {name} has no dev/train split beside it: --shots {options.shots} "
+                     "runs 0-shot for it (shots_from is null in config.json)")
+        check = run_preflight(options, model, first_prompt(loaded, pools[0], options.shots))
+        if check.note is not None:
+            _say(options, f"warning: {check.note}")
+        provenance = start_provenance(model, options.gen_params, options.command, model_options(options))
+        plan, extra = make_plan(options, loaded, pools)
         references = reference_rows(options.references, plan.variant_set_sha256)
     except BaseException:
         model.close()
         raise
     generations, membership = query(options, plan, model)
+    stopped = stopped_reason(generations)
+    provenance = finish_provenance(
+        provenance, server_model_id=check.server_model_id, served_models=check.served_models,
+        fingerprint=check.fingerprint, generations=generations, stopped=stopped,
+    )  # fmt: skip
+    hits = provenance["cache_hits"]
+    _say(options, f"{hits} of {len(generations)} answers came from the cache")
     scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     config = {
         "schema_version": CONFIG_SCHEMA_VERSION, "created_by": "detect probe", "model": options.model,
@@ -333,7 +498,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         "references": [str(p) for p in options.references], "variant_set_sha256": plan.variant_set_sha256,
         "n_items": len(plan.items), "n_variants": len(plan.variants), "skipped": plan.skipped,
         "gen_params": dataclasses.asdict(options.gen_params), "n_bootstrap": options.n_bootstrap,
-        "max_failed_fraction": options.max_failed_fraction,
+        "max_failed_fraction": options.max_failed_fraction, "provenance": provenance,
     }  # fmt: skip
     config.update(extra["config"])  # --variants: the file and how its rows paired
     tables = {
@@ -346,4 +511,4 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         tables["membership"] = membership
     report = publish_run(run_dir, _jsonable(config), tables, lab_ground_truth(options.model))
     n_failed = sum(1 for g in generations if g.error is not None)
-    return ProbeResult(run_dir, report, len(generations), n_failed)
+    return ProbeResult(run_dir, report, len(generations), n_failed, stopped)

@@ -170,8 +170,11 @@ def load_benchmark(
             )
         return load_files(files, path.resolve().name, format, fields, text)
     if not path.exists():
+        from detector.suggestions import did_you_mean
+
+        hint = did_you_mean(text, [*FIXTURES, *FIXTURE_ALIASES])
         raise BenchmarkFormatError(
-            text, None, None, f"no such file or bundled fixture (fixtures: {', '.join(FIXTURES)})"
+            text, None, None, f"no such file or bundled fixture{hint} (fixtures: {', '.join(FIXTURES)})"
         )
     return load_files([path], benchmark_name(path), format, fields, text)
 

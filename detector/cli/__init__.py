@@ -33,6 +33,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from detector import __version__
+
+        typer.echo(f"detect {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    return None
+
+
 app.command("probe", help=probe.HELP)(probe.probe)
 app.command("perturb", help=perturb.HELP)(perturb.perturb)
 app.command("overlap", help=overlap.HELP)(overlap.overlap)

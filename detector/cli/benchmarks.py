@@ -38,17 +38,19 @@ def list_benchmarks(ctx: typer.Context) -> None:
     except ValueError as exc:
         fail(str(exc))
     typer.echo("Formats (detected from content; force with --format):")
+    from detector.cli.terminal import fit_line
+
     for spec in FORMATS.values():
-        typer.echo(f"  {spec.name:<10} {spec.description}")
+        typer.echo(fit_line(f"  {spec.name:<10} {spec.description}", indent=13))
     typer.echo("\nBundled fixtures (the default benchmark; pass the name as SOURCE):")
     for fixture in fixtures:
         counted = f"{fixture.count:>4} items"
         typer.echo(f"  {fixture.name:<12} {fixture.format:<10} {counted}  {fixture.description}")
-    typer.echo("\nNamed hub benchmarks (SOURCE hub:NAME; needs `pip install 'detect-overfit[hub]'`):")
+    typer.echo("\nNamed hub benchmarks (SOURCE hub:NAME; pip install 'detect-overfit[hub]'):")
     for hub in HUB_BENCHMARKS.values():
         config = f" ({hub.config})" if hub.config else ""
         typer.echo(f"  hub:{hub.name:<14} {hub.dataset}{config}, split {hub.split}")
-    typer.echo("  hub:owner/name[:config][@split]   any other hub dataset (split test by default)")
+    typer.echo("  hub:owner/name[:config][@split]   any other hub dataset (default split: test)")
 
 
 @app.command("show")

@@ -104,4 +104,11 @@ def build(
         f"{len(loaded.items)} items seen {exposures}x by the contaminated twin; "
         f"{settings.steps} steps, {manifest.tokens_per_twin:,} tokens per twin, {wall['total']:.0f} s"
     )
-    typer.echo(f"ground truth: {out}/lab.json; audit with: detect probe --model hf/{out}/contaminated")
+    from detector.lab.item_files import probe_commands
+
+    typer.echo(
+        f"ground truth: {out}/lab.json; the items as benchmarks: {out}/contaminated.jsonl (seen by the "
+        f"contaminated twin) and {out}/unseen.jsonl (seen by neither). Audit with:"
+    )
+    for command in probe_commands(out):
+        typer.echo(f"  {command}")

@@ -55,9 +55,16 @@ def overlap(
     ] = "minhash",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("overlap-out"),
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    format: Annotated[
+        str | None, typer.Option("--format", help="Force the format of --benchmark (or --between) sources.")
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt."),
+    ] = None,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
-    from detector.benchmarks import load_benchmark, load_sources
+    from detector.benchmarks import load_benchmark, load_sources, parse_field_options
     from detector.overlap.index import OverlapConfig
     from detector.overlap.report import print_summary
     from detector.overlap.scan import run_between, run_overlap
@@ -67,17 +74,20 @@ def overlap(
         if between is not None:
             if corpus:
                 fail("use either --between A B or --corpus, not both")
-            first, second = (load_benchmark(source) for source in between)
+            mapping = parse_field_options(field or []) or None
+            first, second = (load_benchmark(source, format=format, fields=mapping) for source in between)
             result = run_between(first.items, second.items, out, config, method=method)
         else:
             if not corpus:
                 fail("--corpus is required (or use --between A B)")
-            loaded = load_sources(benchmark or [], None)
+            loaded = load_sources(benchmark or [], None, format=format, fields=field or ())
             items = [item for bench in loaded for item in bench.items]
             result = run_overlap(
                 items, corpus, out, config, method=method, workers=workers, progress=progress
             )
     except ValueError as exc:  # BenchmarkFormatError, CorpusFormatError, bad settings
+        fail(str(exc))
+    except ImportError as exc:  # a missing extra (ray, zstandard): its message names the pip line
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted: finished corpus files are recorded under OUT/shards/, so the same command resumes",

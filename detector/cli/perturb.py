@@ -47,6 +47,11 @@ def perturb(
     license_id: Annotated[
         str | None, typer.Option("--license", help="--out-format hf: the license named in the dataset card.")
     ] = None,
+    format: Annotated[str | None, typer.Option("--format", help="Force the format of --benchmark.")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt."),
+    ] = None,
 ) -> None:
     """Make verified variants, write them, print a per-family summary and the set's sha256."""
     from detector.benchmarks import load_sources
@@ -57,7 +62,7 @@ def perturb(
         fail(f"unknown --out-format {out_format!r}; valid: file, hf")
     try:
         families = check_families(family or [])
-        loaded = load_sources(benchmark or [], None)
+        loaded = load_sources(benchmark or [], None, format=format, fields=field or ())
     except ValueError as exc:
         fail(str(exc))
     items = [item for bench in loaded for item in bench.items]
@@ -74,6 +79,9 @@ def perturb(
         fail(str(exc))
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror or exc})")
-    typer.echo(format_summary(variant_set))
+    from detector.cli.terminal import fit_line
+
+    for line in format_summary(variant_set).splitlines():  # reasons wrap under their column
+        typer.echo(fit_line(line, indent=44))
     typer.echo(f"\nwrote {len(variant_set.variants)} variants of {len(items)} items to {out}")
     typer.echo(f"variant set sha256: {variant_set.sha256}")

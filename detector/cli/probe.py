@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from detector.cli.errors import EXIT_INTERRUPTED, fail
+
+if TYPE_CHECKING:
+    from detector.pipeline import DryRunRow, ProbeResult
 
 HELP = (
     "Audit a model: ask it benchmark items and verified variants, test the paired drop, give a verdict."
@@ -23,7 +29,13 @@ HELP = (
     "  detect probe --model control/clean            # offline demo: clean\n"
     "  detect probe --model openai/gpt-4o-mini --benchmark gsm8k --limit 200 --shots 5\n"
     "  detect probe --model vllm/my-model --family numeric --family option-shuffle --fail-on likely\n"
-    "  detect probe --model hf/path/to/model --reference runs/a --reference runs/b ...   # calibrated"
+    "  detect probe --model hf/path/to/model --reference runs/a --reference runs/b ...   # calibrated\n"
+    "  detect probe --model vllm/base-7b --endpoint completions --max-tokens 64 --dry-run\n"
+    "  detect probe --model hf/org/model --model-arg device=cuda --model-arg dtype=bfloat16"
+    "\n\n"
+    "Before any perturbing, a server is checked: GET /models and one request. A refused connection, "
+    "a 401/403, an unknown model (the served ones are named) or a missing key stop at once (exit 2). "
+    "A server that stops answering during the run ends it fast (exit 3); answers received are kept."
     "\n\n"
     "Answers are cached as they arrive (~/.cache/detect, or $DETECT_CACHE_DIR): the same command "
     "again resumes an interrupted run and asks nothing already answered. "
@@ -34,6 +46,51 @@ HELP = (
 
 EXIT_FAIL_ON = 1
 EXIT_TOO_MANY_FAILURES = 3
+ENDPOINTS = ("chat", "completions")
+
+
+def exit_on_failures(result: ProbeResult, max_failed_fraction: float) -> None:
+    """The one place a run that could not ask enough ends: a server that stopped answering, or
+    more failed requests than allowed. Exit 3; the run directory and cached answers are kept."""
+    if result.stopped is not None:
+        fail(
+            f"{result.stopped}; the run ended early with {result.n_failed} of {result.n_requests} requests "
+            f"failed, no verdict is given. Answers received are cached: the same command resumes once the "
+            f"server answers. The run directory {result.run_dir} holds the failures as rows with an error",
+            EXIT_TOO_MANY_FAILURES,
+        )
+    if result.too_many_failed(max_failed_fraction):
+        fail(
+            f"{result.n_failed} of {result.n_requests} requests failed "
+            f"(more than {max_failed_fraction:.0%}); the run directory {result.run_dir} "
+            "holds the failures as rows with an error",
+            EXIT_TOO_MANY_FAILURES,
+        )
+
+
+def print_dry_run(rows: list[DryRunRow], max_tokens: int) -> None:
+    """The dry run's table: benchmark x family counts and token estimates, within 80 columns."""
+    typer.echo(
+        f"{'benchmark':<15} {'family':<17} {'items':>6} {'variants':>8} {'requests':>8} "
+        f"{'prompt tok':>10} {'output tok':>10}"
+    )
+    for r in rows:
+        typer.echo(
+            f"{r.benchmark[:15]:<15} {r.family[:17]:<17} {r.items:>6} {r.variants:>8} {r.requests:>8} "
+            f"{r.prompt_tokens:>10,} {r.output_tokens:>10,}"
+        )
+    total = (
+        sum(r.requests for r in rows),
+        sum(r.prompt_tokens for r in rows),
+        sum(r.output_tokens for r in rows),
+    )
+    typer.echo(f"{'total':<15} {'':<17} {'':>6} {'':>8} {total[0]:>8} {total[1]:>10,} {total[2]:>10,}")
+    note = (
+        f"dry run: nothing was sent. Prompt tokens are estimated at 4 characters a token; output tokens "
+        f"are the most ({max_tokens} per request). Cached answers would not be asked again; a server "
+        "that returns log-probabilities also gets one scoring request per original and variant text."
+    )
+    typer.echo(textwrap.fill(note, width=80))
 
 
 def probe(
@@ -100,41 +157,90 @@ def probe(
         "detect variant file; JSON lines or Parquet. Rows whose parent is not among the loaded items "
         "are reported. See docs/interoperability.md.",
     ),
+    max_tokens: int = typer.Option(
+        512, "--max-tokens", min=1, help="Most tokens per answer (raise it for reasoning models)."
+    ),
+    temperature: float = typer.Option(
+        0.0, "--temperature", min=0.0, help="Sampling temperature (0: greedy)."
+    ),
+    top_p: float = typer.Option(1.0, "--top-p", min=0.0, max=1.0, help="Nucleus sampling mass."),
+    sampling_seed: int | None = typer.Option(
+        None,
+        "--sampling-seed",
+        help="Seed sent to the server with every request (`seed`); --seed is for variants and the bootstrap.",
+    ),
+    system_prompt: str | None = typer.Option(
+        None, "--system-prompt", help="A system message before every prompt (completions: a first paragraph)."
+    ),
+    endpoint: str | None = typer.Option(
+        None,
+        "--endpoint",
+        help="Servers: chat (default; /chat/completions) or completions (/completions, for base models).",
+    ),
+    chat_template: bool = typer.Option(
+        True,
+        "--chat-template/--no-chat-template",
+        help="hf/ models: ask through the tokenizer's chat template where it has one (default), or raw text.",
+    ),
+    model_arg: list[str] = typer.Option(
+        [],
+        "--model-arg",
+        help="Backend setting KEY=VALUE (repeatable). hf: device=cuda, dtype=bfloat16, "
+        "batch_size=16, revision=REV; servers: revision=REV (the checkpoint; part of the cache key).",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Count items, variants, requests and estimated tokens; send nothing."
+    ),
+    format: str | None = typer.Option(None, "--format", help="Force the benchmark format of --benchmark."),
+    field: list[str] = typer.Option(
+        [], "--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt (repeatable)."
+    ),
 ) -> None:
+    from detector.models.api import PreflightError
     from detector.pipeline import ProbeOptions, run_probe
+    from detector.pipeline import dry_run as count_requests
     from detector.report import print_summary
     from detector.stats import check_fail_on, verdict_reaches
-    from detector.types import BenchmarkFormatError
+    from detector.types import BenchmarkFormatError, GenParams
 
     try:
         if fail_on is not None:
             check_fail_on(fail_on)
+        if endpoint is not None and endpoint not in ENDPOINTS:
+            raise ValueError(f"--endpoint {endpoint!r}: valid: {', '.join(ENDPOINTS)}")
     except ValueError as error:
         fail(str(error))
+    params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p, seed=sampling_seed)
     options = ProbeOptions(
         model=model, benchmarks=tuple(benchmark), families=tuple(family), per_item=per_item, limit=limit,
         seed=seed, shots=shots, out=out, references=tuple(reference), concurrency=concurrency,
         base_url=base_url, use_cache=not no_cache, max_failed_fraction=max_failed_fraction, progress=True,
         variants=variants,
+        gen_params=params, endpoint=endpoint, system_prompt=system_prompt, model_args=tuple(model_arg),
+        chat_template=chat_template, format=format, fields=tuple(field), command=("detect", *sys.argv[1:]),
     )  # fmt: skip
+    if dry_run:
+        try:
+            rows = count_requests(options)
+        except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
+            fail(str(error))
+        print_dry_run(rows, max_tokens)
+        return
     try:
         result = run_probe(options)
+    except PreflightError as error:
+        fail(f"preflight: {error}")
     except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
         fail(str(error))
     except KeyboardInterrupt:
         resume = "; answers received so far are cached: the same command resumes" if not no_cache else ""
         fail(f"interrupted: the run directory was not written{resume}", EXIT_INTERRUPTED)
-    print_summary(result.report, result.run_dir)
+    if result.stopped is None:
+        print_summary(result.report, result.run_dir)
     if variants is not None:
         from detector.external_variants import describe_pairing
 
         typer.echo(describe_pairing(result.run_dir), err=True)
-    if result.too_many_failed(max_failed_fraction):
-        fail(
-            f"{result.n_failed} of {result.n_requests} requests failed "
-            f"(more than {max_failed_fraction:.0%}); the run directory {result.run_dir} "
-            "holds the failures as rows with an error",
-            EXIT_TOO_MANY_FAILURES,
-        )
+    exit_on_failures(result, max_failed_fraction)
     if fail_on is not None and verdict_reaches(result.report.get("verdict"), fail_on):
         raise typer.Exit(EXIT_FAIL_ON)

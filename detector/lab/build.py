@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from detector.lab.corpus import decontaminate, plan_twin_streams
+from detector.lab.item_files import write_item_files
 from detector.lab.manifest import TWINS, LabManifest, write_manifest
 from detector.lab.tokenizer import train_tokenizer
 from detector.lab.training import ModelShape, StepCallback, TrainSettings, make_model, train_model
@@ -202,6 +203,8 @@ def build_lab(
                 },
             },
         )
+        item_files = write_item_files(contaminated, unseen, staging)
+        manifest = replace(manifest, details={**manifest.details, "item_files": item_files})
         write_manifest(manifest, staging / "lab.json")
         if out.exists():
             out.rmdir()  # empty, checked above

@@ -28,8 +28,12 @@ class LabManifest:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def labels(self) -> dict[str, int]:
-        """Item id -> 1 for a contaminated item, 0 for an unseen one."""
-        return {**{i: 0 for i in self.unseen_ids}, **{i: 1 for i in self.contaminated_ids}}
+        """Item id -> 1 for a contaminated item, 0 for an unseen one (also under the ids the
+        items get in the lab's benchmark files, `contaminated/i` and `unseen/i`)."""
+        from detector.lab.item_files import file_labels
+
+        own = {**{i: 0 for i in self.unseen_ids}, **{i: 1 for i in self.contaminated_ids}}
+        return {**file_labels(self.details.get("item_files")), **own}
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -16,6 +16,7 @@ from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityE
 from detector.models.cache import ResponseCache, default_cache_path
 from detector.models.control import AnswerKey, ControlCase, ControlModel, case_for_item, case_for_variant
 from detector.models.runner import Runner, RunStats, TooManyFailuresError
+from detector.suggestions import did_you_mean
 
 PROVIDERS: Final[Mapping[str, str]] = {
     "openai": "any OpenAI-compatible server (--base-url or OPENAI_BASE_URL; key from OPENAI_API_KEY)",
@@ -48,7 +49,9 @@ def load_model(spec: str, *, base_url: str | None = None, **options: Any) -> Mod
         valid = ", ".join(PROVIDERS)
         raise ValueError(f"model spec {spec!r} must look like provider/NAME; providers: {valid}")
     if provider not in PROVIDERS:
-        raise ValueError(f"unknown model provider {provider!r} in {spec!r}; valid: {', '.join(PROVIDERS)}")
+        hint = did_you_mean(provider, PROVIDERS)
+        valid = ", ".join(PROVIDERS)
+        raise ValueError(f"unknown model provider {provider!r} in {spec!r}{hint} (valid: {valid})")
     if provider in ("openai", "vllm", "ollama"):
         from detector.models.openai_compat import DEFAULT_BASE_URLS, OpenAICompatModel
 
@@ -71,7 +74,9 @@ def load_model(spec: str, *, base_url: str | None = None, **options: Any) -> Mod
 def _load_control(spec: str, name: str, options: dict[str, Any]) -> ControlModel:
     base, _, fraction_text = name.partition(":")
     if base not in CONTROL_NAMES:
-        raise ValueError(f"unknown control model {spec!r}; valid: control/clean, control/contaminated[:F]")
+        hint = did_you_mean(base, CONTROL_NAMES)
+        valid = "control/clean, control/contaminated[:F]"
+        raise ValueError(f"unknown control model {spec!r}{hint} (valid: {valid})")
     if base == "clean":
         if fraction_text:
             raise ValueError(f"control/clean takes no fraction: {spec!r}")

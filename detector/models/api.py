@@ -19,13 +19,31 @@ if TYPE_CHECKING:
 class ModelCallError(Exception):
     """A failed call. `retryable` says whether asking again may succeed.
 
-    `retry_after_s` is the server's Retry-After hint (429/503), when it gave one.
+    `retry_after_s` is the server's Retry-After hint (429/503), when it gave one. `unreachable`
+    marks a failure to reach the server at all (connection refused, unknown host), as opposed to a
+    server that answered with an error: the runner ends a run whose server stops answering.
+    `status` is the HTTP status the server answered with, where there was one.
     """
 
-    def __init__(self, message: str, *, retryable: bool, retry_after_s: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after_s: float | None = None,
+        unreachable: bool = False,
+        status: int | None = None,
+    ):
         super().__init__(message)
+        self.status = status
         self.retryable = retryable
         self.retry_after_s = retry_after_s
+        self.unreachable = unreachable
+
+
+class PreflightError(Exception):
+    """The server or model cannot be used at all (refused connection, 401/403, unknown model,
+    missing key or extra): the run stops before any work, with the server's own words."""
 
 
 class UnsupportedCapabilityError(ValueError):

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS generations (
     key TEXT PRIMARY KEY, text TEXT NOT NULL, finish_reason TEXT, latency_s REAL
 );
 CREATE TABLE IF NOT EXISTS logprobs (key TEXT PRIMARY KEY, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS capabilities (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
 
@@ -56,6 +57,11 @@ def generation_key(identity: tuple[str, str, str], prompt: str, params: GenParam
 
 def logprobs_key(identity: tuple[str, str, str], context: str, continuation: str) -> str:
     return _hash([*identity, "logprobs", context, continuation])
+
+
+def capability_key(identity: tuple[str, str, str], capability: str) -> str:
+    """Cache key of a capability check (e.g. "logprobs") of one model identity."""
+    return _hash([*identity, "capability", capability])
 
 
 def _hash(parts: list[object]) -> str:
@@ -125,6 +131,16 @@ class ResponseCache:
         )
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO logprobs VALUES (?, ?)", (key, payload))
+
+    def get_capability(self, key: str) -> bool | None:
+        """A cached capability answer, None when never asked."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM capabilities WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bool(row[0])
+
+    def put_capability(self, key: str, value: bool) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO capabilities VALUES (?, ?)", (key, int(value)))
 
     def __len__(self) -> int:
         with self._lock:

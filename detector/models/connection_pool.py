@@ -13,6 +13,7 @@ the difference between meeting the throughput target and not.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import http.client
 import select
@@ -62,9 +63,18 @@ class ConnectionPool:
         self._lock = threading.Lock()
 
     def post(self, path: str, body: bytes, headers: dict[str, str], timeout_s: float) -> Reply:
+        return self.request("POST", path, body, headers, timeout_s)
+
+    def get(self, path: str, headers: dict[str, str], timeout_s: float) -> Reply:
+        return self.request("GET", path, None, headers, timeout_s)
+
+    def request(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str], timeout_s: float
+    ) -> Reply:
+        """Send one request over this thread's connection (a dropped reused one is retried once)."""
         conn, reused = self._connection(timeout_s)
         try:
-            return self._send(conn, path, body, headers)
+            return self._send(conn, method, path, body, headers)
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             self._discard(conn)
             if not reused:
@@ -72,18 +82,19 @@ class ConnectionPool:
         # a kept-alive connection the server had closed (its close raced our request): one fresh try
         conn, _ = self._connection(timeout_s)
         try:
-            return self._send(conn, path, body, headers)
+            return self._send(conn, method, path, body, headers)
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             self._discard(conn)
             raise ModelCallError(DROPPED, retryable=True) from None
 
     def _send(
-        self, conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
+        self, conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None,
+        headers: dict[str, str],
     ) -> Reply:
         if self.proxy is not None and not self.https:
             headers = {**headers, **self.proxy[2]}
         try:
-            conn.request("POST", self.target + self.prefix + path + self.query, body=body, headers=headers)
+            conn.request(method, self.target + self.prefix + path + self.query, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
         except TimeoutError:
@@ -93,7 +104,9 @@ class ConnectionPool:
             raise
         except (OSError, http.client.HTTPException) as err:
             self._discard(conn)
-            raise ModelCallError(f"connection failed ({type(err).__name__})", retryable=True) from None
+            raise ModelCallError(
+                f"connection failed ({type(err).__name__})", retryable=True, unreachable=_unreachable(err)
+            ) from None
         if response.will_close:
             self._discard(conn)
         retry_after = response.getheader("Retry-After")
@@ -155,6 +168,13 @@ def proxy_for(scheme: str, host: str) -> tuple[str, int, dict[str, str]] | None:
         secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
         headers["Proxy-Authorization"] = "Basic " + b64encode(secret).decode("ascii")
     return parts.hostname, parts.port or 80, headers
+
+
+def _unreachable(err: BaseException) -> bool:
+    """Nobody answers at the address (refused, unknown host, no route): not a dropped reply."""
+    if isinstance(err, ConnectionRefusedError | socket.gaierror):
+        return True
+    return isinstance(err, OSError) and err.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN)
 
 
 def _closed_by_peer(sock: socket.socket) -> bool:

@@ -7,12 +7,14 @@ at each position (what Min-K%++ needs). torch and transformers are imported on f
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from detector.models.api import ModelCallError
+from detector.models.api import ModelCallError, PreflightError
 from detector.types import Generation, GenParams, TokenLogprobs, stable_seed
 
 
@@ -33,6 +35,8 @@ class HFModel:
         dtype: str | None = None,
         batch_size: int = 8,
         chat: bool = True,
+        revision: str | None = None,
+        system_prompt: str | None = None,
     ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -42,6 +46,8 @@ class HFModel:
         self.dtype = dtype
         self.batch_size = batch_size
         self.chat = chat
+        self.revision = revision or None
+        self.system_prompt = system_prompt or None
         self._tokenizer: Any = None
         self._model: Any = None
         self._load_error: ModelCallError | None = None
@@ -51,7 +57,30 @@ class HFModel:
     def cache_identity(self) -> tuple[str, str, str]:
         local = Path(self.path)
         where = str(local.resolve()) if local.exists() else self.path
-        return ("hf", where, f"local#{self.dtype or 'default'}#{'chat' if self.chat else 'plain'}")
+        how = f"local#{self.dtype or 'default'}#{'chat' if self.chat else 'plain'}"
+        if self.revision is not None:
+            how += f"#revision={self.revision}"
+        if self.system_prompt is not None:
+            how += "#system=" + hashlib.sha256(self.system_prompt.encode("utf-8")).hexdigest()[:16]
+        return ("hf", where, how)
+
+    def check_ready(self) -> None:
+        """Preflight without loading weights: the extra is installed and a local path exists.
+
+        Raises: PreflightError with the `pip install` line or the missing path.
+        """
+        missing = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
+        if missing:
+            raise PreflightError(
+                f"the hf backend needs {' and '.join(missing)}: pip install 'detect-overfit[hf]'"
+            )
+        if looks_like_local_path(self.path) and not Path(self.path).expanduser().is_dir():
+            raise PreflightError(f"hf/{self.path}: no such model directory")
+        if self.dtype is not None:
+            import torch
+
+            if not isinstance(getattr(torch, self.dtype, None), torch.dtype):
+                raise PreflightError(f"dtype={self.dtype}: not a torch dtype (bfloat16, float16, float32)")
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
@@ -84,15 +113,17 @@ class HFModel:
     def _from_pretrained(self, tokenizer_class: Any, model_class: Any, torch: Any) -> tuple[Any, Any]:
         """Load from a local folder or the hub cache first; go to the hub only when that fails."""
         kwargs: dict[str, Any] = {"dtype": getattr(torch, self.dtype)} if self.dtype else {}
+        if self.revision is not None:
+            kwargs["revision"] = self.revision
         local = Path(self.path).expanduser()
         source = str(local) if local.exists() else self.path
         try:
-            tokenizer = tokenizer_class.from_pretrained(source, local_files_only=True)
+            tokenizer = tokenizer_class.from_pretrained(source, local_files_only=True, revision=self.revision)
             model = model_class.from_pretrained(source, local_files_only=True, **kwargs)
         except OSError:
             if local.exists():
                 raise
-            tokenizer = tokenizer_class.from_pretrained(source)
+            tokenizer = tokenizer_class.from_pretrained(source, revision=self.revision)
             model = model_class.from_pretrained(source, **kwargs)
         return tokenizer, model.to(self.device)
 
@@ -109,13 +140,16 @@ class HFModel:
         start = time.perf_counter()
         tokenizer.padding_side = "left"
         templated = self.chat and bool(getattr(tokenizer, "chat_template", None))
+        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
         if templated:  # an instruction-tuned model: ask as a user turn, as the chat endpoint does
             texts = [
                 tokenizer.apply_chat_template(
-                    [{"role": "user", "content": p}], tokenize=False, add_generation_prompt=True
+                    [*system, {"role": "user", "content": p}], tokenize=False, add_generation_prompt=True
                 )
                 for p in prompts
             ]
+        elif self.system_prompt:
+            texts = [f"{self.system_prompt}\n\n{p}" for p in prompts]
         else:
             texts = list(prompts)
         enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=not templated)

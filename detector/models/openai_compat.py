@@ -8,6 +8,7 @@ of every message, log and cache key. Reply shapes are read in `openai_replies`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -36,6 +37,11 @@ ENDPOINTS = ("chat", "completions")
 LOGPROB_PROBE_TEXT = "The quick brown fox jumps over the lazy dog."
 AZURE_HOSTS = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
 ADAPTABLE_PARAMS = frozenset({"max_tokens", "temperature", "top_p", "seed", "stop"})
+# /models fields that tell two checkpoints served under one name apart (vLLM: root, parent;
+# llama.cpp: meta; TGI/others: revision/sha). `created` counts only where it is a stable time
+# in the past: vLLM and llama.cpp report the time of the request, Ollama the model's own time.
+FINGERPRINT_FIELDS = ("root", "parent", "revision", "model_sha", "sha", "digest", "meta")
+CREATED_MIN_AGE_S = 300
 logger = logging.getLogger(__name__)
 
 
@@ -50,6 +56,8 @@ class OpenAICompatModel(SingleCallBackend):
         *,
         api_key: str | None = None,
         endpoint: str = "chat",
+        system_prompt: str | None = None,
+        revision: str | None = None,
     ):
         if endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {endpoint!r}; valid: {', '.join(ENDPOINTS)}")
@@ -64,6 +72,10 @@ class OpenAICompatModel(SingleCallBackend):
             if not given.path.strip("/") else None
         )
         self.endpoint = endpoint
+        self.system_prompt = system_prompt or None
+        self.revision = revision or None
+        self.served_models: list[str] | None = None  # ids from GET /models, once asked
+        self.server_model: dict[str, Any] | None = None  # this model's /models entry, if listed
         self._api_key = api_key or None
         self._pool = ConnectionPool(self.base_url)
         self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -71,7 +83,7 @@ class OpenAICompatModel(SingleCallBackend):
             self._headers["Authorization"] = f"Bearer {self._api_key}"
             if (urlsplit(self.base_url).hostname or "").endswith(AZURE_HOSTS):
                 self._headers["api-key"] = self._api_key  # Azure OpenAI reads its key from `api-key`
-        self._probe_lock = threading.Lock()
+        self._probe_lock = threading.RLock()
         self._root_lock = threading.Lock()
         self._unsupported: set[str] = set()  # request parameters this model refused
         self._refused: str | None = None  # the 401 message once the server has refused the key
@@ -82,7 +94,61 @@ class OpenAICompatModel(SingleCallBackend):
 
     @property
     def cache_identity(self) -> tuple[str, str, str]:
-        return (self.provider, self.model_id, f"{public_endpoint(self.base_url)}#{self.endpoint}")
+        where = f"{public_endpoint(self.base_url)}#{self.endpoint}"
+        extra = self.fingerprint()
+        if self.system_prompt is not None:
+            extra["system_prompt"] = self.system_prompt
+        if extra:  # a new checkpoint (or a new system prompt) under the same name is asked afresh
+            text = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str)
+            where += "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return (self.provider, self.model_id, where)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What identifies the checkpoint behind the name: `revision` when given, and what the
+        server's /models entry reports (its id, root/revision fields, a stable creation time)."""
+        found: dict[str, Any] = {}
+        if self.revision is not None:
+            found["revision"] = self.revision
+        entry = self.server_model
+        if entry is None:
+            return found
+        found["server_model_id"] = entry.get("id")
+        for name in FINGERPRINT_FIELDS:
+            if entry.get(name) not in (None, "", {}):
+                found[name] = entry[name]
+        created = entry.get("created")
+        if isinstance(created, int | float) and not isinstance(created, bool):
+            if created < time.time() - CREATED_MIN_AGE_S:
+                found["created"] = int(created)
+        return found
+
+    def list_models(self, timeout_s: float) -> list[dict[str, Any]] | None:
+        """GET /models: the served models' entries, None when the server has no such route.
+
+        Also records this model's entry (its fingerprint). Raises: ModelCallError (401/403 and
+        unreachable servers included).
+        """
+        reply = self._pool.get("/models", self._headers, timeout_s)
+        if reply.status in (404, 405):
+            return None
+        if reply.status >= 400:
+            detail = error_detail(reply.body)
+            raise ModelCallError(
+                self._client_error(reply.status, detail),
+                retryable=reply.status >= 500 or reply.status == 429,
+                status=reply.status,
+            )
+        try:
+            data = json.loads(reply.body)
+        except ValueError:
+            return None
+        rows = data.get("data", data.get("models")) if isinstance(data, dict) else None
+        if not isinstance(rows, list):
+            return None
+        entries = [row for row in rows if isinstance(row, dict) and isinstance(row.get("id"), str)]
+        self.served_models = [str(row["id"]) for row in entries]
+        self.server_model = matching_entry(entries, self.model_id)
+        return entries
 
     def call(self, prompt: str, params: GenParams, timeout_s: float) -> Generation:
         body: dict[str, Any] = {
@@ -97,10 +163,11 @@ class OpenAICompatModel(SingleCallBackend):
         if params.seed is not None:
             body["seed"] = params.seed + (params.sample_index if params.temperature > 0 else 0)
         if self.endpoint == "chat":
-            body["messages"] = [{"role": "user", "content": prompt}]
+            system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
+            body["messages"] = [*system, {"role": "user", "content": prompt}]
             path = "/chat/completions"
         else:
-            body["prompt"] = prompt
+            body["prompt"] = f"{self.system_prompt}\n\n{prompt}" if self.system_prompt else prompt
             path = "/completions"
         start = time.perf_counter()
         data = self._post_adapting(path, body, timeout_s)
@@ -116,16 +183,38 @@ class OpenAICompatModel(SingleCallBackend):
         )
 
     def supports_logprobs(self) -> bool:
-        """Ask the completions endpoint once for echoed prompt log-probabilities."""
+        """Ask the completions endpoint once for echoed prompt log-probabilities (no retry; the
+        runner's `supports_logprobs` retries and caches `probe_logprobs` instead)."""
         with self._probe_lock:
             if self._logprobs_supported is None:
                 try:
-                    context, continuation = LOGPROB_PROBE_TEXT.split(" ", 1)
-                    probe = self._logprobs_of(context, " " + continuation, 30.0)
-                    self._logprobs_supported = bool(probe.tokens)
+                    self._logprobs_supported = self.probe_logprobs(30.0)
                 except ModelCallError:
                     self._logprobs_supported = False
             return self._logprobs_supported
+
+    def probe_logprobs(self, timeout_s: float) -> bool:
+        """One capability request: does the server echo prompt log-probabilities?
+
+        Raises: ModelCallError when the answer is not known (a retryable failure).
+        """
+        context, continuation = LOGPROB_PROBE_TEXT.split(" ", 1)
+        try:
+            probe = self._logprobs_of(context, " " + continuation, timeout_s)
+        except ModelCallError as err:
+            if err.retryable:
+                raise
+            supported = False
+        else:
+            supported = bool(probe.tokens)
+        with self._probe_lock:
+            self._logprobs_supported = supported
+        return supported
+
+    def remember_logprobs(self, supported: bool) -> None:
+        """Take a cached capability answer instead of asking the server again."""
+        with self._probe_lock:
+            self._logprobs_supported = supported
 
     def call_logprobs(self, pairs: Sequence[tuple[str, str]], timeout_s: float) -> list[TokenLogprobs]:
         if not self.supports_logprobs():
@@ -210,7 +299,10 @@ class OpenAICompatModel(SingleCallBackend):
         status = reply.status
         if status == 429 or status == 408 or status >= 500:
             wait = retry_after_seconds(reply.retry_after)
-            raise ModelCallError(f"server answered HTTP {status}", retryable=True, retry_after_s=wait)
+            raise ModelCallError(
+                f"server answered HTTP {status}: {self._redact(error_detail(reply.body))[:200]}",
+                retryable=True, retry_after_s=wait, status=status,
+            )
         if status >= 400:
             message = self._client_error(status, error_detail(reply.body))
             if status == 401:
@@ -218,7 +310,7 @@ class OpenAICompatModel(SingleCallBackend):
             param = unsupported_parameter(reply.body) if status in (400, 422) else None
             if param is not None:
                 raise UnsupportedParameterError(message, param)
-            raise ModelCallError(message, retryable=False)
+            raise ModelCallError(message, retryable=False, status=status)
         try:
             data = json.loads(reply.body)
         except ValueError:
@@ -271,3 +363,14 @@ class OpenAICompatModel(SingleCallBackend):
             if len(key) > 8:  # servers often echo a key's tail or head
                 text = text.replace(key[-8:], "[redacted]").replace(key[:8], "[redacted]")
         return text
+
+
+def matching_entry(entries: Sequence[dict[str, Any]], model_id: str) -> dict[str, Any] | None:
+    """The /models entry serving `model_id` (Ollama's `name` also matches `name:latest`)."""
+    for entry in entries:
+        if entry.get("id") == model_id:
+            return entry
+    for entry in entries:
+        if ":" not in model_id and entry.get("id") == f"{model_id}:latest":
+            return entry
+    return None

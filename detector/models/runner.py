@@ -2,7 +2,9 @@
 
 Retries use exponential backoff with jitter, honour a server's Retry-After, and stop after
 `retries` extra attempts; a request that fails for good becomes a Generation with `error`.
-Each answer is committed to the cache as it arrives, so a killed run resumes cheaply.
+Each answer is committed to the cache as it arrives, so a killed run resumes cheaply. A server
+that stops answering (`max_unreachable` connection failures in a row, no answer between them)
+ends the run fast: every request not yet answered fails at once with the reason, in `stopped`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from detector.models.api import ModelAPI, ModelCallError, UnsupportedCapabilityError
-from detector.models.cache import ResponseCache, generation_key, logprobs_key
+from detector.models.cache import ResponseCache, capability_key, generation_key, logprobs_key
 from detector.progress import track
 from detector.types import Generation, GenParams, TokenLogprobs, stable_seed
 
@@ -37,6 +39,10 @@ class RunStats:
     @property
     def failure_fraction(self) -> float:
         return self.n_failed / self.n_requests if self.n_requests else 0.0
+
+
+DEFAULT_MAX_UNREACHABLE = 8
+STOPPED_PREFIX = "not sent: "  # the error of a request the runner gave up on without sending
 
 
 class TooManyFailuresError(RuntimeError):
@@ -82,6 +88,7 @@ class Runner:
         max_backoff_s: float = 30.0,
         max_retry_after_s: float = 300.0,
         description: str = "querying",
+        max_unreachable: int = DEFAULT_MAX_UNREACHABLE,
     ):
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -100,6 +107,12 @@ class Runner:
         self.max_retry_after_s = max_retry_after_s
         self.description = description
         self.stats = RunStats()
+        self.max_unreachable = max_unreachable
+        self.stopped: str | None = None  # why the run stopped asking (the server stopped answering)
+        self._unreachable_streak = 0
+        self._stop = threading.Event()
+        self._capabilities: dict[str, bool] = {}
+        self.capability_error: str | None = None
         self._stats_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._jitter = random.Random(stable_seed("runner-jitter", model.name))
@@ -132,14 +145,48 @@ class Runner:
         return [results[p] for p in prompts]
 
     def supports_logprobs(self) -> bool:
-        return self.model.supports_logprobs()
+        """Whether the model gives token log-probabilities.
+
+        A backend that must ask its server (`probe_logprobs`) is asked once, with the same retries
+        as every request, and the answer is cached with the answers: a rerun asks nothing. When
+        every attempt fails the answer is unknown: False for this run, not cached.
+        """
+        if "logprobs" in self._capabilities:
+            return self._capabilities["logprobs"]
+        probe: Callable[[float], bool] | None = getattr(self.model, "probe_logprobs", None)
+        if probe is None:
+            supported = self.model.supports_logprobs()
+            self._capabilities["logprobs"] = supported
+            return supported
+        key = capability_key(self.model.cache_identity, "logprobs") if self.cache is not None else ""
+        cached = self.cache.get_capability(key) if self.cache is not None else None
+        if cached is not None:
+            remember = getattr(self.model, "remember_logprobs", None)
+            if remember is not None:
+                remember(cached)
+            self._capabilities["logprobs"] = cached
+            return cached
+        def attempt() -> bool | str:
+            return probe(self.timeout_s)
+
+        def give_up(message: str) -> bool | str:
+            return message
+
+        answer = self._with_retry(attempt, give_up)
+        if isinstance(answer, str):  # every attempt failed: unknown, so not cached
+            self.capability_error = f"log-probability check failed: {answer}"
+            return False
+        self._capabilities["logprobs"] = answer
+        if self.cache is not None:
+            self.cache.put_capability(key, answer)
+        return answer
 
     def logprobs(self, pairs: Sequence[tuple[str, str]]) -> list[TokenLogprobs]:
         """Token log-probabilities of each continuation given its context, in order.
 
         Raises: UnsupportedCapabilityError if the model cannot give log-probabilities.
         """
-        if not self.model.supports_logprobs():
+        if not self.supports_logprobs():
             raise UnsupportedCapabilityError(f"{self.name} does not provide token log-probabilities")
         identity = self.model.cache_identity
         unique = list(dict.fromkeys(pairs))
@@ -238,20 +285,41 @@ class Runner:
 
     def _with_retry(self, attempt: Callable[[], R], give_up: Callable[[str], R]) -> R:
         for n in range(self.retries + 1):
+            if self.stopped is not None:
+                return give_up(f"{STOPPED_PREFIX}{self.stopped}")
             if self.limiter:
                 self.limiter.acquire()
             with self._stats_lock:
                 self.stats.n_attempts += 1
             try:
-                return attempt()
+                result = attempt()
             except ModelCallError as err:
-                if not err.retryable or n == self.retries:
+                self._note_unreachable(err)
+                if not err.retryable or n == self.retries or self.stopped is not None:
                     tries = f" after {n + 1} attempts" if n else ""
                     return give_up(f"{err}{tries}")
                 with self._stats_lock:
                     self.stats.n_retries += 1
-                time.sleep(self._backoff(n, err.retry_after_s))
+                self._stop.wait(self._backoff(n, err.retry_after_s))  # a stopped run wakes at once
+            else:
+                with self._stats_lock:
+                    self._unreachable_streak = 0
+                return result
         raise AssertionError("unreachable")
+
+    def _note_unreachable(self, err: ModelCallError) -> None:
+        """Count connection failures in a row; at `max_unreachable` the run stops asking."""
+        with self._stats_lock:
+            if not err.unreachable:
+                self._unreachable_streak = 0
+                return
+            self._unreachable_streak += 1
+            if self._unreachable_streak >= self.max_unreachable and self.stopped is None:
+                self.stopped = (
+                    f"the server stopped answering ({self._unreachable_streak} connection failures in a "
+                    f"row, last: {err})"
+                )
+                self._stop.set()
 
     def _backoff(self, n: int, retry_after_s: float | None) -> float:
         """The wait before retry `n + 1`.

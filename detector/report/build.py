@@ -124,6 +124,7 @@ def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any
         "examples": select_examples(scores, items, variants, responses),
         "errors": {"n_requests": responses.height, "n_failed": n_failed},
         "versions": versions(),
+        "provenance": config.get("provenance"),
         "created_by": "detect probe",
     }
     return json_safe(report)

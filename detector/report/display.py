@@ -265,8 +265,35 @@ def provenance_rows(report: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("schema version", format_value(report.get("schema_version"))),
         ("created by", format_value(report.get("created_by"))),
     ]
+    rows.extend(run_provenance_rows(report))
     versions = flatten_mapping(get_block(report, "versions"))
     rows.extend((f"version: {key}", format_value(value)) for key, value in versions)
+    return rows
+
+
+PROVENANCE_FIELDS = (
+    ("base_url", "base url"), ("endpoint", "endpoint"), ("server_model_id", "server model id"),
+    ("model_fingerprint", "model fingerprint"), ("model_args", "model args"), ("command", "command"),
+    ("started_at", "started at"), ("finished_at", "finished at"), ("cache_hits", "answers from cache"),
+    ("n_prompts", "prompts"), ("stopped_early", "stopped early"), ("generation", "generation"),
+)  # fmt: skip
+
+
+def run_provenance_rows(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Rows of the run's `provenance` block (server, endpoint, command, times, settings), if any."""
+    block = get_block(report, "provenance")
+    rows: list[tuple[str, str]] = []
+    for key, label in PROVENANCE_FIELDS:
+        value = block.get(key)
+        if value is None or value == {} or value == []:
+            continue
+        if key == "command" and isinstance(value, list):
+            text = " ".join(str(part) for part in value)
+        elif isinstance(value, dict):
+            text = ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+        else:
+            text = format_value(value)
+        rows.append((label, text))
     return rows
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MAX_EVIDENCE_LINES = 6
+NARROW_WIDTH = 100
+WHOLE_POINTS = re.compile(r"(-?\d+)\.\d+")
 VERDICT_STYLE = {"clean": "green", "suspicious": "yellow", "likely_overfit": "bold red"}
 
 
@@ -28,7 +32,9 @@ def wide_console() -> Console:
     from rich.console import Console
 
     console = Console()
-    return console if console.is_terminal else Console(width=160)
+    if console.is_terminal or os.environ.get("COLUMNS", "").isdigit():  # COLUMNS set: that width
+        return console
+    return Console(width=160)
 
 
 def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> None:
@@ -37,17 +43,27 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
 
     console = wide_console()
     title = f"{report.get('model')}: original vs variant accuracy (points; q per family, p for all)"
-    table = Table(title=title)
-    for column in ("benchmark", "family", "items", "variants", "original", "variant", "drop", "95% CI", "q"):
-        table.add_column(column, justify="left" if column in ("benchmark", "family") else "right")
+    narrow = console.width < NARROW_WIDTH  # 80 columns: no borders, whole-point intervals
+    table = Table(title=title) if not narrow else Table(title=title, box=None, padding=(0, 0, 0, 1))
+    columns = (
+        ("benchmark", "family", "items", "vars", "orig", "var", "drop", "95% CI", "q") if narrow
+        else ("benchmark", "family", "items", "variants", "original", "variant", "drop", "95% CI", "q")
+    )  # fmt: skip
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("benchmark", "family") else "right",
+                         no_wrap=narrow)  # fmt: skip
+
+    def shown(cells: list[str]) -> list[str]:
+        return [WHOLE_POINTS.sub(r"\1", cell) if narrow and cell.startswith("[") else cell for cell in cells]
+
     for fam in get_list(report, "families"):
         if isinstance(fam, Mapping):
             *cells, _, q = accuracy_cells(fam)  # the terminal shows q, not p, per family
-            table.add_row(str(fam.get("benchmark")), str(fam.get("name")), *cells, q)
+            table.add_row(str(fam.get("benchmark")), str(fam.get("name")), *shown(cells), q)
     overall = get_block(report, "overall")
     *cells, p, _ = accuracy_cells(overall, with_q=False)
     table.add_section()
-    table.add_row("all", "", *cells, p)  # the overall test is in no BH family: its p-value
+    table.add_row("all", "", *shown(cells), p)  # the overall test is in no BH family: its p-value
     console.print(table)
     signals = Table(title="memorization signals")
     keep = [SIGNAL_COLUMNS.index(name) for name in ("signal", "value", "interval", "n", "q")]

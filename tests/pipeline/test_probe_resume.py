@@ -14,6 +14,7 @@ from detector.benchmarks import load_sources
 from detector.cli import app
 from detector.models import AnswerKey, ControlModel
 from detector.pipeline import ProbeOptions, make_plan, run_probe
+from detector.report.markdown import render_markdown
 from detector.stats.verdict import FAIL_ON_LEVELS
 from tests.support.local_server import LocalServer
 
@@ -38,11 +39,18 @@ def test_second_identical_probe_asks_nothing_and_reports_the_same(tmp_path, monk
 
         second = run_probe(options)
         assert sum(server.answered.values()) == asked, "the rerun asked the model again"
-    assert (tmp_path / "run" / "report.json").read_bytes() == first_json
-    assert (tmp_path / "run" / "report.md").read_bytes() == first_md
-    assert second.report == first.report
+    again = json.loads((tmp_path / "run" / "report.json").read_bytes())
+    # the numbers are the same; provenance says when and how each run asked (cache hits differ)
+    assert _numbers(again) == _numbers(json.loads(first_json)) and first_md
+    assert (tmp_path / "run" / "report.md").read_text() == render_markdown(again)
+    assert _numbers(second.report) == _numbers(first.report)
+    assert again["provenance"]["cache_hits"] == len(plan.rows)
     cached = pl.read_parquet(tmp_path / "run" / "responses.parquet")["cached"]
     assert cached.all() and cached.len() == len(plan.rows)
+
+
+def _numbers(report):
+    return {key: value for key, value in report.items() if key != "provenance"}
 
 
 def _no_leftovers(folder):

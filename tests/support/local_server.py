@@ -75,6 +75,8 @@ class LocalServer:
         tls: ssl.SSLContext | None = None,
         rejects: Mapping[str, str] | None = None,
         prefix: str = "/v1",
+        strict_model: bool = False,
+        model_card: Mapping[str, Any] | None = None,
     ):
         self.model = model
         self.delay_s = delay_s
@@ -88,6 +90,9 @@ class LocalServer:
         self.rejects = dict(rejects or {})
         self.bodies: list[dict[str, Any]] = []  # every JSON request body, in arrival order
         self.prefix = prefix  # the API root's path ("" for APIs without /v1)
+        self.strict_model = strict_model  # answer other model names with vLLM's 404, as real servers do
+        self.model_card = dict(model_card or {})  # more fields of the /models entry (created, root ...)
+        self.gets: Counter[str] = Counter()  # GET requests per path
         self.fault: Fault | None = None
         self.requests: Counter[str] = Counter()
         self.answered: Counter[str] = Counter()
@@ -158,11 +163,14 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        owner = self.server.owner
+        with owner._lock:
+            owner.gets[urlsplit(self.path).path] += 1
         if urlsplit(self.path).path.rstrip("/") != self.server.owner.prefix + "/models":
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
-        owner = self.server.owner
-        self._send_json(200, {"object": "list", "data": [{"id": owner.served_name, "object": "model"}]})
+        entry = {"id": owner.served_name, "object": "model", **owner.model_card}
+        self._send_json(200, {"object": "list", "data": [entry]})
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         owner = self.server.owner
@@ -197,6 +205,10 @@ class _Handler(BaseHTTPRequestHandler):
             prompt = str(body.get("prompt", ""))
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        if owner.strict_model and body.get("model") != owner.served_name:
+            text = f"The model `{body.get('model')}` does not exist."
+            self._send_json(404, {"object": "error", "message": text, "type": "NotFoundError", "code": 404})
             return
         fault = owner._admit(prompt)
         if owner.delay_s:
