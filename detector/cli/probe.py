@@ -16,24 +16,28 @@ HELP = (
     "the paired drop per benchmark and family (exact McNemar, cluster bootstrap, Benjamini-Hochberg), "
     "measures memorization signals (stale answers, solution echo, verbatim continuation) and writes a "
     "run directory: config.json, items/variants/responses/scores.parquet, report.json, report.md. "
-    "The verdict is clean, suspicious or likely_overfit; see README 'Verdict rules'."
+    "The verdict is likely_overfit, suspicious, no_evidence or inconclusive (docs/verdicts.md). Without "
+    "--reference a drop is reported as robustness and raises no flag: every model loses accuracy on "
+    "variants. no_evidence is not a clearance; inconclusive means too little was scored."
     "\n\n"
     "Examples:\n"
     "  detect probe --model control/contaminated     # offline demo: likely_overfit\n"
-    "  detect probe --model control/clean            # offline demo: clean\n"
+    "  detect probe --model control/clean            # offline demo: no_evidence or inconclusive\n"
     "  detect probe --model openai/gpt-4o-mini --benchmark gsm8k --limit 200 --shots 5\n"
     "  detect probe --model vllm/my-model --family numeric --family option-shuffle --fail-on likely\n"
     "  detect probe --model hf/path/to/model --reference runs/a --reference runs/b ...   # calibrated"
     "\n\n"
     "Answers are cached as they arrive (~/.cache/detect, or $DETECT_CACHE_DIR): the same command "
     "again resumes an interrupted run and asks nothing already answered. "
-    "Exit codes: 0 done; 1 the verdict reached --fail-on; 2 bad input; 3 more than "
-    "--max-failed-fraction of requests failed (the run directory is still written); 130 interrupted "
-    "(nothing written)."
+    "Exit codes: 0 done (verdict no_evidence, or a flag below --fail-on); 1 the verdict reached "
+    "--fail-on; 2 bad input; 3 more than --max-failed-fraction of requests failed (verdict "
+    "inconclusive; the run directory is still written); 4 inconclusive: fewer scored parent items "
+    "than the minimum (50) or none the families apply to; 130 interrupted (nothing written)."
 )
 
 EXIT_FAIL_ON = 1
 EXIT_TOO_MANY_FAILURES = 3
+EXIT_INCONCLUSIVE = 4
 
 
 def probe(
@@ -123,5 +127,9 @@ def probe(
             "holds the failures as rows with an error",
             EXIT_TOO_MANY_FAILURES,
         )
-    if fail_on is not None and verdict_reaches(result.report.get("verdict"), fail_on):
+    verdict = result.report.get("verdict")
+    if verdict == "inconclusive":
+        reasons = "; ".join(str(r) for r in result.report.get("inconclusive_reasons") or [])
+        fail(f"inconclusive: {reasons}; the run directory is {result.run_dir}", EXIT_INCONCLUSIVE)
+    if fail_on is not None and verdict_reaches(verdict, fail_on):
         raise typer.Exit(EXIT_FAIL_ON)

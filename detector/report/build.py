@@ -109,6 +109,15 @@ def select_examples(
     ]
 
 
+def top_errors(responses: pl.DataFrame, n: int = 3) -> list[dict[str, Any]]:
+    """The most frequent request errors (the server's reason, as the backend reported it), with counts."""
+    errors = responses.filter(pl.col("error").is_not_null())
+    if errors.height == 0:
+        return []
+    counted = errors.group_by("error").len().sort(["len", "error"], descending=[True, False]).head(n)
+    return [{"error": str(e), "count": int(c)} for e, c in counted.iter_rows()]
+
+
 def build_report(run_dir: str | Path) -> dict[str, Any]:
     """report.json's content, computed from config.json and the Parquet tables only.
 
@@ -133,8 +142,13 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
             n_boot=n_boot,
             labels=read_manifest(lab).labels() if lab is not None else None,
         )
-    stats = analyze_scores(scores, seed=seed, n_boot=n_boot, references=references, membership=membership)
     n_failed = int(responses["error"].is_not_null().sum())
+    max_failed = config.get("max_failed_fraction")
+    stats = analyze_scores(
+        scores, seed=seed, n_boot=n_boot, references=references, membership=membership,
+        failed_share=n_failed / responses.height if responses.height else None,
+        max_failed_share=float(max_failed) if max_failed is not None else None,
+    )  # fmt: skip
     report = {
         "schema_version": SCHEMA_VERSION,
         "model": config.get("model"),
@@ -143,6 +157,11 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
         "variant_set_sha256": config.get("variant_set_sha256"),
         "verdict": stats["verdict"],
         "evidence": stats["evidence"],
+        "inconclusive_reasons": stats["inconclusive_reasons"],
+        "robustness": stats["robustness"],
+        "n_scored_parents": stats["n_scored_parents"],
+        "min_detectable_drop": stats["min_detectable_drop"],
+        "summarised_families": stats["summarised_families"],
         "calibrated": stats["calibrated"],
         "overfitting_score": stats["overfitting_score"],
         "excess_drop": stats["excess_drop"],
@@ -151,7 +170,7 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
         "signals": stats["signals"],
         "calibration": stats["calibration"],
         "examples": select_examples(scores, items, variants, responses),
-        "errors": {"n_requests": responses.height, "n_failed": n_failed},
+        "errors": {"n_requests": responses.height, "n_failed": n_failed, "top": top_errors(responses)},
         "versions": versions(),
         "created_by": "detect probe",
     }

@@ -27,6 +27,7 @@ from detector.report.display import (
     get_list,
     provenance_rows,
     signal_rows,
+    verdict_context,
     verdict_label,
     verdict_note,
 )
@@ -142,6 +143,9 @@ def _header(report: Mapping[str, Any]) -> str:
 def _evidence(report: Mapping[str, Any]) -> str:
     items = "".join(f"<li>{_esc(e)}</li>" for e in get_list(report, "evidence"))
     body = f'<ul class="evidence">{items}</ul>' if items else '<p class="muted">No evidence was recorded.</p>'
+    for heading, lines in verdict_context(report):
+        entries = "".join(f"<li>{_esc(line)}</li>" for line in lines)
+        body += f'<h3>{_esc(heading)}</h3><ul class="evidence">{entries}</ul>'
     return f'<section class="evidence"><h2>Evidence</h2>{body}</section>'
 
 

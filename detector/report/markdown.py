@@ -24,6 +24,7 @@ from detector.report.display import (
     get_list,
     provenance_rows,
     signal_rows,
+    verdict_context,
     verdict_label,
     verdict_note,
 )
@@ -89,6 +90,9 @@ def _evidence(report: Mapping[str, Any]) -> list[str]:
     evidence = [escape_inline(e) for e in get_list(report, "evidence")]
     lines = ["## Evidence", ""]
     lines.extend(f"- {e}" for e in evidence) if evidence else lines.append("No evidence was recorded.")
+    for heading, block in verdict_context(report):
+        lines.extend(["", f"### {heading}", ""])
+        lines.extend(f"- {escape_inline(line)}" for line in block)
     return lines
 
 
