@@ -18,14 +18,14 @@ def test_stale_summary_against_placebo():
     placebo = np.zeros(n, bool)
     placebo[100:104] = True
     wrong = np.ones(n, bool)
-    block = summarize_stale(cluster, stale, placebo, wrong, wrong, n_boot=500, seed=0)
+    block = summarize_stale(cluster, stale, placebo, wrong, wrong, prior_weight=0.0, n_boot=500, seed=0)
     assert block["rate"] == pytest.approx(0.30)
     assert block["chance_rate"] == pytest.approx(0.02)
     assert block["excess"] == pytest.approx(0.28)
     assert block["ci_low"] < 0.30 < block["ci_high"]
     assert block["p_value"] < 1e-10
     # Equal stale and placebo counts: excess 0, p = 1/2.
-    even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, n_boot=200, seed=0)
+    even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, prior_weight=0.0, n_boot=20, seed=0)
     assert even["excess"] == pytest.approx(0.0, abs=1e-12) and even["p_value"] == pytest.approx(0.5)
     assert block["families"]["0"] == {
         "n": 200, "stale": 60, "wrong_variants": 200, "placebo": 4, "wrong_originals": 200,

@@ -20,7 +20,7 @@ def test_stale_excess_and_its_cluster_robust_test_by_hand():
     placebo = [0, 0, 1, 0, 0]
     wrong_o = [1, 1, 1, 0, 0]
     wrong_v = [1, 1, 1, 1, 0]
-    block = summarize_stale(cluster, stale, placebo, wrong_o, wrong_v, n_boot=50, seed=0)
+    block = summarize_stale(cluster, stale, placebo, wrong_o, wrong_v, prior_weight=0.0, n_boot=50, seed=0)
     assert block["rate"] == pytest.approx(2 / 5)
     assert block["chance_rate"] == pytest.approx((4 / 3) / 5)
     assert block["excess"] == pytest.approx(2 / 15)
@@ -30,6 +30,26 @@ def test_stale_excess_and_its_cluster_robust_test_by_hand():
     assert block["excess_se"] == pytest.approx(se)
     assert block["p_value"] == pytest.approx(norm.sf((2 / 15) / se))
     assert block["p_value"] == pytest.approx(0.37484, abs=1e-4)
+    # With the prior: R = (1 + 5 * 0.2) / (3 + 5) = 0.25, expected stale 4 * 0.25 = 1, E = (2 - 1) / 5.
+    shrunk = summarize_stale(
+        cluster, stale, placebo, wrong_o, wrong_v, chance_prior=[0.2] * 5, n_boot=50, seed=0
+    )
+    assert shrunk["chance_rate"] == pytest.approx(1 / 5) and shrunk["excess"] == pytest.approx(1 / 5)
+
+
+def test_stale_chance_prior_guards_a_model_with_almost_no_wrong_originals():
+    # One wrong original that happened to hit the new gold would put the chance at 100% without the
+    # prior; with 5 pseudo-answers at 1/3 it is (1 + 5/3) / 6 = 0.444 per wrong variant answer.
+    n = 60
+    stale = np.arange(n) < 54
+    placebo = np.arange(n) == 0
+    wrong_o = np.arange(n) == 0
+    prior = np.full(n, 1 / 3)
+    block = summarize_stale(np.arange(n), stale, placebo, wrong_o, np.ones(n, bool), chance_prior=prior,
+                            n_boot=50, seed=0)  # fmt: skip
+    assert block["chance_rate"] == pytest.approx((1 + 5 / 3) / 6)
+    assert block["excess"] == pytest.approx(0.9 - (1 + 5 / 3) / 6)
+    assert block["p_value"] < 1e-4
 
 
 def test_stale_chance_is_estimated_per_family():
@@ -40,7 +60,8 @@ def test_stale_chance_is_estimated_per_family():
     stale = np.array([True] * 20 + [False] * 20)
     placebo = np.array([True] * 20 + [False] * 20)
     wrong = np.ones(40, bool)
-    block = summarize_stale(cluster, stale, placebo, wrong, wrong, family=family, n_boot=50, seed=0)
+    block = summarize_stale(cluster, stale, placebo, wrong, wrong, family=family, prior_weight=0.0, n_boot=50,
+                            seed=0)  # fmt: skip
     assert block["excess"] == pytest.approx(0.0, abs=1e-12)
     assert block["families"]["x"]["chance_rate"] == pytest.approx(1.0)
     assert block["families"]["y"]["chance_rate"] == pytest.approx(0.0)
@@ -54,7 +75,7 @@ def test_stale_counts_every_variant_and_clusters_by_item():
     stale = np.zeros(200, bool)
     stale[:8] = True  # two items, all four variants stale
     block = summarize_stale(cluster, stale, np.zeros(200, bool), np.ones(200, bool), np.ones(200, bool),
-                            n_boot=50, seed=0)  # fmt: skip
+                            prior_weight=0.0, n_boot=50, seed=0)  # fmt: skip
     assert block["n"] == 200 and block["n_items"] == 50
     # psi: items 0-1: (4 - 0.04 * 4) / 200; others: (0 - 0.16) / 200. var = 50/49 * sum psi^2.
     psi = np.array([3.84] * 2 + [-0.16] * 48) / 200

@@ -14,7 +14,13 @@ import polars as pl
 
 from detector.stats.calibration import ClusterOutcomes, calibrate_drop
 from detector.stats.paired import DEFAULT_BOOTSTRAP, PairedDrop, benjamini_hochberg, paired_drop
-from detector.stats.signals import summarize_echo, summarize_stale, summarize_verbatim
+from detector.stats.signals import (
+    CHANCE_PRIORS,
+    DEFAULT_CHANCE_PRIOR,
+    summarize_echo,
+    summarize_stale,
+    summarize_verbatim,
+)
 from detector.stats.verdict import ALPHA, decide_verdict, robustness_lines
 from detector.types import stable_seed
 
@@ -88,6 +94,9 @@ def _signals(scores: pl.DataFrame, seed: int, n_boot: int) -> dict[str, Any]:
             ~stale_rows["original_correct"].fill_null(False).to_numpy(),
             ~stale_rows["correct"].to_numpy(),
             family=stale_rows["family"].to_numpy(),
+            chance_prior=stale_rows["kind"].replace_strict(
+                CHANCE_PRIORS, default=DEFAULT_CHANCE_PRIOR, return_dtype=pl.Float64
+            ).to_numpy(),
             n_boot=n_boot,
             seed=_seed(seed, "stale"),
         )

@@ -17,6 +17,12 @@ from detector.stats.paired import DEFAULT_BOOTSTRAP, bootstrap_indices, bootstra
 # A model that memorized nothing still reproduces some continuations (formulaic text, short
 # endings); verbatim rates are tested against this allowance, not against zero.
 VERBATIM_ALLOWANCE = 0.10
+# Prior coincidence rates per wrong answer for the stale test's chance (see summarize_stale):
+# a wrong pick among four options is one other label in three; a wrong number rarely is one
+# particular other number.
+CHANCE_PRIORS = {"multiple_choice": 1 / 3, "math": 0.02}
+DEFAULT_CHANCE_PRIOR = 0.02
+CHANCE_PRIOR_WEIGHT = 5.0
 
 
 def _cluster_codes(cluster: ArrayLike) -> NDArray[np.int64]:
@@ -60,6 +66,8 @@ def summarize_stale(
     variant_wrong: ArrayLike,
     *,
     family: ArrayLike | None = None,
+    chance_prior: ArrayLike | None = None,
+    prior_weight: float = CHANCE_PRIOR_WEIGHT,
     n_boot: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
 ) -> dict[str, Any] | None:
@@ -69,9 +77,12 @@ def summarize_stale(
     equals the parent's old answer. `placebo`: the parent's answer equals the variant's new
     answer -- the same coincidence seen from the other side, which a model that memorized
     nothing produces as often per wrong answer. Chance in family f: R_f = placebo_f /
-    wrong_originals_f hits per wrong answer, so expected stale answers = wrong_variants_f * R_f
-    (R_f of all families pooled where a family has no wrong original). Conditioning on wrong
-    answers keeps the null when variants are harder.
+    wrong_originals_f hits per wrong answer, so expected stale answers = wrong_variants_f * R_f.
+    Conditioning on wrong answers keeps the null when variants are harder. A model that gets
+    nearly every original right (a memorizer) leaves few wrong originals to estimate R_f from,
+    so R_f = (placebo_f + w * prior_f) / (wrong_originals_f + w): `prior_weight` w pseudo-answers
+    at the row's `chance_prior` (CHANCE_PRIORS: 1/3 for four-option choices, whose wrong answer
+    hits a given other label one time in three), negligible once a family has many wrong answers.
 
     The statistic is the excess E = (stale - sum_f wrong_variants_f * R_f) / n. Its standard
     error is cluster-robust (the delta method over parent items, which takes every variant of
@@ -94,14 +105,19 @@ def summarize_stale(
         for name, values in (("s", s), ("p", pl), ("wv", wrong_v), ("wo", wrong_o))
     }
     totals = {name: m.sum(axis=0) for name, m in sums.items()}
-    pooled = float(totals["p"].sum() / totals["wo"].sum()) if totals["wo"].sum() > 0 else 0.0
-    has_wo = totals["wo"] > 0
-    hit = np.where(has_wo, totals["p"] / np.where(has_wo, totals["wo"], 1.0), pooled)
+    prior_rows = np.asarray(chance_prior if chance_prior is not None else np.full(n, DEFAULT_CHANCE_PRIOR))
+    prior = np.bincount(fams, weights=prior_rows.astype(np.float64), minlength=n_fam) / np.bincount(
+        fams, minlength=n_fam
+    )
+    denominator = totals["wo"] + prior_weight
+    has_wo = denominator > 0
+    safe = np.where(has_wo, denominator, 1.0)
+    hit = np.where(has_wo, (totals["p"] + prior_weight * prior) / safe, 0.0)
     expected = totals["wv"] * hit
     excess = float((totals["s"].sum() - expected.sum()) / n)
     chance = float(expected.sum() / n)
-    # Influence of each cluster on E (delta method); R_f's own noise enters where it was estimated.
-    ratio = np.where(has_wo, totals["wv"] / np.where(has_wo, totals["wo"], 1.0), 0.0)
+    # Influence of each cluster on E (delta method); R_f's own noise enters through p and wo.
+    ratio = np.where(has_wo, totals["wv"] / safe, 0.0)
     per_cluster = (sums["s"] - sums["wv"] * hit - ratio * (sums["p"] - hit * sums["wo"])).sum(
         axis=1
     ) - excess * np.bincount(codes, minlength=k)
