@@ -41,7 +41,8 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
 
     console = wide_console()
     errors = report.get("errors")
-    top = errors.get("top") if isinstance(errors, Mapping) else None
+    errors = errors if isinstance(errors, Mapping) else {}
+    top = errors.get("top")
     if isinstance(top, list) and top:
         console.print(
             f"{errors.get('n_failed')} of {errors.get('n_requests')} requests failed; the server said:",

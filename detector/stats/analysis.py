@@ -216,7 +216,8 @@ def analyze_scores(
         calibration, calibrated_rows = _calibrate(rows, references, families, seed)
     calibrated = bool(calibration["calibrated"])
     excess = calibration.get("excess_drop")
-    n_parents = int(overall["n_items"])
+    scored = scores.filter((pl.col("role") == "variant") & pl.col("correct").is_not_null())
+    n_parents = scored["parent_id"].n_unique()  # answer and continuation (verbatim) probes alike
     verdict, evidence, reasons = decide_verdict(
         signals,
         calibrated_rows=calibrated_rows,

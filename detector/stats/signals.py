@@ -55,7 +55,8 @@ def _cluster_family_sums(
     codes: NDArray[np.int64], fams: NDArray[np.int64], k: int, n_fam: int, values: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """A (clusters, families) matrix of the sums of `values`."""
-    return np.bincount(codes * n_fam + fams, weights=values, minlength=k * n_fam).reshape(k, n_fam)
+    sums = np.bincount(codes * n_fam + fams, weights=values, minlength=k * n_fam)
+    return sums.astype(np.float64).reshape(k, n_fam)
 
 
 def summarize_stale(

@@ -93,6 +93,10 @@ def _fmt_points(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
+def _fmt_nats(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def _fmt_p(q: float | None) -> str:
     if q is None:
         return "q n/a"
@@ -153,7 +157,7 @@ def memorization_evidence(signals: Mapping[str, Any]) -> tuple[list[str], bool]:
         if low is not None and est is not None and low >= MEMBERSHIP_FLOOR:
             lines.append(
                 f"originals are {est:.2f} nats/token more likely to the model than their own variants "
-                f"[{low:.2f}, {_fmt_points(_num(membership.get('ci_high')))}] "
+                f"[{low:.2f}, {_fmt_nats(_num(membership.get('ci_high')))}] "
                 f"(floor {MEMBERSHIP_FLOOR}, above clean lab twins; "
                 f"{_fmt_p(_num(membership.get('q_value')))})"
             )
