@@ -54,8 +54,10 @@ def serve_and_probe(name: str, model_kwargs: dict, source: str, out: Path, famil
     return {
         "model": name, "exit": proc.returncode, "seconds": round(took, 1), "verdict": report["verdict"],
         "n_items": report["n_scored_parents"], "prompts": report["errors"]["n_requests"],
-        "drop": report["overall"]["drop"], "families": {f["name"]: round(f["drop"], 1) for f in report["families"]},
-        "evidence": report["evidence"], "stale": {k: stale.get(k) for k in ("rate", "chance_rate", "p_value")},
+        "drop": report["overall"]["drop"],
+        "families": {f["name"]: round(f["drop"], 1) for f in report["families"]},
+        "evidence": report["evidence"],
+        "stale": {k: stale.get(k) for k in ("rate", "chance_rate", "p_value")},
     }  # fmt: skip
 
 
