@@ -129,6 +129,15 @@ def calibration_note(calibrated: Any, calibration: Any = None) -> str:
     return "not calibrated: no reference models were given, so drops are robustness, not evidence"
 
 
+def score_title(report: Mapping[str, Any]) -> str:
+    """What the headline number is: a calibrated excess drop, or a robustness drop and its families."""
+    if report.get("calibrated") is True:
+        return "Overfitting score (excess drop over reference models)"
+    families = ", ".join(str(f) for f in get_list(report, "summarised_families"))
+    pooled = f"all families pooled: {families}" if families else "all families pooled"
+    return f"Drop on variants ({pooled}; robustness, not evidence)"
+
+
 def verdict_context(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     """(heading, lines) blocks around the evidence: why inconclusive, what was scored, robustness.
 

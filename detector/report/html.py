@@ -26,6 +26,7 @@ from detector.report.display import (
     get_block,
     get_list,
     provenance_rows,
+    score_title,
     signal_rows,
     verdict_context,
     verdict_label,
@@ -118,7 +119,7 @@ def _header(report: Mapping[str, Any]) -> str:
     overall = get_block(report, "overall")
     note = verdict_note(verdict)
     score = report.get("overfitting_score")
-    cards = [_score_card("Overfitting score (accuracy points lost on variants)", score)]
+    cards = [_score_card(score_title(report), score)]
     if isinstance(report.get("excess_drop"), Mapping):
         cards.append(_score_card("Excess drop over reference models", report.get("excess_drop")))
     cards.append(

@@ -23,6 +23,7 @@ from detector.report.display import (
     get_block,
     get_list,
     provenance_rows,
+    score_title,
     signal_rows,
     verdict_context,
     verdict_label,
@@ -75,7 +76,8 @@ def _headline(report: Mapping[str, Any]) -> list[str]:
     lines = [f"# Overfitting audit: {model}", ""]
     lines.append(f"**Verdict: {escape_inline(verdict_label(verdict))}**" + (f" — {note}." if note else ""))
     lines.append("")
-    lines.append(f"- **Overfitting score:** {_points_with_interval(report.get('overfitting_score'))}")
+    title = escape_inline(score_title(report))
+    lines.append(f"- **{title}:** {_points_with_interval(report.get('overfitting_score'))}")
     excess = report.get("excess_drop")
     if isinstance(excess, Mapping):
         lines.append(f"- **Excess drop over reference models:** {_points_with_interval(excess)}")
