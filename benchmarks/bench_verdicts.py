@@ -49,6 +49,9 @@ def serve_and_probe(name: str, model_kwargs: dict, source: str, out: Path, famil
         proc = subprocess.run([*DETECT, *args, "--base-url", server.url], capture_output=True, text=True,
                               cwd=ROOT, check=False)  # fmt: skip
         took = time.perf_counter() - start
+    if not (run_dir / "report.json").exists():
+        tail = proc.stderr[-2000:]
+        return {"model": name, "exit": proc.returncode, "seconds": round(took, 1), "error": tail}
     report = json.loads((run_dir / "report.json").read_text())
     stale = report["signals"]["stale_answer_rate"] or {}
     return {

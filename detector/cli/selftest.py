@@ -49,11 +49,11 @@ def selftest(
         1, "--workers", min=1, help="Processes running trials (results do not depend on it)."
     ),
 ) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from detector.pipeline import check_families, load_sources
     from detector.progress import track
+    from detector.report.summary import wide_console
     from detector.selftest import (
         MAX_FALSE_FLAG_RATE,
         MIN_DETECTION_RATE,
@@ -65,7 +65,7 @@ def selftest(
     )
     from detector.types import BenchmarkFormatError
 
-    console = Console()
+    console = wide_console()
     try:
         fractions = choose_fractions(fraction)
         loaded = load_sources(benchmark, None)
