@@ -6,7 +6,7 @@ words and raises no flag. Evidence comes only from tests whose null an honest mo
 
 - Memorization signals, each against its own chance baseline: stale answers (the parent's old
   answer on a changed-answer variant, against the placebo coincidence rate per family; q <=
-  ALPHA, excess >= STALE_FLOOR, rate >= STALE_RATIO x chance); solution echo (Jaccard with the
+  ALPHA, excess >= STALE_FLOOR); solution echo (Jaccard with the
   parent's solution over the variant's own; q <= ALPHA, difference >= ECHO_FLOOR); verbatim
   continuation (against VERBATIM_ALLOWANCE; q <= ALPHA, rate >= VERBATIM_FLOOR); likelihood
   membership (originals vs their own variants; interval's lower end >= MEMBERSHIP_FLOOR, a floor
@@ -37,7 +37,6 @@ ALPHA = 0.01
 DROP_FLOOR = 5.0
 STRONG_DROP = 10.0
 STALE_FLOOR = 0.05
-STALE_RATIO = 2.0
 STRONG_STALE = 0.10
 ECHO_FLOOR = 0.10
 VERBATIM_FLOOR = 0.15
@@ -128,7 +127,7 @@ def memorization_evidence(signals: Mapping[str, Any]) -> tuple[list[str], bool]:
         rate, chance = float(stale["rate"]), float(stale["chance_rate"])
         excess, se = _num(stale.get("excess")), _num(stale.get("excess_se"))
         excess = rate - chance if excess is None else excess
-        if excess >= STALE_FLOOR and rate >= STALE_RATIO * chance:
+        if excess >= STALE_FLOOR:
             strong = strong or (se is not None and excess - Z_99 * se >= STRONG_STALE)
             lines.append(
                 f"stale answers (the original's answer to a changed question) on {100 * rate:.1f}% of "
