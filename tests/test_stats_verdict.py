@@ -230,3 +230,19 @@ def test_analysis_reports_robustness_and_inconclusive():
     assert broken["verdict"] == "inconclusive"
     nothing = analyze_scores(_scores(0), seed=0, n_boot=100)
     assert nothing["verdict"] == "inconclusive" and nothing["overall"]["n_items"] == 0
+
+
+def test_calibrated_excess_by_hand():
+    from detector.stats.calibration import ClusterOutcomes, calibrate_drop
+
+    def run(name: str, n_right: int, drop_share: float) -> ClusterOutcomes:
+        orig = np.array([1.0] * n_right + [0.0] * (10 - n_right))
+        return ClusterOutcomes(name, orig, orig * (1.0 - drop_share))
+
+    # References on the line drop = 0.1 x accuracy (50 -> 5 points ... 90 -> 9 points).
+    refs = [run(f"r{k}", k, 0.1) for k in (5, 6, 7, 8, 9)]
+    # Target: accuracy 70, drop 17 points; the line predicts 7, so the excess is 10.
+    block = calibrate_drop(run("t", 7, 17 / 70), refs, seed=0, n_boot=200)
+    assert block["slope"] == pytest.approx(0.1) and block["intercept"] == pytest.approx(0.0, abs=1e-9)
+    assert block["predicted_drop"] == pytest.approx(7.0)
+    assert block["excess_drop"]["estimate"] == pytest.approx(10.0)
