@@ -246,6 +246,8 @@ def test_too_little_scored_is_inconclusive_with_its_own_exit_code(tmp_path):
     assert none.exit_code == 4, none.output
     report = json.loads((tmp_path / "none" / "report.json").read_text())
     assert report["verdict"] == "inconclusive" and "no item was scored" in report["inconclusive_reasons"][0]
+    assert report["families_not_scored"] == ["option-shuffle"]
+    assert "families asked for that scored no item: option-shuffle" in none.output
 
 
 def test_calibrated_run_with_reference_runs(tmp_path):

@@ -162,6 +162,10 @@ def build_report(run_dir: str | Path) -> dict[str, Any]:
         "n_scored_parents": stats["n_scored_parents"],
         "min_detectable_drop": stats["min_detectable_drop"],
         "summarised_families": stats["summarised_families"],
+        "families_not_scored": sorted(
+            {str(f) for f in config.get("families") or []}
+            - set(scores.filter(pl.col("correct").is_not_null())["family"].drop_nulls().to_list())
+        ),
         "calibrated": stats["calibrated"],
         "overfitting_score": stats["overfitting_score"],
         "excess_drop": stats["excess_drop"],

@@ -159,6 +159,9 @@ def verdict_context(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
             f"{int(scored)} parent items scored with variants, families: {families}",
             f"smallest drop this run could detect (level 0.01, 80% power): {mde} points",
         ]))  # fmt: skip
+        missing = [str(f) for f in get_list(report, "families_not_scored")]
+        if missing:
+            blocks[-1][1].append(f"families asked for that scored no item: {', '.join(missing)}")
     robustness = [str(r) for r in get_list(report, "robustness")]
     if robustness:
         blocks.append(("Robustness (not evidence of contamination)", robustness))
