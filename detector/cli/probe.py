@@ -22,11 +22,13 @@ HELP = (
     "the paired drop per benchmark and family (exact McNemar, cluster bootstrap, Benjamini-Hochberg), "
     "measures memorization signals (stale answers, solution echo, verbatim continuation) and writes a "
     "run directory: config.json, items/variants/responses/scores.parquet, report.json, report.md. "
-    "The verdict is clean, suspicious or likely_overfit; see README 'Verdict rules'."
+    "The verdict is likely_overfit, suspicious, no_evidence or inconclusive (docs/verdicts.md). Without "
+    "--reference a drop is reported as robustness and raises no flag: every model loses accuracy on "
+    "variants. no_evidence is not a clearance; inconclusive means too little was scored."
     "\n\n"
     "Examples:\n"
     "  detect probe --model control/contaminated     # offline demo: likely_overfit\n"
-    "  detect probe --model control/clean            # offline demo: clean\n"
+    "  detect probe --model control/clean            # offline demo: no_evidence or inconclusive\n"
     "  detect probe --model openai/gpt-4o-mini --benchmark gsm8k --limit 200 --shots 5\n"
     "  detect probe --model vllm/my-model --family numeric --family option-shuffle --fail-on likely\n"
     "  detect probe --model hf/path/to/model --reference runs/a --reference runs/b ...   # calibrated\n"
@@ -39,13 +41,15 @@ HELP = (
     "\n\n"
     "Answers are cached as they arrive (~/.cache/detect, or $DETECT_CACHE_DIR): the same command "
     "again resumes an interrupted run and asks nothing already answered. "
-    "Exit codes: 0 done; 1 the verdict reached --fail-on; 2 bad input; 3 more than "
-    "--max-failed-fraction of requests failed (the run directory is still written); 130 interrupted "
-    "(nothing written)."
+    "Exit codes: 0 done (verdict no_evidence, or a flag below --fail-on); 1 the verdict reached "
+    "--fail-on; 2 bad input; 3 more than --max-failed-fraction of requests failed (verdict "
+    "inconclusive; the run directory is still written); 4 inconclusive: fewer scored parent items "
+    "than the minimum (50) or none the families apply to; 130 interrupted (nothing written)."
 )
 
 EXIT_FAIL_ON = 1
 EXIT_TOO_MANY_FAILURES = 3
+EXIT_INCONCLUSIVE = 4
 ENDPOINTS = ("chat", "completions")
 
 
@@ -55,7 +59,7 @@ def exit_on_failures(result: ProbeResult, max_failed_fraction: float) -> None:
     if result.stopped is not None:
         fail(
             f"{result.stopped}; the run ended early with {result.n_failed} of {result.n_requests} requests "
-            f"failed, no verdict is given. Answers received are cached: the same command resumes once the "
+            f"failed: verdict inconclusive. Answers received are cached: the same command resumes once the "
             f"server answers. The run directory {result.run_dir} holds the failures as rows with an error",
             EXIT_TOO_MANY_FAILURES,
         )
@@ -242,5 +246,9 @@ def probe(
 
         typer.echo(describe_pairing(result.run_dir), err=True)
     exit_on_failures(result, max_failed_fraction)
-    if fail_on is not None and verdict_reaches(result.report.get("verdict"), fail_on):
+    verdict = result.report.get("verdict")
+    if verdict == "inconclusive":
+        reasons = "; ".join(str(r) for r in result.report.get("inconclusive_reasons") or [])
+        fail(f"inconclusive: {reasons}; the run directory is {result.run_dir}", EXIT_INCONCLUSIVE)
+    if fail_on is not None and verdict_reaches(verdict, fail_on):
         raise typer.Exit(EXIT_FAIL_ON)

@@ -95,6 +95,15 @@ def select_examples(
     ]
 
 
+def top_errors(responses: pl.DataFrame, n: int = 3) -> list[dict[str, Any]]:
+    """The most frequent request errors (the server's reason, as the backend reported it), with counts."""
+    errors = responses.filter(pl.col("error").is_not_null())
+    if errors.height == 0:
+        return []
+    counted = errors.group_by("error").len().sort(["len", "error"], descending=[True, False]).head(n)
+    return [{"error": str(e), "count": int(c)} for e, c in counted.iter_rows()]
+
+
 def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any]:
     """report.json's content: `stats` (from `detector.stats.analyze_run`), config.json and the tables.
 
@@ -114,6 +123,15 @@ def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any
         "variant_set_sha256": config.get("variant_set_sha256"),
         "verdict": stats["verdict"],
         "evidence": stats["evidence"],
+        "inconclusive_reasons": stats["inconclusive_reasons"],
+        "robustness": stats["robustness"],
+        "n_scored_parents": stats["n_scored_parents"],
+        "min_detectable_drop": stats["min_detectable_drop"],
+        "summarised_families": stats["summarised_families"],
+        "families_not_scored": sorted(
+            {str(f) for f in config.get("families") or []}
+            - set(scores.filter(pl.col("correct").is_not_null())["family"].drop_nulls().to_list())
+        ),
         "calibrated": stats["calibrated"],
         "overfitting_score": stats["overfitting_score"],
         "excess_drop": stats["excess_drop"],
@@ -122,7 +140,7 @@ def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any
         "signals": stats["signals"],
         "calibration": stats["calibration"],
         "examples": select_examples(scores, items, variants, responses),
-        "errors": {"n_requests": responses.height, "n_failed": n_failed},
+        "errors": {"n_requests": responses.height, "n_failed": n_failed, "top": top_errors(responses)},
         "versions": versions(),
         "provenance": config.get("provenance"),
         "created_by": "detect probe",

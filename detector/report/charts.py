@@ -22,9 +22,10 @@ from detector.report.display import as_number, format_interval, format_points, v
 ORIGINAL_COLOUR = "#1f5fa8"
 VARIANT_COLOUR = "#d95f02"
 VERDICT_COLOURS: dict[str, str] = {
-    "clean": "#1b7f4b",
+    "no_evidence": "#1b7f4b",
     "suspicious": "#b8860b",
     "likely_overfit": "#c62828",
+    "inconclusive": "#5a5a9a",
 }
 UNKNOWN_COLOUR = "#6b6b6b"
 FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
@@ -268,7 +269,7 @@ def _scatter_point(point: ScatterPoint, sx: Any, sy: Any) -> str:
 
 def _verdict_legend(x0: float, y0: float) -> str:
     parts = ['<g class="legend">']
-    for index, verdict in enumerate(("clean", "suspicious", "likely_overfit", None)):
+    for index, verdict in enumerate(("no_evidence", "suspicious", "likely_overfit", "inconclusive", None)):
         y = y0 + 22 * index
         parts.append(
             f'<circle cx="{x0 + 6}" cy="{y}" r="6" fill="{verdict_colour(verdict)}"/>'

@@ -13,15 +13,20 @@ from typing import Any
 MISSING = "\u2014"
 
 VERDICT_LABELS: dict[str, str] = {
-    "clean": "clean",
+    "no_evidence": "no evidence",
     "suspicious": "suspicious",
     "likely_overfit": "likely overfit",
+    "inconclusive": "inconclusive",
 }
 
 VERDICT_NOTES: dict[str, str] = {
-    "clean": "no evidence that the scores depend on memorized benchmark items",
-    "suspicious": "some evidence of overfitting; worth a closer look",
-    "likely_overfit": "strong evidence that the scores rely on memorized benchmark items",
+    "no_evidence": (
+        "no test found evidence of memorized benchmark items; this is not a clearance (rephrased-training "
+        "contamination and answer-only memorization can pass unseen)"
+    ),
+    "suspicious": "one kind of evidence that the scores rely on memorized benchmark items; look closer",
+    "likely_overfit": "strong or repeated evidence that the scores rely on memorized benchmark items",
+    "inconclusive": "too little was scored to say anything either way; see the reasons",
 }
 
 
@@ -121,7 +126,46 @@ def calibration_note(calibrated: Any, calibration: Any = None) -> str:
         return str(calibration["message"])
     if calibrated is True:
         return "calibrated against reference models (excess drop over what references show)"
-    return "not calibrated: no reference models were given, so part of the drop may be variant difficulty"
+    return "not calibrated: no reference models were given, so drops are robustness, not evidence"
+
+
+def score_title(report: Mapping[str, Any]) -> str:
+    """What the headline number is: a calibrated excess drop, or a robustness drop and its families."""
+    if report.get("calibrated") is True:
+        return "Overfitting score (excess drop over reference models)"
+    families = ", ".join(str(f) for f in get_list(report, "summarised_families"))
+    pooled = f"all families pooled: {families}" if families else "all families pooled"
+    return f"Drop on variants ({pooled}; robustness, not evidence)"
+
+
+def verdict_context(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """(heading, lines) blocks around the evidence: why inconclusive, what was scored, robustness.
+
+    Shared by the Markdown and HTML pages and the terminal, so that all say the same thing.
+    """
+    blocks: list[tuple[str, list[str]]] = []
+    reasons = [str(r) for r in get_list(report, "inconclusive_reasons")]
+    top = [e for e in get_list(get_block(report, "errors"), "top") if isinstance(e, Mapping)]
+    errors = [f"{format_count(e.get('count'))} requests: {e.get('error')}" for e in top]
+    if reasons:
+        blocks.append(("Why inconclusive", reasons + errors))
+    elif errors:
+        blocks.append(("Failed requests", errors))
+    scored = as_number(report.get("n_scored_parents"))
+    if scored is not None:
+        families = ", ".join(str(f) for f in get_list(report, "summarised_families")) or MISSING
+        mde = format_points(report.get("min_detectable_drop"))
+        blocks.append(("What was scored", [
+            f"{int(scored)} parent items scored with variants, families: {families}",
+            f"smallest drop this run could detect (level 0.01, 80% power): {mde} points",
+        ]))  # fmt: skip
+        missing = [str(f) for f in get_list(report, "families_not_scored")]
+        if missing:
+            blocks[-1][1].append(f"families asked for that scored no item: {', '.join(missing)}")
+    robustness = [str(r) for r in get_list(report, "robustness")]
+    if robustness:
+        blocks.append(("Robustness (not evidence of contamination)", robustness))
+    return blocks
 
 
 def flatten_mapping(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

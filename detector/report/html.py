@@ -26,7 +26,9 @@ from detector.report.display import (
     get_block,
     get_list,
     provenance_rows,
+    score_title,
     signal_rows,
+    verdict_context,
     verdict_label,
     verdict_note,
 )
@@ -117,7 +119,7 @@ def _header(report: Mapping[str, Any]) -> str:
     overall = get_block(report, "overall")
     note = verdict_note(verdict)
     score = report.get("overfitting_score")
-    cards = [_score_card("Overfitting score (accuracy points lost on variants)", score)]
+    cards = [_score_card(score_title(report), score)]
     if isinstance(report.get("excess_drop"), Mapping):
         cards.append(_score_card("Excess drop over reference models", report.get("excess_drop")))
     cards.append(
@@ -142,6 +144,9 @@ def _header(report: Mapping[str, Any]) -> str:
 def _evidence(report: Mapping[str, Any]) -> str:
     items = "".join(f"<li>{_esc(e)}</li>" for e in get_list(report, "evidence"))
     body = f'<ul class="evidence">{items}</ul>' if items else '<p class="muted">No evidence was recorded.</p>'
+    for heading, lines in verdict_context(report):
+        entries = "".join(f"<li>{_esc(line)}</li>" for line in lines)
+        body += f'<h3>{_esc(heading)}</h3><ul class="evidence">{entries}</ul>'
     return f'<section class="evidence"><h2>Evidence</h2>{body}</section>'
 
 

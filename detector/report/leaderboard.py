@@ -153,6 +153,8 @@ def leaderboard_row(report: Mapping[str, Any], run_dir: str) -> LeaderboardRow:
 def build_leaderboard(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> list[LeaderboardGroup]:
     """Group (run_dir, report) pairs by variant set and sort each group by overfitting score.
 
+    Inconclusive runs come last in their group, whatever their score.
+
     Groups come in order of their first run on the command line; a run with no variant-set
     hash gets a group of its own, since nothing shows it is comparable with any other run.
 
@@ -173,7 +175,13 @@ def build_leaderboard(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> list[
         buckets.setdefault(key, []).append(row)
     groups = []
     for rows in buckets.values():
-        ordered = sorted(rows, key=lambda r: (r.score is None, -(r.score or 0.0), r.model, r.run_dir))
+        # An inconclusive run's score says nothing: it ranks after every run that scored enough.
+        ordered = sorted(
+            rows,
+            key=lambda r: (
+                r.verdict == "inconclusive", r.score is None, -(r.score or 0.0), r.model, r.run_dir,
+            ),  # fmt: skip
+        )
         groups.append(LeaderboardGroup(rows[0].variant_set_sha256, tuple(ordered)))
     return groups
 

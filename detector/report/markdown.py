@@ -23,7 +23,9 @@ from detector.report.display import (
     get_block,
     get_list,
     provenance_rows,
+    score_title,
     signal_rows,
+    verdict_context,
     verdict_label,
     verdict_note,
 )
@@ -74,7 +76,8 @@ def _headline(report: Mapping[str, Any]) -> list[str]:
     lines = [f"# Overfitting audit: {model}", ""]
     lines.append(f"**Verdict: {escape_inline(verdict_label(verdict))}**" + (f" — {note}." if note else ""))
     lines.append("")
-    lines.append(f"- **Overfitting score:** {_points_with_interval(report.get('overfitting_score'))}")
+    title = escape_inline(score_title(report))
+    lines.append(f"- **{title}:** {_points_with_interval(report.get('overfitting_score'))}")
     excess = report.get("excess_drop")
     if isinstance(excess, Mapping):
         lines.append(f"- **Excess drop over reference models:** {_points_with_interval(excess)}")
@@ -89,6 +92,9 @@ def _evidence(report: Mapping[str, Any]) -> list[str]:
     evidence = [escape_inline(e) for e in get_list(report, "evidence")]
     lines = ["## Evidence", ""]
     lines.extend(f"- {e}" for e in evidence) if evidence else lines.append("No evidence was recorded.")
+    for heading, block in verdict_context(report):
+        lines.extend(["", f"### {heading}", ""])
+        lines.extend(f"- {escape_inline(line)}" for line in block)
     return lines
 
 

@@ -15,6 +15,7 @@ from detector.report.display import (
     get_block,
     get_list,
     signal_rows,
+    verdict_context,
     verdict_label,
 )
 
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
 MAX_EVIDENCE_LINES = 6
 NARROW_WIDTH = 100
 WHOLE_POINTS = re.compile(r"(-?\d+)\.\d+")
-VERDICT_STYLE = {"clean": "green", "suspicious": "yellow", "likely_overfit": "bold red"}
+VERDICT_STYLE = {
+    "no_evidence": "green", "suspicious": "yellow", "likely_overfit": "bold red",
+    "inconclusive": "bold magenta",
+}
 
 
 def wide_console() -> Console:
@@ -42,6 +46,17 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     from rich.table import Table
 
     console = wide_console()
+    errors = report.get("errors")
+    errors = errors if isinstance(errors, Mapping) else {}
+    top = errors.get("top")
+    if isinstance(top, list) and top:
+        console.print(
+            f"{errors.get('n_failed')} of {errors.get('n_requests')} requests failed; the server said:",
+            style="bold red", markup=False, highlight=False,
+        )  # fmt: skip
+        for entry in top:
+            if isinstance(entry, Mapping):
+                console.print(f"  {entry.get('count')} x {entry.get('error')}", markup=False, highlight=False)
     title = f"{report.get('model')}: original vs variant accuracy (points; q per family, p for all)"
     narrow = console.width < NARROW_WIDTH  # 80 columns: no borders, whole-point intervals
     table = Table(title=title) if not narrow else Table(title=title, box=None, padding=(0, 0, 0, 1))
@@ -78,12 +93,18 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     console.print(
         f"verdict: [{style}]{verdict_label(verdict)}[/{style}]   overfitting score "
         f"{format_estimate(report.get('overfitting_score'))} points"
-        + ("" if report.get("calibrated") else " (uncalibrated)")
+        + ("" if report.get("calibrated") else " (uncalibrated: a robustness drop, not evidence)")
     )
     evidence = list(report.get("evidence") or [])
     for line in evidence[:MAX_EVIDENCE_LINES]:
         console.print(f"  - {line}", markup=False, highlight=False)
     if len(evidence) > MAX_EVIDENCE_LINES:
         console.print(f"  ({len(evidence) - MAX_EVIDENCE_LINES} more lines in report.md)")
+    for heading, lines in verdict_context(report):
+        if heading == "Failed requests":
+            continue  # printed first
+        console.print(f"{heading}:", markup=False, highlight=False)
+        for line in lines[:MAX_EVIDENCE_LINES]:
+            console.print(f"  - {line}", markup=False, highlight=False)
     if run_dir is not None:
         console.print(f"run directory: {run_dir}", markup=False, highlight=False)

@@ -70,10 +70,13 @@ class RowScorer:
                 bool(r.variant.gold_changed) if r.variant is not None else False for r in self.rows
             ],
         }
-        # Stale answers need a gold that really changed: "B" relabelled "b" is the same answer.
+        # Stale answers need a gold that really changed: "B" relabelled "b" is the same answer, and
+        # on relabelled options (same places, new label scheme) the old letter names the right
+        # option by its place -- a format error, not a stale answer: relabel leaves the stale test.
         self.stale_eligible = [
             r.variant is not None and r.variant.gold_changed and kind in STALE_KINDS
             and not (kind == "multiple_choice" and r.item.answer.lower() == r.variant.parent_answer.lower())
+            and not (kind == "multiple_choice" and tuple(r.item.labels) != tuple(r.parent.labels))
             for r, kind in zip(self.rows, self.kinds, strict=True)
         ]  # fmt: skip
         self._scores: dict[tuple[int, str], Score] = {}

@@ -13,9 +13,15 @@ import numpy as np
 import polars as pl
 
 from detector.stats.calibration import ClusterOutcomes, calibrate_drop
-from detector.stats.memorization import summarize_echo, summarize_stale, summarize_verbatim
+from detector.stats.memorization import (
+    CHANCE_PRIORS,
+    DEFAULT_CHANCE_PRIOR,
+    summarize_echo,
+    summarize_stale,
+    summarize_verbatim,
+)
 from detector.stats.paired import DEFAULT_BOOTSTRAP, PairedDrop, benjamini_hochberg, paired_drop
-from detector.stats.verdict import decide_verdict
+from detector.stats.verdict import ALPHA, decide_verdict, robustness_lines
 from detector.types import stable_seed
 
 SEED_MOD = 2**63
@@ -52,6 +58,7 @@ def _drop_block(result: PairedDrop) -> dict[str, Any]:
         "ci_low": clean_number(result.ci_low),
         "ci_high": clean_number(result.ci_high),
         "p_value": clean_number(result.p_value),
+        "min_detectable_drop": clean_number(result.min_detectable),
     }
 
 
@@ -86,6 +93,10 @@ def _signals(scores: pl.DataFrame, seed: int, n_boot: int) -> dict[str, Any]:
             stale_rows["placebo"].to_numpy(),
             ~stale_rows["original_correct"].fill_null(False).to_numpy(),
             ~stale_rows["correct"].to_numpy(),
+            family=stale_rows["family"].to_numpy(),
+            chance_prior=stale_rows["kind"].replace_strict(
+                CHANCE_PRIORS, default=DEFAULT_CHANCE_PRIOR, return_dtype=pl.Float64
+            ).to_numpy(),
             n_boot=n_boot,
             seed=_seed(seed, "stale"),
         )
@@ -118,6 +129,40 @@ def _signals(scores: pl.DataFrame, seed: int, n_boot: int) -> dict[str, Any]:
     return {"stale_answer_rate": stale, "solution_echo": echo, "verbatim_rate": verbatim, "membership": None}
 
 
+def _calibrate(
+    rows: pl.DataFrame, references: pl.DataFrame, families: list[dict[str, Any]], seed: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The overall calibration block and one calibrated row per benchmark x family (and 'all').
+
+    Each row's interval is Bonferroni-adjusted over the rows, so that a large excess in one
+    family cannot hide in a pooled mean and many families do not multiply false flags.
+    """
+    keys = [(str(f["benchmark"]), str(f["name"])) for f in families]
+    alpha = 0.05 / (len(keys) + 1)
+
+    def one(target_rows: pl.DataFrame, ref_rows: pl.DataFrame, label: str) -> dict[str, Any]:
+        parents = sorted(set(target_rows["parent_id"].to_list()))
+        target = cluster_outcomes_on(target_rows, parents, "target")
+        refs = [
+            cluster_outcomes_on(group, parents, str(name[0]))
+            for name, group in sorted(ref_rows.partition_by(["reference_run"], as_dict=True).items())
+        ]
+        return calibrate_drop(target, refs, seed=_seed(seed, "calibration", label), alpha=alpha)
+
+    overall = one(rows, references, "all")
+    calibrated_rows: list[dict[str, Any]] = []
+    if overall["calibrated"]:
+        calibrated_rows.append({"label": "all families", **(overall["excess_drop"] or {})})
+        for (benchmark, family), fam in zip(keys, families, strict=True):
+            mask = (pl.col("benchmark") == benchmark) & (pl.col("family") == family)
+            block = one(rows.filter(mask), references.filter(mask), f"{benchmark}/{family}")
+            fam["excess_drop"] = block.get("excess_drop")
+            if block["calibrated"]:
+                calibrated_rows.append({"label": f"{benchmark} / {family}", **(block["excess_drop"] or {})})
+        overall["interval_level"] = 1 - alpha
+    return overall, calibrated_rows
+
+
 def analyze_scores(
     scores: pl.DataFrame,
     *,
@@ -125,12 +170,19 @@ def analyze_scores(
     n_boot: int = DEFAULT_BOOTSTRAP,
     references: pl.DataFrame | None = None,
     membership: dict[str, Any] | None = None,
+    failed_share: float | None = None,
+    max_failed_share: float | None = None,
+    min_parents: int | None = None,
 ) -> dict[str, Any]:
-    """Overall and per-family drops, signals, BH q-values, calibration and the verdict.
+    """Overall and per-family drops, signals, q-values, calibration and the verdict.
 
-    `membership` (detector.membership.table.membership_from_table, where the model gave token
-    log-probabilities) joins the signals, the BH family (through its p-value) and the verdict.
+    Drops get their own BH q-values (shown, never evidence without references); the
+    memorization signals (with `membership`, from detector.membership.table, where the model
+    gave token log-probabilities) form the evidence BH family. `failed_share` of requests over
+    `max_failed_share`, or fewer than `min_parents` scored parents, make the run inconclusive.
     """
+    from detector.stats.verdict import MIN_SCORED_PARENTS
+
     rows = answer_rows(scores)
     overall = (
         _drop_block(_paired(rows, seed, n_boot, "overall"))
@@ -143,9 +195,12 @@ def analyze_scores(
     ):
         block = _drop_block(_paired(group, seed, n_boot, benchmark, family))
         families.append({"name": family, "benchmark": benchmark, **block, "q_value": None})
+    drop_q = benjamini_hochberg([math.nan if f.get("p_value") is None else f["p_value"] for f in families])
+    for fam, q in zip(families, drop_q, strict=True):
+        fam["q_value"] = clean_number(float(q))
     signals = _signals(scores, seed, n_boot)
     signals["membership"] = membership
-    tested = [fam for fam in families] + [s for s in signals.values() if s is not None]
+    tested = [s for s in signals.values() if s is not None]
     q_values = benjamini_hochberg([math.nan if t.get("p_value") is None else t["p_value"] for t in tested])
     for target, q in zip(tested, q_values, strict=True):
         target["q_value"] = clean_number(float(q))
@@ -154,19 +209,24 @@ def analyze_scores(
         "calibrated": False,
         "n_references": 0,
         "excess_drop": None,
-        "message": "no reference runs given: the drop is uncalibrated",
+        "message": "no reference runs given: drops are robustness, not evidence",
     }
-    if references is not None and references.height:
-        parents = sorted(set(rows["parent_id"].to_list()))
-        target = cluster_outcomes_on(rows, parents, "target")
-        refs = [
-            cluster_outcomes_on(group, parents, str(name[0]))
-            for name, group in sorted(references.partition_by(["reference_run"], as_dict=True).items())
-        ]
-        calibration = calibrate_drop(target, refs, seed=_seed(seed, "calibration"))
+    calibrated_rows: list[dict[str, Any]] = []
+    if references is not None and references.height and rows.height:
+        calibration, calibrated_rows = _calibrate(rows, references, families, seed)
     calibrated = bool(calibration["calibrated"])
     excess = calibration.get("excess_drop")
-    verdict, evidence = decide_verdict(families, signals, excess_drop=excess, calibrated=calibrated)
+    scored = scores.filter((pl.col("role") == "variant") & pl.col("correct").is_not_null())
+    n_parents = scored["parent_id"].n_unique()  # answer and continuation (verbatim) probes alike
+    verdict, evidence, reasons = decide_verdict(
+        signals,
+        calibrated_rows=calibrated_rows,
+        n_parents=n_parents,
+        failed_share=failed_share,
+        max_failed_share=max_failed_share,
+        min_parents=MIN_SCORED_PARENTS if min_parents is None else min_parents,
+    )
+    robustness = [] if calibrated else robustness_lines(families, overall)
     score_source = excess if calibrated and excess else overall
     overfitting = {
         k: clean_number(score_source.get(k if k != "estimate" or calibrated else "drop"))
@@ -175,6 +235,12 @@ def analyze_scores(
     return {
         "verdict": verdict,
         "evidence": evidence,
+        "inconclusive_reasons": reasons,
+        "robustness": robustness,
+        "evidence_alpha": ALPHA,
+        "n_scored_parents": n_parents,
+        "min_detectable_drop": overall.get("min_detectable_drop"),
+        "summarised_families": sorted({str(f["name"]) for f in families}),
         "calibrated": calibrated,
         "overfitting_score": overfitting,
         "excess_drop": excess,

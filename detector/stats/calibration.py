@@ -85,11 +85,13 @@ def calibrate_drop(
     seed: int = 0,
     n_boot: int = CALIBRATION_BOOTSTRAP,
     min_references: int = MIN_REFERENCES,
+    alpha: float = ALPHA,
 ) -> dict[str, Any]:
     """The target's excess drop over what references of its original accuracy show.
 
     Returns a calibration block: `calibrated` False with a `message` when there are too few
-    references; else the fit and `excess_drop` {estimate, ci_low, ci_high} in points.
+    references; else the fit and `excess_drop` {estimate, ci_low, ci_high} in points, the
+    interval at level 1 - `alpha` (smaller with several calibrated rows: Bonferroni).
     """
     block: dict[str, Any] = {
         "calibrated": False,
@@ -123,7 +125,7 @@ def calibrate_drop(
     x = np.take_along_axis(acc_rb, ref_choice, axis=1)
     y = np.take_along_axis(drop_rb, ref_choice, axis=1)
     excess = drop_tb - predict_ols(x, y, acc_tb)
-    low, high = np.quantile(excess, [ALPHA / 2, 1 - ALPHA / 2])
+    low, high = np.quantile(excess, [alpha / 2, 1 - alpha / 2])
     block.update(
         calibrated=True,
         slope=float(fit.coef_[0]),

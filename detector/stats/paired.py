@@ -1,9 +1,10 @@
 """Paired statistics on original-vs-variant outcomes: exact McNemar, cluster bootstrap, BH.
 
 Variants of one parent item share that parent's original outcome, so they are not
-independent: intervals resample parent items (a cluster bootstrap), and the exact McNemar
-test pairs each parent with one of its variants (its first), which keeps the pairs
-independent and the test exact.
+independent: the unit is the parent item. Each parent gives one difference d_i = original
+outcome - mean outcome of its variants; the interval resamples parents (a cluster bootstrap)
+and the p-value is a one-sample t-test on the same d_i, so the interval and the test speak
+about one statistic. (Exact McNemar stays available for single-variant pairs.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import binom
+from scipy.stats import binom, norm
+from scipy.stats import t as student_t
 
 DEFAULT_BOOTSTRAP = 2000
 ALPHA = 0.05
@@ -84,6 +86,37 @@ def bootstrap_mean_interval(
     return float(v.mean()), float(low), float(high)
 
 
+def mean_t_test(values: ArrayLike) -> float:
+    """Two-sided one-sample t-test p-value of mean(values) = 0 (one value per cluster).
+
+    1.0 when every value is 0; 0.0 when all values are equal and non-zero; NaN with < 2 values.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.size < 2:
+        return float("nan")
+    mean, sd = float(v.mean()), float(v.std(ddof=1))
+    if sd == 0.0:
+        return 1.0 if mean == 0.0 else 0.0
+    t_stat = mean / (sd / np.sqrt(v.size))
+    return float(2.0 * student_t.sf(abs(t_stat), v.size - 1))
+
+
+def minimum_detectable_effect(
+    values: ArrayLike, *, alpha: float = 0.01, power: float = 0.8, default_sd: float = 0.5
+) -> float:
+    """Smallest mean shift a two-sided level-`alpha` test on these cluster values detects with `power`.
+
+    (z_{1-alpha/2} + z_power) * sd / sqrt(n), in the values' units; `default_sd` when n < 2.
+    NaN with no values.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.size == 0:
+        return float("nan")
+    sd = float(v.std(ddof=1)) if v.size >= 2 else default_sd
+    sd = sd if sd > 0 else default_sd
+    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * sd / np.sqrt(v.size))
+
+
 @dataclass(frozen=True, slots=True)
 class PairedDrop:
     """Accuracy on originals and on their variants (0-100), the paired drop and its tests."""
@@ -98,6 +131,7 @@ class PairedDrop:
     p_value: float
     discordant_b: int
     discordant_c: int
+    min_detectable: float = float("nan")
 
 
 def cluster_outcomes(
@@ -135,7 +169,9 @@ def paired_drop(
 
     Each parent counts once: its original outcome against the mean of its variants'
     outcomes, so drop == acc_original - acc_variant exactly. The interval is a percentile
-    cluster bootstrap over parents; the p-value is exact McNemar on (original, first variant).
+    cluster bootstrap over parents; the p-value a t-test on the same per-parent differences.
+    `min_detectable` (points) is the drop this many parents would show at level 0.01 with 80%
+    power. The discordant counts are on each parent's first variant, for display.
     """
     orig, var_mean, var_first, sizes = cluster_outcomes(cluster, original_correct, variant_correct)
     if orig.size == 0:
@@ -152,7 +188,8 @@ def paired_drop(
         drop=100.0 * estimate,
         ci_low=100.0 * low,
         ci_high=100.0 * high,
-        p_value=float(mcnemar_exact(b, c)),
+        p_value=mean_t_test(orig - var_mean),
         discordant_b=b,
         discordant_c=c,
+        min_detectable=100.0 * minimum_detectable_effect(orig - var_mean),
     )

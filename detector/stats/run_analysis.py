@@ -50,4 +50,11 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         membership = membership_from_table(
             read_table(directory, "membership"), seed=seed, n_boot=n_boot, labels=labels
         )
-    return analyze_scores(scores, seed=seed, n_boot=n_boot, references=references, membership=membership)
+    responses = read_table(directory, "responses")
+    n_failed = int(responses["error"].is_not_null().sum())
+    max_failed = config.get("max_failed_fraction")
+    return analyze_scores(
+        scores, seed=seed, n_boot=n_boot, references=references, membership=membership,
+        failed_share=n_failed / responses.height if responses.height else None,
+        max_failed_share=float(max_failed) if max_failed is not None else None,
+    )  # fmt: skip

@@ -1,21 +1,30 @@
-"""The verdict: documented rules that combine significant drops with memorization signals.
+"""The verdict: documented rules, each flag from a test whose null holds for honest models.
 
-All tests of a run (one drop test per benchmark x family, and the stale-answer, solution-echo
-and verbatim tests) form one Benjamini-Hochberg family; a finding needs q <= ALPHA = 0.01
-(a strict level, because one false flag of a clean model is costly). A finding also needs
-an effect size over a floor, so that a tiny but significant effect on many items is not
-called overfitting.
+Every model loses accuracy on perturbed items (GSM-Symbolic, GSM-Plus, option-order studies),
+contaminated or not. So a drop alone is robustness, not evidence: it is reported in plain
+words and raises no flag. Evidence comes only from tests whose null an honest model meets:
 
-- Drop evidence. Uncalibrated: some benchmark x family has q <= ALPHA, a drop of at least
-  DROP_FLOOR points and a 95% interval above zero. Calibrated (with references): the excess
-  drop over references is at least DROP_FLOOR points and its interval is above zero.
-- Memorization evidence (any of): stale answers with q <= ALPHA, at least STALE_FLOOR above
-  the chance rate and at least STALE_RATIO times it; solution echo with q <= ALPHA and a
-  Jaccard difference of at least ECHO_FLOOR; verbatim continuations with q <= ALPHA (tested
-  against the allowance) and a rate of at least VERBATIM_FLOOR.
-- likely_overfit: drop evidence and memorization evidence; or, calibrated, an excess drop whose
-  interval lies above STRONG_DROP points.
-- suspicious: exactly one kind of evidence. clean: none.
+- Memorization signals, each against its own chance baseline: stale answers (the parent's old
+  answer on a changed-answer variant, against the placebo coincidence rate per family; q <=
+  ALPHA, excess >= STALE_FLOOR); solution echo (Jaccard with the
+  parent's solution over the variant's own; q <= ALPHA, difference >= ECHO_FLOOR); verbatim
+  continuation (against VERBATIM_ALLOWANCE; q <= ALPHA, rate >= VERBATIM_FLOOR); likelihood
+  membership (originals vs their own variants; interval's lower end >= MEMBERSHIP_FLOOR, a floor
+  above what clean lab twins show -- the only place its null was measured, see docs/verdicts.md).
+- Calibrated excess drops (`--reference`, 5+ runs on the same variant set): per benchmark x
+  family and overall, the drop beyond what reference models of the same accuracy show; the
+  excess must be >= DROP_FLOOR points with a Bonferroni-adjusted interval above zero.
+
+All p-values of a run form one Benjamini-Hochberg family (q <= ALPHA = 0.01).
+
+- inconclusive: too little was scored to say anything (failed share over the limit, fewer
+  than MIN_SCORED_PARENTS scored parents, or nothing scored); it overrides the rest.
+- likely_overfit: two kinds of evidence, or one strong one (stale excess whose lower 99% bound
+  is >= STRONG_STALE; verbatim rate whose interval's lower end is >= STRONG_VERBATIM; a
+  calibrated excess whose interval's lower end is >= STRONG_DROP points).
+- suspicious: one kind of evidence.
+- no_evidence: enough was scored and no test found anything. It is not a clearance: the tests
+  miss rephrased-training contamination and answer-only memorization on small sets.
 """
 
 from __future__ import annotations
@@ -28,20 +37,29 @@ ALPHA = 0.01
 DROP_FLOOR = 5.0
 STRONG_DROP = 10.0
 STALE_FLOOR = 0.05
-STALE_RATIO = 2.0
+STRONG_STALE = 0.10
 ECHO_FLOOR = 0.10
-VERBATIM_FLOOR = 0.20
-# nats/token on the interval's lower end. The lab (GSM8K twins, README, 200 items seen 40 times,
-# numeric + entity + truncate): clean twin 0.06 [0.05, 0.08]; contaminated twin 2.68 [2.53, 2.82]
-# (0.49 [0.40, 0.58] for an earlier, weaker build that recalled 2 of 38 answers).
+VERBATIM_FLOOR = 0.15
+STRONG_VERBATIM = 0.30
+# nats/token on the interval's lower end. Measured on the lab's GSM8K twins (docs/verdicts.md):
+# clean twins show 0.06 [0.05, 0.08]; contaminated twins 0.49-2.68.
 MEMBERSHIP_FLOOR = 0.15
+# Fewer scored parent items than this and the run is inconclusive (docs/verdicts.md: with 50
+# parents the smallest detectable drop is about 24 points, the smallest stale excess ~ 10%).
+MIN_SCORED_PARENTS = 50
+Z_99 = 2.5758293035489004
 
-VERDICTS = ("clean", "suspicious", "likely_overfit")
+VERDICTS = ("no_evidence", "suspicious", "likely_overfit", "inconclusive")
+FLAGGED = ("suspicious", "likely_overfit")
 # `--fail-on LEVEL`: the verdicts that count as reaching LEVEL.
 FAIL_ON_LEVELS: Mapping[str, tuple[str, ...]] = {
     "suspicious": ("suspicious", "likely_overfit"),
     "likely": ("likely_overfit",),
 }
+ROBUSTNESS_NOTE = (
+    "all models lose accuracy on such variants; without reference runs (--reference) this drop is "
+    "robustness, not evidence of contamination"
+)
 
 
 def check_fail_on(level: str) -> str:
@@ -74,45 +92,47 @@ def _fmt_points(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
+def _fmt_nats(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def _fmt_p(q: float | None) -> str:
     if q is None:
         return "q n/a"
     return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
 
 
-def drop_evidence(
-    families: Sequence[Mapping[str, Any]], excess_drop: Mapping[str, Any] | None, calibrated: bool
-) -> list[str]:
-    """Evidence lines for a significant drop (see module docstring)."""
+def calibrated_evidence(calibrated_rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], bool]:
+    """Evidence lines for calibrated excess drops, and whether one is strong (see module docstring)."""
     lines: list[str] = []
-    if calibrated and excess_drop:
-        est, low = _num(excess_drop.get("estimate")), _num(excess_drop.get("ci_low"))
-        high = _num(excess_drop.get("ci_high"))
-        if est is not None and low is not None and est >= DROP_FLOOR and low > 0:
-            interval = f"[{low:.1f}, {_fmt_points(high)}]"
-            lines.append(f"excess drop over reference models {est:.1f} points {interval}")
-        return lines
-    for fam in families:
-        drop, low = _num(fam.get("drop")), _num(fam.get("ci_low"))
-        if _significant(fam) and drop is not None and low is not None and drop >= DROP_FLOOR and low > 0:
-            lines.append(
-                f"{fam.get('benchmark')} / {fam.get('name')}: accuracy falls {drop:.1f} points "
-                f"[{low:.1f}, {_fmt_points(_num(fam.get('ci_high')))}] from originals to variants "
-                f"({_fmt_p(_num(fam.get('q_value')))})"
-            )
-    return lines
+    strong = False
+    for row in calibrated_rows:
+        est, low = _num(row.get("estimate")), _num(row.get("ci_low"))
+        if est is None or low is None or est < DROP_FLOOR or low <= 0:
+            continue
+        strong = strong or low >= STRONG_DROP
+        lines.append(
+            f"{row.get('label')}: drop exceeds reference models of the same accuracy by {est:.1f} points "
+            f"[{low:.1f}, {_fmt_points(_num(row.get('ci_high')))}]"
+        )
+    return lines, strong
 
 
-def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
-    """Evidence lines for memorization signals (see module docstring)."""
+def memorization_evidence(signals: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """Evidence lines for memorization signals, and whether one is strong (see module docstring)."""
     lines: list[str] = []
+    strong = False
     stale: Mapping[str, Any] = signals.get("stale_answer_rate") or {}
     if _significant(stale):
         rate, chance = float(stale["rate"]), float(stale["chance_rate"])
-        if rate - chance >= STALE_FLOOR and rate >= STALE_RATIO * chance:
+        excess, se = _num(stale.get("excess")), _num(stale.get("excess_se"))
+        excess = rate - chance if excess is None else excess
+        if excess >= STALE_FLOOR:
+            strong = strong or (se is not None and excess - Z_99 * se >= STRONG_STALE)
             lines.append(
-                f"stale answers on {100 * rate:.1f}% of changed-answer variants (chance "
-                f"{100 * chance:.1f}%, {_fmt_p(_num(stale.get('q_value')))})"
+                f"stale answers (the original's answer to a changed question) on {100 * rate:.1f}% of "
+                f"changed-answer variants; chance {100 * chance:.1f}% "
+                f"({_fmt_p(_num(stale.get('q_value')))})"
             )
     echo: Mapping[str, Any] = signals.get("solution_echo") or {}
     if _significant(echo) and float(echo["difference"]) >= ECHO_FLOOR:
@@ -123,9 +143,12 @@ def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
         )
     verbatim: Mapping[str, Any] = signals.get("verbatim_rate") or {}
     if _significant(verbatim) and float(verbatim["rate"]) >= VERBATIM_FLOOR:
+        low = _num(verbatim.get("ci_low"))
+        strong = strong or (low is not None and low >= STRONG_VERBATIM)
         lines.append(
             f"verbatim continuation of {100 * float(verbatim['rate']):.1f}% of truncated items "
-            f"({_fmt_p(_num(verbatim.get('q_value')))})"
+            f"(allowance {100 * float(verbatim.get('allowance', 0.0)):.0f}%, "
+            f"{_fmt_p(_num(verbatim.get('q_value')))})"
         )
     membership: Mapping[str, Any] = signals.get("membership") or {}
     if _significant(membership):
@@ -133,33 +156,70 @@ def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
         if low is not None and est is not None and low >= MEMBERSHIP_FLOOR:
             lines.append(
                 f"originals are {est:.2f} nats/token more likely to the model than their own variants "
-                f"[{low:.2f}, {_num(membership.get('ci_high')):.2f}] "
-                f"({_fmt_p(_num(membership.get('q_value')))})"
+                f"[{low:.2f}, {_fmt_nats(_num(membership.get('ci_high')))}] "
+                f"(floor {MEMBERSHIP_FLOOR}, above clean lab twins; "
+                f"{_fmt_p(_num(membership.get('q_value')))})"
+            )
+    return lines, strong
+
+
+def inconclusive_reasons(
+    n_parents: int, failed_share: float | None, max_failed_share: float | None, min_parents: int
+) -> list[str]:
+    """Why too little was scored to give a verdict (empty when enough was)."""
+    reasons: list[str] = []
+    if failed_share is not None and max_failed_share is not None and failed_share > max_failed_share:
+        reasons.append(f"{100 * failed_share:.0f}% of requests failed (limit {100 * max_failed_share:.0f}%)")
+    if n_parents == 0:
+        reasons.append("no item was scored with a variant (no family applied, or every answer failed)")
+    elif n_parents < min_parents:
+        reasons.append(f"only {n_parents} parent items scored (at least {min_parents} needed)")
+    return reasons
+
+
+def robustness_lines(families: Sequence[Mapping[str, Any]], overall: Mapping[str, Any]) -> list[str]:
+    """Plain-words drop lines: the pooled drop with the families it covers, and each family's drop."""
+    lines: list[str] = []
+    names = sorted({str(f.get("name")) for f in families})
+    drop = _num(overall.get("drop"))
+    if drop is not None:
+        lines.append(
+            f"accuracy on variants vs originals, all families pooled ({', '.join(names)}): "
+            f"{-drop:+.1f} points [{_fmt_points(-(_num(overall.get('ci_high')) or 0.0))}, "
+            f"{_fmt_points(-(_num(overall.get('ci_low')) or 0.0))}]; {ROBUSTNESS_NOTE}"
+        )
+    for fam in sorted(families, key=lambda f: -(_num(f.get("drop")) or 0.0)):
+        fam_drop = _num(fam.get("drop"))
+        if fam_drop is not None and fam_drop >= DROP_FLOOR:
+            lines.append(
+                f"{fam.get('benchmark')} / {fam.get('name')}: accuracy falls {fam_drop:.1f} points "
+                f"[{_fmt_points(_num(fam.get('ci_low')))}, {_fmt_points(_num(fam.get('ci_high')))}] "
+                f"on {fam.get('n_items')} items (robustness)"
             )
     return lines
 
 
 def decide_verdict(
-    families: Sequence[Mapping[str, Any]],
     signals: Mapping[str, Any],
     *,
-    excess_drop: Mapping[str, Any] | None = None,
-    calibrated: bool = False,
-) -> tuple[str, list[str]]:
-    """(verdict, evidence lines) from q-valued family rows and signal blocks."""
-    drops = drop_evidence(families, excess_drop, calibrated)
-    memo = memorization_evidence(signals)
-    strong = False
-    if calibrated and excess_drop:
-        low = _num(excess_drop.get("ci_low"))
-        strong = low is not None and low >= STRONG_DROP
-    if (drops and memo) or strong:
+    calibrated_rows: Sequence[Mapping[str, Any]] = (),
+    n_parents: int,
+    failed_share: float | None = None,
+    max_failed_share: float | None = None,
+    min_parents: int = MIN_SCORED_PARENTS,
+) -> tuple[str, list[str], list[str]]:
+    """(verdict, evidence lines, inconclusive reasons) from signal blocks and calibrated rows."""
+    reasons = inconclusive_reasons(n_parents, failed_share, max_failed_share, min_parents)
+    memo, memo_strong = memorization_evidence(signals)
+    drops, drop_strong = calibrated_evidence(calibrated_rows)
+    evidence = drops + memo
+    if reasons:
+        return "inconclusive", evidence, reasons
+    kinds = len(memo) + (1 if drops else 0)
+    if kinds >= 2 or memo_strong or drop_strong:
         verdict = "likely_overfit"
-    elif drops or memo:
+    elif kinds == 1:
         verdict = "suspicious"
     else:
-        verdict = "clean"
-    evidence = drops + memo
-    if not calibrated:
-        evidence.append("uncalibrated: no reference runs, so part of a drop may be variant difficulty")
-    return verdict, evidence
+        verdict = "no_evidence"
+    return verdict, evidence, reasons

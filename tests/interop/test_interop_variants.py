@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from detector.benchmarks import load_benchmark
+from detector.benchmarks import load_benchmark, load_sources
 from detector.cli import app
+from detector.cli.probe import EXIT_INCONCLUSIVE
 from detector.external_variants import load_external_variants, pair_rows
 from detector.interop.hf_dataset import write_hf_dataset
 from detector.variants import VariantSet, make_variants, read_variants
 
 LIMIT = 12
+
+# A finished run: a verdict, or `inconclusive` (exit 4) for the few items these tests ask.
+FINISHED = (0, EXIT_INCONCLUSIVE)
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
@@ -25,7 +29,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def made(benchmark: str, family: str) -> tuple[list, VariantSet]:
-    items = list(load_benchmark(benchmark).items[:LIMIT])
+    items = list(load_sources([benchmark], LIMIT)[0].items)  # the sample `--limit` draws
     return items, make_variants(items, [family], 1, 0)
 
 
@@ -34,7 +38,7 @@ def probe(tmp_path: Path, name: str, *args: str) -> dict:
         "probe", "--model", "control/contaminated:0.5", "--limit", str(LIMIT), "--no-cache",
         "--out", str(tmp_path / name), *args,
     ])  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in FINISHED, result.output
     return json.loads((tmp_path / name / "report.json").read_text())
 
 
@@ -42,7 +46,12 @@ def same_statistics(external: dict, builtin: dict) -> None:
     keys = ("n_items", "n_variants", "acc_original", "acc_variant", "drop", "ci_low", "ci_high", "p_value")
     assert [external["overall"][k] for k in keys] == [builtin["overall"][k] for k in keys]
     assert external["verdict"] == builtin["verdict"]
-    assert external["signals"]["stale_answer_rate"] == builtin["signals"]["stale_answer_rate"]
+    stale_external = external["signals"]["stale_answer_rate"]
+    stale_builtin = builtin["signals"]["stale_answer_rate"]
+    assert {k: v for k, v in stale_external.items() if k != "families"} == {
+        k: v for k, v in stale_builtin.items() if k != "families"
+    }
+    assert list(stale_external["families"].values()) == list(stale_builtin["families"].values())
     assert builtin["overall"]["n_variants"] > 0
 
 
@@ -178,7 +187,7 @@ def test_import_variants_writes_a_detect_variant_file(tmp_path):
     result = CliRunner().invoke(
         app, ["import", "variants", str(path), "--benchmark", "gsm8k", "--out", str(out)]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in FINISHED, result.output
     written = read_variants(out)
     assert len(written.variants) == len(rows)
     assert f"variant set sha256: {written.sha256}" in result.output
@@ -208,7 +217,7 @@ def test_hf_folder_loads_back_with_datasets_and_as_variants(tmp_path):
 def test_perturb_out_format_hf_from_the_command_line(tmp_path):
     result = CliRunner().invoke(app, ["perturb", "--benchmark", "mmlu", "--family", "option-relabel",
                                       "--out-format", "hf", "--out", str(tmp_path / "hf")])  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in FINISHED, result.output
     assert (tmp_path / "hf" / "README.md").exists() and list((tmp_path / "hf" / "data").glob("*.parquet"))
     bad = CliRunner().invoke(app, ["perturb", "--out-format", "csv", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "valid: file, hf" in bad.output

@@ -46,9 +46,9 @@ def test_contaminated_control_is_likely_overfit(contaminated):
     assert report["examples"], "a contaminated run has variants it got wrong after getting the original right"
 
 
-def test_clean_control_is_clean(clean):
+def test_clean_control_has_no_evidence(clean):
     report = clean.report
-    assert report["verdict"] == "clean"
+    assert report["verdict"] == "no_evidence"
     stale = report["signals"]["stale_answer_rate"]
     # Wrong answers hit the old gold by chance too: the chance rate is not zero.
     assert stale["chance_rate"] > 0 and stale["rate"] > 0
@@ -104,7 +104,7 @@ def test_run_directory_and_schemas(contaminated):
         "q_value",
     ):
         assert key in family
-    assert report["errors"] == {"n_requests": contaminated.n_requests, "n_failed": 0}
+    assert report["errors"] == {"n_requests": contaminated.n_requests, "n_failed": 0, "top": []}
     assert "# " in (run_dir / "report.md").read_text()
 
 
@@ -150,7 +150,8 @@ def test_default_run_dir_is_stable():
 
 def test_cli_fail_on_and_bad_input(tmp_path):
     runner = CliRunner()
-    args = ["probe", "--model", "control/contaminated", "--benchmark", "gsm8k", "--limit", "12", "--no-cache"]
+    args = ["probe", "--model", "control/contaminated", "--benchmark", "gsm8k", "--benchmark", "mmlu",
+            "--family", "numeric", "--family", "option-shuffle", "--no-cache"]  # fmt: skip
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "a"), "--fail-on", "likely"])
     assert result.exit_code == 1, result.output
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "b"), "--fail-on", "nonsense"])
@@ -196,7 +197,10 @@ def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
     )
     assert result.exit_code == 3, result.output
     report = json.loads((tmp_path / "f" / "report.json").read_text())
-    assert report["errors"]["n_failed"] > 0
+    assert report["errors"]["n_failed"] > 0 and report["verdict"] == "inconclusive"
+    assert report["errors"]["top"][0]["error"] == "HTTP 500"
+    # The server's reason is in the first lines of the terminal output.
+    assert "HTTP 500" in "\n".join(result.output.splitlines()[:5])
     scores = read_table(tmp_path / "f", "scores")
     assert scores["correct"].null_count() == report["errors"]["n_failed"]
 
@@ -233,8 +237,26 @@ def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
     assert build_report(tmp_path / "m", analyze_run(tmp_path / "m"))["signals"]["membership"] == membership
 
 
+def test_too_little_scored_is_inconclusive_with_its_own_exit_code(tmp_path):
+    runner = CliRunner()
+    args = ["probe", "--model", "control/clean", "--benchmark", "gsm8k", "--no-cache"]
+    three = runner.invoke(app, [*args, "--limit", "3", "--out", str(tmp_path / "three")])
+    assert three.exit_code == 4, three.output
+    report = json.loads((tmp_path / "three" / "report.json").read_text())
+    assert report["verdict"] == "inconclusive" and "only 3 parent items" in report["inconclusive_reasons"][0]
+    assert report["min_detectable_drop"] > 0 and "inconclusive" in three.output
+    # A family that applies to none of the items: nothing scored, never a clearance.
+    none = runner.invoke(app, [*args, "--family", "option-shuffle", "--out", str(tmp_path / "none")])
+    assert none.exit_code == 4, none.output
+    report = json.loads((tmp_path / "none" / "report.json").read_text())
+    assert report["verdict"] == "inconclusive" and "no item was scored" in report["inconclusive_reasons"][0]
+    assert report["families_not_scored"] == ["option-shuffle"]
+    assert "families asked for that scored no item: option-shuffle" in none.output
+
+
 def test_calibrated_run_with_reference_runs(tmp_path):
-    common = dict(benchmarks=("gsm8k", "mmlu"), limit=10, use_cache=False)
+    families = ("numeric", "option-shuffle")
+    common = dict(benchmarks=("gsm8k", "mmlu"), limit=30, families=families, use_cache=False)
     refs = [
         run_probe(ProbeOptions(model="control/clean", out=tmp_path / f"ref{k}", **common)).run_dir
         for k in range(5)

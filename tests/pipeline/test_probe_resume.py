@@ -126,7 +126,8 @@ def test_bad_model_fails_in_one_line_before_any_work(tmp_path, monkeypatch, spec
     ],
 )
 def test_fail_on_exit_codes(tmp_path, model, fail_on, code):
-    args = ["probe", "--model", model, "--benchmark", "gsm8k", "--limit", "12", "--no-cache"]
+    args = ["probe", "--model", model, "--benchmark", "gsm8k", "--benchmark", "mmlu", "--family", "numeric",
+            "--family", "option-shuffle", "--no-cache"]  # fmt: skip
     args += ["--out", str(tmp_path / "run")] + (["--fail-on", fail_on] if fail_on else [])
     result = CliRunner().invoke(app, args)
     assert result.exit_code == code, result.output

@@ -33,6 +33,15 @@ def test_rows_sorted_by_score_and_grouped_by_variant_set():
     assert [r.model for r in groups[1].rows] == ["other-set"]
 
 
+def test_inconclusive_runs_rank_last_whatever_their_score():
+    broken = full_report("broken", 50.0, sha=SHA_A)
+    broken["verdict"] = "inconclusive"
+    groups = build_leaderboard([("a", broken), ("b", clean_report("low", 1.0, sha=SHA_A))])
+    assert [r.model for r in groups[0].rows] == ["low", "broken"]
+    frame = leaderboard_frame(groups)
+    assert frame["verdict"].to_list() == ["no_evidence", "inconclusive"] and frame["rank"].to_list() == [1, 2]
+
+
 def test_missing_score_sorts_last_and_unknown_set_is_its_own_group():
     no_score = full_report("no-score", sha=SHA_A)
     no_score["overfitting_score"] = {"estimate": None, "ci_low": None, "ci_high": None}

@@ -102,7 +102,7 @@ def test_family_rows_from_report():
 
 def test_scatter_chart_escapes_labels_and_draws_zero_line():
     svg = scatter_chart([ScatterPoint("<b>m</b>", 80.0, 12.0, 6.0, 18.0, "suspicious"),
-                         ScatterPoint("no-drop", 70.0, None, None, None, "clean")])
+                         ScatterPoint("no-drop", 70.0, None, None, None, "no_evidence")])
     assert "&lt;b&gt;m&lt;/b&gt;" in svg and "<b>" not in svg
     assert svg.count('class="model-point"') == 1
     assert 'stroke="#888"' in svg  # the zero line

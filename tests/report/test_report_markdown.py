@@ -18,7 +18,10 @@ def test_full_report_has_every_section_and_the_numbers():
     ):
         assert heading in text
     assert "**Verdict: likely overfit**" in text
-    assert "**Overfitting score:** +18.4 accuracy points, interval [12.1, 24.9]" in text
+    assert (
+        "**Drop on variants (all families pooled; robustness, not evidence):** +18.4 accuracy points, "
+        "interval [12.1, 24.9]" in text
+    )
     row = "| numeric | gsm8k\\_test | 20 | 40 | 95.0 | 60.0 | +35.0 | [22.5, 47.5] | <0.001 | <0.001 |"
     assert row in text
     assert "| stale answer rate | 41.0% | [30.0%, 52.0%] | 40 | \u2014 | \u2014 |" in text
@@ -30,10 +33,37 @@ def test_full_report_has_every_section_and_the_numbers():
 def test_nulls_render_as_dashes_without_crashing():
     text = render_markdown(null_report())
     assert "**Verdict: no verdict**" in text
-    assert "- **Overfitting score:** \u2014 (could not be computed)" in text
+    assert (
+        "- **Drop on variants (all families pooled; robustness, not evidence):** "
+        "\u2014 (could not be computed)" in text
+    )
     assert "No memorization signals were computed" in text
     assert "No item was answered right on the original and wrong on its variant." in text
     assert re.search(r"\b(None|nan|NaN|null)\b", text) is None
+
+
+def test_inconclusive_report_says_why_and_what_was_scored():
+    report = full_report()
+    report.update(
+        verdict="inconclusive",
+        inconclusive_reasons=["only 3 parent items scored (at least 50 needed)"],
+        n_scored_parents=3,
+        min_detectable_drop=139.5,
+        summarised_families=["numeric"],
+        robustness=["gsm8k / numeric: accuracy falls 35.0 points [22.5, 47.5] on 20 items (robustness)"],
+    )
+    report["errors"] = {
+        "n_requests": 9,
+        "n_failed": 6,
+        "top": [{"error": "HTTP 404: model not found", "count": 6}],
+    }
+    text = render_markdown(report)
+    assert "**Verdict: inconclusive**" in text and "### Why inconclusive" in text
+    assert "- only 3 parent items scored (at least 50 needed)" in text
+    assert "- 6 requests: HTTP 404: model not found" in text
+    assert "smallest drop this run could detect (level 0.01, 80% power): 139.5 points" in text
+    assert "### Robustness (not evidence of contamination)" in text
+    assert "**Drop on variants (all families pooled: numeric; robustness, not evidence):**" in text
 
 
 def test_missing_keys_render_like_nulls():

@@ -65,4 +65,4 @@ def test_leaderboard_ranks_the_contaminated_model_first(runs, tmp_path):
     board = pl.read_csv(csv)
     assert board["model"].to_list() == ["control/contaminated", "control/clean"]
     assert board["group"].to_list() == [1, 1]  # same fixtures, seed and families: one variant set
-    assert board["verdict"].to_list() == ["likely_overfit", "clean"]
+    assert board["verdict"].to_list() == ["likely_overfit", "no_evidence"]

@@ -50,7 +50,7 @@ def test_stale_placebo_and_echo_columns():
         "The answer is (B).",  # original m/0: right
         "Tom has 3 apples and buys 4 more so 3 + 4 = 7 apples. The answer is 7.",  # original g/0: right
         "Answer: B",  # shuffle: the old label -> stale
-        "The answer is (B).",  # relabel 1-4: answers in the old scheme -> stale
+        "The answer is (B).",  # relabel 1-4: the pick named by its old letter -> a format error, not stale
         "The answer is (b).",  # relabel a-d: same answer, not a changed gold
         "Tom has 3 apples and buys 4 more so 3 + 4 = 7 apples. The answer is 7.",  # echo of the parent
     ]
@@ -63,7 +63,10 @@ def test_stale_placebo_and_echo_columns():
         True,
         False,
     )
-    assert by_id["m/0~option-relabel~0"]["stale"] is True
+    # Relabelled options keep their places: the old letter names the right option by its place (the
+    # letter habit). That is wrong in the new scheme, but not a stale answer: relabel leaves the test.
+    relabel = by_id["m/0~option-relabel~0"]
+    assert relabel["correct"] is False and relabel["stale"] is None and relabel["placebo"] is None
     lower = by_id["m/0~option-relabel~1"]
     assert lower["correct"] is True and lower["stale"] is None
     numeric = by_id["g/0~numeric~0"]

@@ -1,6 +1,9 @@
+import math
+
 import numpy as np
 import pytest
 from scipy.stats import binomtest, false_discovery_control
+from scipy.stats import t as student_t
 
 from detector.stats.paired import (
     benjamini_hochberg,
@@ -80,7 +83,11 @@ def test_cluster_outcomes_and_paired_drop_hand_example():
     assert result.drop == pytest.approx(12.5)
     # McNemar on (original, first variant): b = p1, c = p3.
     assert (result.discordant_b, result.discordant_c) == (1, 1)
-    assert result.p_value == pytest.approx(1.0)
+    # The p-value is a t-test on the per-parent differences d = (1, 0.5, -1, 0): mean 0.125,
+    # sum of squared deviations 2.1875, sd sqrt(2.1875 / 3), t = 0.125 / (sd / 2) = 0.29277,
+    # two-sided with 3 degrees of freedom.
+    assert result.p_value == pytest.approx(2 * student_t.sf(0.125 / (math.sqrt(2.1875 / 3) / 2), 3))
+    assert result.p_value == pytest.approx(0.78878, abs=1e-4)
     assert result.ci_low <= result.drop <= result.ci_high
     assert (result.n_items, result.n_variants) == (4, 8)
 

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from scipy.stats import fisher_exact
 
 from detector.stats.calibration import (
     CalibrationError,
@@ -9,7 +8,6 @@ from detector.stats.calibration import (
     check_variant_sets,
 )
 from detector.stats.memorization import summarize_echo, summarize_stale, summarize_verbatim
-from detector.stats.verdict import decide_verdict
 
 
 def test_stale_summary_against_placebo():
@@ -20,15 +18,19 @@ def test_stale_summary_against_placebo():
     placebo = np.zeros(n, bool)
     placebo[100:104] = True
     wrong = np.ones(n, bool)
-    block = summarize_stale(cluster, stale, placebo, wrong, wrong, n_boot=500, seed=0)
+    block = summarize_stale(cluster, stale, placebo, wrong, wrong, prior_weight=0.0, n_boot=500, seed=0)
     assert block["rate"] == pytest.approx(0.30)
     assert block["chance_rate"] == pytest.approx(0.02)
+    assert block["excess"] == pytest.approx(0.28)
     assert block["ci_low"] < 0.30 < block["ci_high"]
     assert block["p_value"] < 1e-10
-    # Equal stale and placebo counts: nothing to see.
-    even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, n_boot=200, seed=0)
-    assert even["p_value"] == pytest.approx(fisher_exact([[4, 196], [4, 196]], alternative="greater")[1])
-    assert block["test"] == {"stale": 60, "wrong_variants": 200, "placebo": 4, "wrong_originals": 200}
+    # Equal stale and placebo counts: excess 0, p = 1/2.
+    even = summarize_stale(cluster, placebo, placebo[::-1], wrong, wrong, prior_weight=0.0, n_boot=20, seed=0)
+    assert even["excess"] == pytest.approx(0.0, abs=1e-12) and even["p_value"] == pytest.approx(0.5)
+    assert block["families"]["0"] == {
+        "n": 200, "stale": 60, "wrong_variants": 200, "placebo": 4, "wrong_originals": 200,
+        "chance_rate": pytest.approx(0.02), "rate": pytest.approx(0.3),
+    }
     assert summarize_stale([], [], [], [], []) is None
 
 
@@ -79,34 +81,6 @@ def _family(drop, low, q):
     }
 
 
-def test_verdict_rules():
-    stale = {"rate": 0.4, "chance_rate": 0.02, "q_value": 0.001}
-    chance_level = {"rate": 0.04, "chance_rate": 0.03, "q_value": 0.001}
-    assert decide_verdict([_family(1.0, -3, 0.5)], {})[0] == "clean"
-    # Significant but below the effect floor: still clean.
-    assert decide_verdict([_family(3.0, 1.0, 0.001)], {})[0] == "clean"
-    assert decide_verdict([_family(12.0, 6.0, 0.001)], {})[0] == "suspicious"
-    assert decide_verdict([_family(1.0, -3, 0.5)], {"stale_answer_rate": stale})[0] == "suspicious"
-    assert decide_verdict([_family(1.0, -3, 0.5)], {"stale_answer_rate": chance_level})[0] == "clean"
-    verdict, evidence = decide_verdict([_family(12.0, 6.0, 0.001)], {"stale_answer_rate": stale})
-    assert verdict == "likely_overfit" and any("stale" in line for line in evidence)
-    strong = {"estimate": 20.0, "ci_low": 12.0, "ci_high": 28.0}
-    assert decide_verdict([], {}, excess_drop=strong, calibrated=True)[0] == "likely_overfit"
-    small = {"estimate": 2.0, "ci_low": -3.0, "ci_high": 7.0}
-    assert decide_verdict([_family(12.0, 6.0, 0.001)], {}, excess_drop=small, calibrated=True)[0] == "clean"
-
-
-def test_membership_counts_as_memorization_evidence_above_its_floor():
-    clean = [_family(1.0, -3, 0.5)]
-    strong = {"estimate": 0.4, "ci_low": 0.3, "ci_high": 0.5, "q_value": 0.001}
-    weak = {"estimate": 0.08, "ci_low": 0.05, "ci_high": 0.1, "q_value": 0.001}
-    verdict, evidence = decide_verdict(clean, {"membership": strong})
-    assert verdict == "suspicious" and any("nats/token" in line for line in evidence)
-    assert decide_verdict(clean, {"membership": weak})[0] == "clean"
-    assert decide_verdict(clean, {"membership": {**strong, "q_value": 0.2}})[0] == "clean"
-    assert decide_verdict([_family(12.0, 6.0, 0.001)], {"membership": strong})[0] == "likely_overfit"
-
-
 def test_analysis_calibrates_with_five_reference_runs():
     import polars as pl
 
@@ -137,7 +111,8 @@ def test_analysis_calibrates_with_five_reference_runs():
     refs = pl.concat(
         [
             scores(acc, 0.15).select(
-                pl.lit(f"ref{k}").alias("reference_run"), "parent_id", "original_correct", "correct"
+                pl.lit(f"ref{k}").alias("reference_run"), "benchmark", "family", "parent_id",
+                "original_correct", "correct",
             )
             for k, acc in enumerate([0.5, 0.6, 0.7, 0.8, 0.9])
         ]
@@ -147,9 +122,12 @@ def test_analysis_calibrates_with_five_reference_runs():
     assert target["calibrated"] is True
     assert target["excess_drop"]["ci_low"] < 0 < target["excess_drop"]["ci_high"]
     assert target["overfitting_score"] == target["excess_drop"]
-    assert target["verdict"] == "clean"
+    assert target["verdict"] == "no_evidence"
+    # Without references the same 15-point drop is robustness: reported, never a flag.
     uncalibrated = analyze_scores(scores(0.7, 0.15), seed=0, n_boot=200)
-    assert uncalibrated["calibrated"] is False and uncalibrated["verdict"] == "suspicious"
+    assert uncalibrated["calibrated"] is False and uncalibrated["verdict"] == "no_evidence"
+    assert uncalibrated["families"][0]["q_value"] < 0.01
+    assert any("robustness, not evidence" in line for line in uncalibrated["robustness"])
     cheat = analyze_scores(scores(0.9, 0.45), seed=0, n_boot=200, references=refs)
     assert cheat["excess_drop"]["ci_low"] > 10 and cheat["verdict"] == "likely_overfit"
 
@@ -169,19 +147,6 @@ def test_vectorised_ols_matches_scikit_learn():
     assert flat[0] == pytest.approx(2.0)
 
 
-def test_verdict_evidence_with_a_missing_upper_bound_does_not_crash():
-    from detector.stats.verdict import decide_verdict
-
-    family = {"name": "numeric", "benchmark": "g", "drop": 30.0, "ci_low": 10.0, "ci_high": None}
-    family["q_value"] = 0.001
-    verdict, evidence = decide_verdict([family], {})
-    assert verdict == "suspicious" and "[10.0, n/a]" in evidence[0]
-    excess = {"estimate": 12.0, "ci_low": 6.0, "ci_high": None}
-    verdict, evidence = decide_verdict([], {}, excess_drop=excess, calibrated=True)
-    assert verdict == "suspicious"
-    assert evidence == ["excess drop over reference models 12.0 points [6.0, n/a]"]
-
-
 def test_fail_on_levels():
     import pytest
 
@@ -189,6 +154,7 @@ def test_fail_on_levels():
 
     assert verdict_reaches("likely_overfit", "likely") and verdict_reaches("likely_overfit", "suspicious")
     assert verdict_reaches("suspicious", "suspicious") and not verdict_reaches("suspicious", "likely")
-    assert not verdict_reaches("clean", "suspicious") and not verdict_reaches(None, "likely")
+    assert not verdict_reaches("no_evidence", "suspicious") and not verdict_reaches(None, "likely")
+    assert not verdict_reaches("inconclusive", "suspicious")
     with pytest.raises(ValueError, match="suspicious, likely"):
-        verdict_reaches("clean", "nonsense")
+        verdict_reaches("no_evidence", "nonsense")

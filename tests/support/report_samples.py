@@ -108,9 +108,9 @@ def calibrated_report(model: str, score: float, excess: float, sha: str = "ab" *
 
 
 def clean_report(model: str, score: float = 0.8, sha: str = "ab" * 32) -> dict[str, Any]:
-    """A report of a clean model: small drop, verdict clean."""
+    """A report of a model no test found evidence against: small drop, verdict no_evidence."""
     report = copy.deepcopy(full_report(model=model, score=score, sha=sha))
-    report["verdict"] = "clean"
+    report["verdict"] = "no_evidence"
     report["overall"]["acc_original"] = 71.0
     report["overall"]["acc_variant"] = 71.0 - score
     report["examples"] = []
