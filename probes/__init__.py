@@ -13,6 +13,7 @@ from typing import Final
 from detector.types import Probe
 from probes.base import ProbeSkip
 from probes.cloze import ClozeProbe
+from probes.code import CODE_PROBES
 from probes.distractor import DistractorProbe
 from probes.entity import EntityProbe
 from probes.none_of_the_above import NoneOfTheAboveProbe
@@ -32,6 +33,7 @@ PROBES: Final[Mapping[str, type[Probe]]] = MappingProxyType({
     "paraphrase": ParaphraseProbe,
     "cloze": ClozeProbe,
     "truncate": TruncateProbe,
+    **CODE_PROBES,
 })
 # Families whose variants keep the item's meaning: they also need a minimum similarity to the parent.
 MEANING_PRESERVING: Final[frozenset[str]] = frozenset({"entity", "paraphrase", "distractor"})

@@ -13,7 +13,6 @@ Output goes to capped files and is read back truncated. Nothing is executed in t
 from __future__ import annotations
 
 import functools
-import json
 import os
 import shutil
 import signal
@@ -24,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from detector.execution.child import SETUP_FAILED, landlock_abi
+from detector.execution.child import CONFIG_KEYS, SETUP_FAILED, landlock_abi
 
 NOBODY = 65534
 CHILD = Path(__file__).with_name("child.py")
@@ -152,6 +151,8 @@ def classify(exit_code: int, stderr: str, timed_out: bool) -> tuple[str, str | N
         return "killed", f"killed by {name}"
     if line and line.startswith("MemoryError"):
         return "memory_limit", line
+    if line and "[Errno 27]" in line:  # EFBIG: Python ignores SIGXFSZ, so a write past the limit fails
+        return "output_limit", line
     return "failed", line or f"exit code {exit_code}"
 
 
@@ -180,15 +181,17 @@ def run_python(source: str, limits: SandboxLimits | None = None) -> ExecutionRes
     config = {
         **bind, "workdir": str(work), "python": python, "cpu_s": limits.cpu_s,
         "memory_mb": limits.memory_mb, "processes": limits.processes, "file_size_mb": limits.file_size_mb,
-        "open_files": limits.open_files, "drop_uid": iso.drop_uid, "landlock": iso.landlock > 0,
+        "open_files": limits.open_files, "drop_uid": -1 if iso.drop_uid is None else iso.drop_uid,
+        "landlock": int(iso.landlock > 0),
     }  # fmt: skip
+    arguments = [f"{key}={config.get(key, '')}" for key in CONFIG_KEYS]
     start = time.perf_counter()
     timed_out = False
     try:
         with (base / "stdout").open("wb") as out, (base / "stderr").open("wb") as err:
             try:
                 proc = subprocess.Popen(
-                    [*iso.prefix, sys.executable, "-I", "-S", "-B", str(CHILD), json.dumps(config)],
+                    [*iso.prefix, sys.executable, "-I", "-S", "-B", str(CHILD), *arguments],
                     stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=work, env={},
                     start_new_session=True, close_fds=True,
                 )  # fmt: skip

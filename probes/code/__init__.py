@@ -1,0 +1,28 @@
+"""Code families: verified variants of programming tasks (HumanEval, MBPP), one module each.
+
+Every variant is kept only when its reference solution, transformed alongside, passes the
+variant's tests in the sandbox (`detector.execution`); its params record that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from detector.types import Probe
+from probes.code.docstring import CodeDocstringProbe
+from probes.code.distractor import CodeDistractorProbe
+from probes.code.examples import CodeExamplesProbe
+from probes.code.rename import CodeRenameProbe
+from probes.code.truncate import CodeTruncateProbe
+
+CODE_PROBES: Final[Mapping[str, type[Probe]]] = MappingProxyType({
+    "code-rename": CodeRenameProbe,
+    "code-examples": CodeExamplesProbe,
+    "code-docstring": CodeDocstringProbe,
+    "code-distractor": CodeDistractorProbe,
+    "code-truncate": CodeTruncateProbe,
+})
+
+__all__ = ["CODE_PROBES"]
