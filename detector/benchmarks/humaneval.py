@@ -36,7 +36,9 @@ def parse_humaneval(record: Record, benchmark: str, index: int) -> BenchmarkItem
     check_python(record, "test", test)
     defined = {n.name for n in ast.walk(ast.parse(solution)) if isinstance(n, ast.FunctionDef)}
     if entry not in defined:
-        raise record.error("entry_point", f"{entry!r} is not a function defined by prompt + canonical_solution")
+        raise record.error(
+            "entry_point", f"{entry!r} is not a function defined by prompt + canonical_solution"
+        )
     task_id = record.data.get("task_id")
     return BenchmarkItem(
         benchmark=benchmark,

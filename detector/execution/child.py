@@ -1,6 +1,7 @@
 """The sandbox's first process: confines a child, then replaces it with `python main.py`.
 
-Run as a script (`python -I -S -B child.py KEY=VALUE ...`, see `CONFIG_KEYS`), never imported by detect: it is the
+Run as a script (`python -I -S -B child.py KEY=VALUE ...`, see `CONFIG_KEYS`), never imported by
+detect: it is the
 boundary's inner side and uses the standard library only. It forks once; the child sets
 resource limits, drops to an unprivileged uid where it runs as host root, sets no_new_privs,
 enters a Landlock domain (writes only under its folder, no TCP, no signals or abstract Unix
@@ -19,8 +20,19 @@ import sys
 
 SETUP_FAILED = 125
 # The parent passes these as KEY=VALUE arguments (no json: its import costs ~20 ms a run).
-CONFIG_KEYS = ("workdir", "python", "cpu_s", "memory_mb", "file_size_mb", "open_files", "processes",
-               "drop_uid", "landlock", "bind_python", "bind_target")
+CONFIG_KEYS = (
+    "workdir",
+    "python",
+    "cpu_s",
+    "memory_mb",
+    "file_size_mb",
+    "open_files",
+    "processes",
+    "drop_uid",
+    "landlock",
+    "bind_python",
+    "bind_target",
+)
 _CREATE_RULESET, _ADD_RULE, _RESTRICT_SELF = 444, 445, 446  # x86_64 and aarch64 alike
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS = 38
@@ -64,7 +76,9 @@ def enter_landlock(folder: str) -> int:
     for path, rights in ((folder, fs), ("/dev/null", file_rights)):
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
         rule = struct.pack("=Qi", rights, fd)
-        status = libc.syscall(_ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.create_string_buffer(rule, 12), 0)
+        status = libc.syscall(
+            _ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.create_string_buffer(rule, 12), 0
+        )
         os.close(fd)
         if status < 0:
             raise OSError(ctypes.get_errno(), f"landlock_add_rule {path}")

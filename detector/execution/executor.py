@@ -52,7 +52,9 @@ class ExecutionCache:
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute("CREATE TABLE IF NOT EXISTS executions (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS executions (key TEXT PRIMARY KEY, payload TEXT NOT NULL)"
+        )
 
     def get(self, key: str) -> ExecutionResult | None:
         with self._lock:
@@ -74,8 +76,12 @@ class ExecutionCache:
 class Executor:
     """Runs programs in sandboxes, `parallelism` at a time, through an optional cache."""
 
-    def __init__(self, limits: SandboxLimits | None = None, parallelism: int | None = None,
-                 cache: ExecutionCache | None = None):
+    def __init__(
+        self,
+        limits: SandboxLimits | None = None,
+        parallelism: int | None = None,
+        cache: ExecutionCache | None = None,
+    ):
         self.limits = limits or SandboxLimits()
         self.parallelism = parallelism or default_parallelism()
         if self.parallelism < 1:

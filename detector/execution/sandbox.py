@@ -96,8 +96,14 @@ class ExecutionResult:
 
 def _works(prefix: tuple[str, ...]) -> bool:
     try:
-        done = subprocess.run([*prefix, sys.executable, "-I", "-S", "-c", "pass"], env={},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=False)
+        done = subprocess.run(
+            [*prefix, sys.executable, "-I", "-S", "-c", "pass"],
+            env={},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0

@@ -72,15 +72,18 @@ class Score:
     extracted: str | None
     correct: bool | None
     similarity: float | None = None
+    execution: str | None = None  # code items: `passed`, or why the run failed
 
 
 def item_kind(item: BenchmarkItem, scoring: str = "answer") -> str:
-    """One of "continuation", "multiple_choice", "math", "cloze"."""
+    """One of "continuation", "multiple_choice", "math", "cloze", "code"."""
     if scoring == "continuation":
         return "continuation"
     if item.choices:
         return "multiple_choice"
     kind = item.metadata.get("kind", "")
+    if kind == "code":
+        return "code"
     if kind == "math":
         return "math"
     if kind == "multiple_choice" or kind == "cloze":
@@ -124,6 +127,10 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
     kind = item_kind(item, scoring)
     if text is None:
         return Score(kind, None, None, None)
+    if kind == "code":
+        from detector.scoring.code import score_code
+
+        return score_code(item, text)
     if kind != "continuation":
         text = answer_part(text)
     if kind == "continuation":

@@ -11,18 +11,20 @@ from types import MappingProxyType
 from typing import Final
 
 from detector.types import Probe
-from probes.code.docstring import CodeDocstringProbe
 from probes.code.distractor import CodeDistractorProbe
+from probes.code.docstring import CodeDocstringProbe
 from probes.code.examples import CodeExamplesProbe
 from probes.code.rename import CodeRenameProbe
 from probes.code.truncate import CodeTruncateProbe
 
-CODE_PROBES: Final[Mapping[str, type[Probe]]] = MappingProxyType({
-    "code-rename": CodeRenameProbe,
-    "code-examples": CodeExamplesProbe,
-    "code-docstring": CodeDocstringProbe,
-    "code-distractor": CodeDistractorProbe,
-    "code-truncate": CodeTruncateProbe,
-})
+CODE_PROBES: Final[Mapping[str, type[Probe]]] = MappingProxyType(
+    {
+        "code-rename": CodeRenameProbe,
+        "code-examples": CodeExamplesProbe,
+        "code-docstring": CodeDocstringProbe,
+        "code-distractor": CodeDistractorProbe,
+        "code-truncate": CodeTruncateProbe,
+    }
+)
 
 __all__ = ["CODE_PROBES"]

@@ -48,7 +48,9 @@ class CodeDistractorProbe:
         index = rng.choice(usable)
         start, end = spans[0]
         line = item.question[start:end]
-        indent = line[: len(line) - len(line.lstrip())] if item.metadata.get("code_format") == "humaneval" else ""
+        indent = (
+            line[: len(line) - len(line.lstrip())] if item.metadata.get("code_format") == "humaneval" else ""
+        )
         if item.metadata.get("code_format") == "humaneval":
             insert = f"\n{indent}{SENTENCES[index]}"
         else:
@@ -57,6 +59,14 @@ class CodeDistractorProbe:
         humaneval = item.metadata.get("code_format") == "humaneval"
         solution = question + item.answer if humaneval else item.solution or ""
         extra = {} if humaneval else {"description": item.metadata["description"] + insert}
-        variant = make_code_variant(item, self.name, self.version, question=question, solution=solution,
-                                    answer=item.answer, params={"sentence": index}, metadata=extra)
+        variant = make_code_variant(
+            item,
+            self.name,
+            self.version,
+            question=question,
+            solution=solution,
+            answer=item.answer,
+            params={"sentence": index},
+            metadata=extra,
+        )
         return verify(variant)

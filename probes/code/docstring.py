@@ -94,6 +94,14 @@ class CodeDocstringProbe:
         humaneval = item.metadata.get("code_format") == "humaneval"
         solution = question + item.answer if humaneval else item.solution or ""
         description = {} if humaneval else {"description": replace_spans(item.metadata["description"], edits)}
-        variant = make_code_variant(item, self.name, self.version, question=question, solution=solution,
-                                    answer=item.answer, params={"reworded": total}, metadata=description)
+        variant = make_code_variant(
+            item,
+            self.name,
+            self.version,
+            question=question,
+            solution=solution,
+            answer=item.answer,
+            params={"reworded": total},
+            metadata=description,
+        )
         return verify(variant)

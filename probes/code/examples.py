@@ -55,7 +55,9 @@ def literal(node: ast.AST) -> tuple[bool, object]:
         return False, None
 
 
-def _call_example(call: ast.expr, entry: str, text: str, base: int, out: tuple[int, int, ast.AST]) -> Example | None:
+def _call_example(
+    call: ast.expr, entry: str, text: str, base: int, out: tuple[int, int, ast.AST]
+) -> Example | None:
     """An example from a call node in `text` (positions plus `base`) and its stated output node."""
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == entry
             and call.args and not call.keywords and call.end_col_offset is not None):  # fmt: skip
@@ -123,7 +125,9 @@ def docstring_examples(item: BenchmarkItem) -> list[Example]:
     found = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        example = _line_example(line, starts[i], item.metadata["entry_point"], nxt, starts[i + 1] if nxt else 0)
+        example = _line_example(
+            line, starts[i], item.metadata["entry_point"], nxt, starts[i + 1] if nxt else 0
+        )
         if example is not None:
             found.append(example)
     return found
@@ -179,7 +183,9 @@ def perturb_value(value: object, rng: random.Random) -> object:
         return "".join(chars)
     if isinstance(value, list | tuple):
         items = [perturb_value(v, rng) for v in value]
-        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value) and list(value) == sorted(value):
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value) and list(
+            value
+        ) == sorted(value):
             items = sorted(items)  # type: ignore[type-var]
         return type(value)(items)
     if isinstance(value, dict):
@@ -189,7 +195,13 @@ def perturb_value(value: object, rng: random.Random) -> object:
 
 def render_value(value: object, double_quotes: bool) -> str:
     """Python source of a literal value, with strings in the example's quote style."""
-    if isinstance(value, str) and double_quotes and '"' not in value and "\\" not in value and value.isprintable():
+    if (
+        isinstance(value, str)
+        and double_quotes
+        and '"' not in value
+        and "\\" not in value
+        and value.isprintable()
+    ):
         return f'"{value}"'
     if isinstance(value, list):
         return "[" + ", ".join(render_value(v, double_quotes) for v in value) + "]"
@@ -223,7 +235,9 @@ def outputs_program(item: BenchmarkItem, calls: list[tuple[object, ...]]) -> str
     return "\n".join(lines) + "\n"
 
 
-def reference_outputs(item: BenchmarkItem, calls: list[tuple[object, ...]]) -> list[tuple[bool, object]] | None:
+def reference_outputs(
+    item: BenchmarkItem, calls: list[tuple[object, ...]]
+) -> list[tuple[bool, object]] | None:
     """(ok, value) of the reference solution on each call, run in the sandbox; None if it failed."""
     from detector.execution import run_python
 

@@ -63,8 +63,9 @@ def _at(source: str, node: ast.AST, length: int, new: str) -> Replacement:
     return start, start + length, new
 
 
-def code_replacements(source: str, entry: str, new_entry: str, params: dict[str, str],
-                      offset: int = 0) -> list[Replacement]:
+def code_replacements(
+    source: str, entry: str, new_entry: str, params: dict[str, str], offset: int = 0
+) -> list[Replacement]:
     """Where to rename in `source` (positions plus `offset`): `entry` everywhere, its parameters
     inside its own definition and as keywords of calls to it (or to `candidate`)."""
     tree = ast.parse(source)
@@ -93,8 +94,9 @@ def code_replacements(source: str, entry: str, new_entry: str, params: dict[str,
     return [(start + offset, end + offset, new) for start, end, new in sorted(set(found))]
 
 
-def docstring_replacements(question: str, span: tuple[int, int], entry: str, new_entry: str,
-                           params: dict[str, str]) -> list[Replacement]:
+def docstring_replacements(
+    question: str, span: tuple[int, int], entry: str, new_entry: str, params: dict[str, str]
+) -> list[Replacement]:
     """Renames in the description: doctest lines through their syntax tree, prose by identifier."""
     found: list[Replacement] = []
     position = span[0]
@@ -176,16 +178,19 @@ class CodeRenameProbe:
             answer = replace_spans(item.answer, [(s - cut, e - cut, n) for s, e, n in edits if s >= cut])
             new_solution = question + answer
         else:
-            new_solution = answer = replace_spans(solution, code_replacements(solution, entry, new_entry, params))
+            new_solution = answer = replace_spans(
+                solution, code_replacements(solution, entry, new_entry, params)
+            )
             head, sep, shown = item.question.partition(TESTS_HEADER)
             shown_edits = code_replacements(shown, entry, new_entry, params) if sep else []
             prose = re.sub(rf"(?<![\w.]){re.escape(entry)}(?!\w)", new_entry, head)
             question = prose + sep + replace_spans(shown, shown_edits)
         if re.search(rf"(?<![\w.]){re.escape(entry)}(?!\w)", question + new_test):
             raise ValueError("the old name is left")
+        renamed = ", ".join(f"{a}->{b}" for a, b in params.items())
         return make_code_variant(
             item, self.name, self.version, question=question, solution=new_solution, answer=answer,
-            params={"entry_point": new_entry, "parameters": ", ".join(f"{a}->{b}" for a, b in params.items())},
+            params={"entry_point": new_entry, "parameters": renamed},
             metadata={"entry_point": new_entry, "test": new_test,
                       "stale_markers": markers([entry]), "fresh_markers": markers([new_entry])},
             gold_changed=True,

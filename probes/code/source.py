@@ -69,7 +69,9 @@ def description_span(item: BenchmarkItem) -> tuple[int, int] | None:
 
 def is_example_line(line: str, entry: str) -> bool:
     """A docstring line that shows an example (a doctest line or a call of the function)."""
-    return bool(_EXAMPLE_START.match(line)) or re.search(rf"(?<![\w.]){re.escape(entry)}\s*\(", line) is not None
+    return (
+        bool(_EXAMPLE_START.match(line)) or re.search(rf"(?<![\w.]){re.escape(entry)}\s*\(", line) is not None
+    )
 
 
 def prose_spans(item: BenchmarkItem) -> list[tuple[int, int]]:
@@ -107,13 +109,32 @@ def replace_spans(text: str, replacements: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def make_code_variant(parent: BenchmarkItem, family: str, version: str, *, question: str,
-                      solution: str, answer: str, params: Mapping[str, ParamValue],
-                      metadata: Mapping[str, str] | None = None, scoring: str = "answer",
-                      gold_changed: bool = False) -> Variant:
+def make_code_variant(
+    parent: BenchmarkItem,
+    family: str,
+    version: str,
+    *,
+    question: str,
+    solution: str,
+    answer: str,
+    params: Mapping[str, ParamValue],
+    metadata: Mapping[str, str] | None = None,
+    scoring: str = "answer",
+    gold_changed: bool = False,
+) -> Variant:
     """A variant of a code item whose metadata (entry point, tests, stale markers) may change."""
-    variant = build_variant(parent, family, version, 0, question=question, answer=answer, solution=solution,
-                            params=params, scoring=scoring, gold_changed=gold_changed)
+    variant = build_variant(
+        parent,
+        family,
+        version,
+        0,
+        question=question,
+        answer=answer,
+        solution=solution,
+        params=params,
+        scoring=scoring,
+        gold_changed=gold_changed,
+    )
     item = dataclasses.replace(variant.item, metadata={**variant.item.metadata, **(metadata or {})})
     return dataclasses.replace(variant, item=item)
 

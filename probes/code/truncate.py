@@ -37,7 +37,7 @@ class CodeTruncateProbe:
         prefix, rest = "".join(lines[:cut]), "".join(lines[cut:])
         question = (item.question if humaneval else "") + prefix
         variant = make_code_variant(
-            item, self.name, self.version, question=question, solution=question + rest if humaneval else prefix + rest,
+            item, self.name, self.version, question=question, solution=question + rest,
             answer=rest, params={"prefix_lines": keep, "total_lines": len(filled)}, scoring="continuation",
         )  # fmt: skip
         return verify(variant)
