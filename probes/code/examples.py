@@ -288,6 +288,7 @@ class CodeExamplesProbe:
             asserts.append(f"assert {entry}({', '.join(repr(a) for a in args)}) == {new!r}")
         if not edits:
             return None
+        stale, fresh = [c for c in stale if c not in fresh], [c for c in fresh if c not in stale]
         if humaneval:
             question = replace_spans(item.question, edits)
             solution = question + item.answer
