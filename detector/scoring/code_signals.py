@@ -48,8 +48,12 @@ def code_jaccard(left: str, right: str) -> float:
 
 
 def code_echo(reply: str, parent_solution: str, own_solution: str) -> tuple[float, float]:
-    """(Jaccard with the original's reference, Jaccard with the variant's own reference)."""
-    return code_jaccard(reply, parent_solution), code_jaccard(reply, own_solution)
+    """(Jaccard with the original's reference, Jaccard with the variant's own reference), of the
+    reply's code (its longest fenced block, or all of it)."""
+    from detector.scoring.code import extract_code
+
+    code = extract_code(reply, "")
+    return code_jaccard(code, parent_solution), code_jaccard(code, own_solution)
 
 
 def _squash(text: str) -> str:
