@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from detector.types import BenchmarkFormatError
 
 HUMANEVAL_ROW = {
     "task_id": "T/0",
-    "prompt": "def double(x):\n    \"\"\"Return twice x.\n    >>> double(2)\n    4\n    \"\"\"\n",
+    "prompt": 'def double(x):\n    """Return twice x.\n    >>> double(2)\n    4\n    """\n',
     "entry_point": "double",
     "canonical_solution": "    return 2 * x\n",
     "test": "def check(candidate):\n    assert candidate(3) == 6\n",
@@ -27,6 +28,14 @@ MBPP_ROW = {
     "test_list": ["assert add_one(1) == 2", "assert add_one(-1) == 0"],
     "test_setup_code": "",
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def execution_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Executions cached in a folder of this module's own, never in ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DETECT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -66,7 +75,9 @@ def test_every_fixture_reference_passes_its_tests(name: str) -> None:
 
 @pytest.mark.parametrize(("row", "fmt"), [(HUMANEVAL_ROW, "humaneval"), (MBPP_ROW, "mbpp")])
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
-def test_plain_and_gzipped_files_are_detected(tmp_path: Path, row: dict[str, object], fmt: str, suffix: str) -> None:
+def test_plain_and_gzipped_files_are_detected(
+    tmp_path: Path, row: dict[str, object], fmt: str, suffix: str
+) -> None:
     path = write_jsonl(tmp_path / f"tasks{suffix}", [row, row])
     loaded = load_benchmark(path)
     assert loaded.format == fmt and len(loaded.items) == 2
@@ -84,7 +95,9 @@ def test_plain_and_gzipped_files_are_detected(tmp_path: Path, row: dict[str, obj
         ({**MBPP_ROW, "code": "def add_one(n) return"}, "code", "not valid Python"),
     ],
 )
-def test_bad_rows_name_file_line_and_field(tmp_path: Path, row: dict[str, object], field: str, fragment: str) -> None:
+def test_bad_rows_name_file_line_and_field(
+    tmp_path: Path, row: dict[str, object], field: str, fragment: str
+) -> None:
     fmt = "humaneval" if "prompt" in row else "mbpp"
     good = HUMANEVAL_ROW if fmt == "humaneval" else MBPP_ROW
     path = write_jsonl(tmp_path / "bad.jsonl", [good, row])

@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,14 @@ from detector.scoring.code import score_code
 from detector.types import BenchmarkItem
 
 LIMITS = SandboxLimits(cpu_s=3, wall_s=6.0, memory_mb=256, processes=32)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def execution_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Executions cached in a folder of this module's own, never in ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DETECT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +92,9 @@ def test_network_connection_is_refused(task: BenchmarkItem, executor: Executor) 
         server.close()
     assert received == []
     assert score.correct is False
-    assert score.execution is not None and ("PermissionError" in score.execution or "OSError" in score.execution)
+    assert score.execution is not None and (
+        "PermissionError" in score.execution or "OSError" in score.execution
+    )
 
 
 def test_fork_bomb_finishes_and_leaves_no_process(task: BenchmarkItem, executor: Executor) -> None:
@@ -125,7 +136,10 @@ def test_api_key_in_the_environment_is_not_visible(
 ) -> None:
     secret = "sk-test-" + "9" * 24
     monkeypatch.setenv("OPENAI_API_KEY", secret)
-    body = "print(dict(os.environ))\nprint(open(f'/proc/{os.getppid()}/environ').read())\nos.environ['OPENAI_API_KEY']"
+    body = (
+        "print(dict(os.environ))\nprint(open(f'/proc/{os.getppid()}/environ').read())\n"
+        "os.environ['OPENAI_API_KEY']"
+    )
     result = executor.run(_program(task, reply(body)))
     assert secret not in result.stdout and secret not in result.stderr
     score = score_code(task, reply("key = os.environ['OPENAI_API_KEY']"), executor)

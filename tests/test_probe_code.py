@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,14 @@ from probes.code.rename import CodeRenameProbe
 from probes.code.source import VERIFIED_BY
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def execution_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Executions cached in a folder of this module's own, never in ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DETECT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +82,16 @@ def test_rename_renames_keyword_arguments_in_tests() -> None:
     item = load_benchmark("humaneval").items[3]  # merge_sorted(left, right)
     test = item.metadata["test"].replace("candidate([], [5])", "candidate(left=[], right=[5])")
     item = dataclasses.replace(item, metadata={**item.metadata, "test": test})
-    variant = next(v for s in range(20) if (v := CodeRenameProbe().perturb(item, random.Random(s))) is not None)
+    variant = next(
+        v for s in range(20) if (v := CodeRenameProbe().perturb(item, random.Random(s))) is not None
+    )
     params = dict(pair.split("->") for pair in str(variant.params["parameters"]).split(", "))
     assert f"candidate({params['left']}=[], {params['right']}=[5])" in variant.item.metadata["test"]
 
 
-def test_examples_change_values_and_recompute_outputs(variant_set: VariantSet, items: list[BenchmarkItem]) -> None:
+def test_examples_change_values_and_recompute_outputs(
+    variant_set: VariantSet, items: list[BenchmarkItem]
+) -> None:
     by_id = {item.item_id: item for item in items}
     changed = [v for v in variant_set.variants if v.family == "code-examples"]
     assert changed
@@ -86,11 +99,15 @@ def test_examples_change_values_and_recompute_outputs(variant_set: VariantSet, i
         parent = by_id[variant.parent_id]
         assert variant.item.question != parent.question
         stale = json.loads(variant.item.metadata["stale_markers"])
-        assert stale and all(marker.replace(" ", "") not in variant.item.question.replace(" ", "") for marker in stale)
+        assert stale and all(
+            marker.replace(" ", "") not in variant.item.question.replace(" ", "") for marker in stale
+        )
     first = next(v for v in changed if v.item.metadata["code_format"] == "humaneval")
     examples = docstring_examples(first.item)
     program = first.item.solution or ""
-    checks = "".join(f"\nassert {first.item.metadata['entry_point']}(*{ex.args!r}) == {ex.output!r}" for ex in examples)
+    checks = "".join(
+        f"\nassert {first.item.metadata['entry_point']}(*{ex.args!r}) == {ex.output!r}" for ex in examples
+    )
     assert run_python(program + checks).passed
 
 
@@ -101,7 +118,9 @@ def test_examples_skip_a_docstring_whose_stated_output_is_wrong() -> None:
     assert all(CodeExamplesProbe().perturb(item, random.Random(s)) is None for s in range(3))
 
 
-def test_docstring_rewords_prose_and_keeps_examples(variant_set: VariantSet, items: list[BenchmarkItem]) -> None:
+def test_docstring_rewords_prose_and_keeps_examples(
+    variant_set: VariantSet, items: list[BenchmarkItem]
+) -> None:
     by_id = {item.item_id: item for item in items}
     for variant in (v for v in variant_set.variants if v.family == "code-docstring"):
         parent = by_id[variant.parent_id]
@@ -111,7 +130,9 @@ def test_docstring_rewords_prose_and_keeps_examples(variant_set: VariantSet, ite
         assert variant.item.metadata["test"] == parent.metadata["test"]
 
 
-def test_distractor_adds_one_sentence_and_keeps_tests(variant_set: VariantSet, items: list[BenchmarkItem]) -> None:
+def test_distractor_adds_one_sentence_and_keeps_tests(
+    variant_set: VariantSet, items: list[BenchmarkItem]
+) -> None:
     by_id = {item.item_id: item for item in items}
     for variant in (v for v in variant_set.variants if v.family == "code-distractor"):
         parent = by_id[variant.parent_id]
@@ -137,9 +158,15 @@ def test_an_item_without_fitting_names_is_skipped_with_a_reason() -> None:
     item = load_benchmark("humaneval").items[0]
     odd = item.question.replace("count_vowels", "zqx")
     item = dataclasses.replace(
-        item, question=odd, solution=odd + item.answer,
-        metadata={**item.metadata, "entry_point": "zqx", "test": item.metadata["test"].replace("count_vowels", "zqx")},
-    )  # fmt: skip
+        item,
+        question=odd,
+        solution=odd + item.answer,
+        metadata={
+            **item.metadata,
+            "entry_point": "zqx",
+            "test": item.metadata["test"].replace("count_vowels", "zqx"),
+        },
+    )
     with pytest.raises(ProbeSkip, match="no_fitting_name"):
         CodeRenameProbe().perturb(item, random.Random(0))
 
@@ -158,5 +185,3 @@ def _sha_in_subprocess() -> str:
 
 def test_variant_sets_are_identical_across_processes(variant_set: VariantSet) -> None:
     assert _sha_in_subprocess() == variant_set.sha256
-
-

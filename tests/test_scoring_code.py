@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +19,14 @@ from detector.scoring.code_signals import code_echo, placebo_code, stale_code
 from detector.scoring.pass_at_k import mean_pass_at_k, pass_at_k
 from detector.scoring.table import score_rows
 from detector.variants import make_variants
-from probes.code import CODE_PROBES
+
+
+@pytest.fixture(scope="module", autouse=True)
+def execution_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Executions cached in a folder of this module's own, never in ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DETECT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 def test_extract_code_prefers_the_block_defining_the_entry_point() -> None:
@@ -26,9 +34,9 @@ def test_extract_code_prefers_the_block_defining_the_entry_point() -> None:
     assert extract_code(reply, "f") == "def f(a):\n    return a\n"
     assert extract_code("```\nprint(2)\n```", "f") == "print(2)\n"
     assert extract_code("def f(a):\n    return a", "f") == "def f(a):\n    return a"
-    assert extract_code("<think>```python\ndef f(): pass\n```</think>```python\ndef f(a):\n    return 1\n```", "f") == (
-        "def f(a):\n    return 1\n"
-    )
+    assert extract_code(
+        "<think>```python\ndef f(): pass\n```</think>```python\ndef f(a):\n    return 1\n```", "f"
+    ) == ("def f(a):\n    return 1\n")
 
 
 def test_a_humaneval_body_only_reply_is_appended_to_the_prompt() -> None:
@@ -87,7 +95,10 @@ def _control_scores(model_name: str, fraction: float) -> pl.DataFrame:
     plan = build_plan(items, variant_set.variants, variant_set_sha256=variant_set.sha256)
     key = AnswerKey()
     for row in plan.rows:
-        key.register(row.prompt, case_for_item(row.item) if row.variant is None else case_for_variant(row.variant, row.parent))
+        key.register(
+            row.prompt,
+            case_for_item(row.item) if row.variant is None else case_for_variant(row.variant, row.parent),
+        )
     model = ControlModel(model_name, key, memorized_fraction=fraction, p_right=0.5)
     frames = []
     for trial in range(6):  # six answer draws per prompt, so rates are not one coin's luck

@@ -58,10 +58,15 @@ def execution_label(result: ExecutionResult) -> str:
     return result.status if result.passed or not result.reason else f"{result.status}: {result.reason}"
 
 
-@functools.cache
 def default_executor() -> Executor:
-    """The executor code scoring uses: default parallelism, outcomes cached beside answers."""
-    return Executor(cache=ExecutionCache(default_execution_cache_path()))
+    """The executor code scoring uses: default parallelism, outcomes cached beside answers
+    (`$DETECT_CACHE_DIR/executions.sqlite`, else under ~/.cache/detect)."""
+    return _executor_at(str(default_execution_cache_path()))
+
+
+@functools.lru_cache(maxsize=8)
+def _executor_at(cache_path: str) -> Executor:
+    return Executor(cache=ExecutionCache(cache_path))
 
 
 def score_code_replies(

@@ -239,9 +239,9 @@ def reference_outputs(
     item: BenchmarkItem, calls: list[tuple[object, ...]]
 ) -> list[tuple[bool, object]] | None:
     """(ok, value) of the reference solution on each call, run in the sandbox; None if it failed."""
-    from detector.execution import run_python
+    from probes.code.source import cached_executor
 
-    result = run_python(outputs_program(item, calls))
+    result = cached_executor().run(outputs_program(item, calls))
     lines = [line[len(OUT_MARK) + 1 :] for line in result.stdout.splitlines() if line.startswith(OUT_MARK)]
     if not result.passed or len(lines) != len(calls):
         return None

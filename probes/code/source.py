@@ -13,9 +13,13 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from detector.types import BenchmarkItem, ParamValue, Variant
 from probes.base import build_variant
+
+if TYPE_CHECKING:
+    from detector.execution import Executor
 
 VERIFIED_BY = "sandbox: the transformed reference solution passed the variant's tests"
 _EXAMPLE_START = re.compile(r"^\s*(>>>|\.\.\.)")
@@ -144,13 +148,20 @@ def markers(values: list[str]) -> str:
     return json.dumps(sorted(set(values)))
 
 
+def cached_executor() -> Executor:
+    """The sandbox executor with the execution cache: a variant's checks are deterministic
+    programs, so a rerun (same items, same seed) reads their outcomes back."""
+    from detector.scoring.code import default_executor
+
+    return default_executor()
+
+
 def verify(variant: Variant) -> Variant | None:
     """The variant, its record saying how it was verified, when its reference solution passes its
     tests in the sandbox; None when it does not."""
-    from detector.execution import run_python
     from detector.execution.programs import reference_program
 
-    result = run_python(reference_program(variant.item))
+    result = cached_executor().run(reference_program(variant.item))
     if not result.passed:
         return None
     return dataclasses.replace(variant, params={**variant.params, "verified": VERIFIED_BY})
