@@ -124,3 +124,26 @@ def test_clean_control_is_right_at_its_rate_on_variants() -> None:
     original, variant = rates["correct"].to_list()
     assert abs(original - variant) < 0.5
     assert 0.0 < variant < 1.0
+
+
+def test_pass_at_k_from_sampled_replies_of_a_control_model() -> None:
+    from detector.models import Runner
+    from detector.prompts import render_prompt
+    from detector.scoring.code_samples import sample_pass_at_k
+
+    items = load_benchmark("humaneval").items
+    key = AnswerKey({render_prompt(item): case_for_item(item) for item in items})
+    model = ControlModel("control/clean", key, p_right=0.5)
+    runner = Runner(model, None, concurrency=2)
+    result = sample_pass_at_k(runner.generate, items, 8, (1, 4), executor=Executor(parallelism=2))
+    assert result.failed_requests == 0 and all(n == 8 for n, _ in result.samples.values())
+    passes = [c for _, c in result.samples.values()]
+    assert 0 < sum(passes) < 40  # right about half the time, not always the same sample
+    assert math.isclose(result.pass_at[1], sum(passes) / 40)
+    assert result.pass_at[4] == mean_pass_at_k(
+        {i: [j < c for j in range(8)] for i, (_, c) in result.samples.items()}, 4
+    )
+    assert result.pass_at[4] >= result.pass_at[1]
+    with pytest.raises(ValueError, match="temperature above 0"):
+        sample_pass_at_k(runner.generate, items, 2, (1,), temperature=0.0)
+    runner.close()
