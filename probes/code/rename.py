@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
 from probes.base import ProbeSkip
-from probes.code.names import SYNONYMS, alternative_name
+from probes.code.names import alternative_name, has_alternative
 from probes.code.source import (
     char_offset,
     description_span,
@@ -150,7 +150,7 @@ class CodeRenameProbe:
 
     def perturb(self, item: BenchmarkItem, rng: random.Random) -> Variant | None:
         entry = item.metadata["entry_point"]
-        if not any(word.lower() in SYNONYMS for word in entry.split("_")):
+        if not has_alternative(entry):
             raise ProbeSkip("no_fitting_name")
         names = _new_names(item, rng)
         if names is None:
