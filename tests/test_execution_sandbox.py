@@ -7,7 +7,9 @@ test program, sandbox), then checks from outside that nothing escaped.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -186,3 +188,19 @@ def _orphans() -> list[int]:
         if "detect-sandbox-" in cwd and cwd.endswith("(deleted)"):
             found.append(int(pid))
     return found
+
+
+def test_reading_files_outside_is_denied(task: BenchmarkItem, executor: Executor) -> None:
+    if not isolation().landlock:
+        pytest.skip("this kernel has no Landlock: reads are confined only by file permissions")
+    folder = Path(tempfile.mkdtemp(prefix="detect-read-test-"))
+    secret = folder / "credentials"
+    secret.write_text("api_key = sk-file-secret-123")
+    os.chmod(folder, 0o755)
+    os.chmod(secret, 0o644)  # readable by anyone: only the sandbox's own rules keep it out
+    try:
+        result = executor.run(_program(task, reply(f"print(open({str(secret)!r}).read())")))
+    finally:
+        shutil.rmtree(folder)
+    assert "sk-file-secret" not in result.stdout + result.stderr
+    assert result.status == "failed" and result.reason is not None and "PermissionError" in result.reason

@@ -4,7 +4,8 @@ Run as a script (`python -I -S -B child.py KEY=VALUE ...`, see `CONFIG_KEYS`), n
 detect: it is the
 boundary's inner side and uses the standard library only. It forks once; the child sets
 resource limits, drops to an unprivileged uid where it runs as host root, sets no_new_privs,
-enters a Landlock domain (writes only under its folder, no TCP, no signals or abstract Unix
+enters a Landlock domain (writes only under its folder, reads only there and in the interpreter
+and shared libraries, no TCP, no signals or abstract Unix
 sockets beyond the domain, where the kernel offers those) and execs a fresh interpreter on
 `main.py`. This process waits as the namespace's init and exits with the child's status
 (128 + signal when the child was killed), which the parent reads.
@@ -32,6 +33,7 @@ CONFIG_KEYS = (
     "landlock",
     "bind_python",
     "bind_target",
+    "read_roots",
 )
 _CREATE_RULESET, _ADD_RULE, _RESTRICT_SELF = 444, 445, 446  # x86_64 and aarch64 alike
 _RULE_PATH_BENEATH = 1
@@ -41,6 +43,7 @@ _MS_RDONLY, _MS_REMOUNT, _MS_BIND, _MS_REC = 1, 32, 4096, 16384
 _FS_WRITE_V1 = sum(1 << bit for bit in (1, 4, 5, 6, 7, 8, 9, 10, 11, 12))  # write file .. make symlink
 _FS_REFER, _FS_TRUNCATE, _FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
 _FS_WRITE_FILE = 1 << 1
+_FS_EXECUTE, _FS_READ_FILE, _FS_READ_DIR = 1 << 0, 1 << 2, 1 << 3
 _NET_BIND_TCP, _NET_CONNECT_TCP = 1 << 0, 1 << 1
 _SCOPE_ABSTRACT_UNIX, _SCOPE_SIGNAL = 1 << 0, 1 << 1
 
@@ -54,9 +57,10 @@ def landlock_abi() -> int:
         return 0
 
 
-def enter_landlock(folder: str) -> int:
-    """Allow file-system writes only beneath `folder` (and to /dev/null), forbid TCP and
-    signalling outside the domain, as far as the kernel's ABI goes; returns the ABI used.
+def enter_landlock(folder: str, read_roots: list[str]) -> int:
+    """Allow file-system writes only beneath `folder` (and to /dev/null), reads only there and
+    beneath `read_roots` (the interpreter, shared libraries), forbid TCP and signalling outside
+    the domain, as far as the kernel's ABI goes; returns the ABI used.
 
     Raises: OSError when the kernel has Landlock and a step fails.
     """
@@ -64,7 +68,8 @@ def enter_landlock(folder: str) -> int:
     if abi < 1:
         return 0
     libc = ctypes.CDLL(None, use_errno=True)
-    fs = _FS_WRITE_V1 | (_FS_REFER if abi >= 2 else 0) | (_FS_TRUNCATE if abi >= 3 else 0)
+    reads = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR if read_roots else 0  # none given: reads not confined
+    fs = reads | _FS_WRITE_V1 | (_FS_REFER if abi >= 2 else 0) | (_FS_TRUNCATE if abi >= 3 else 0)
     fs |= _FS_IOCTL_DEV if abi >= 5 else 0
     net = _NET_BIND_TCP | _NET_CONNECT_TCP if abi >= 4 else 0
     scoped = _SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL if abi >= 6 else 0
@@ -72,9 +77,15 @@ def enter_landlock(folder: str) -> int:
     ruleset = libc.syscall(_CREATE_RULESET, ctypes.create_string_buffer(attr, len(attr)), len(attr), 0)
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
-    file_rights = _FS_WRITE_FILE | (_FS_TRUNCATE if abi >= 3 else 0)
-    for path, rights in ((folder, fs), ("/dev/null", file_rights)):
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    file_rights = (reads & _FS_READ_FILE) | _FS_WRITE_FILE | (_FS_TRUNCATE if abi >= 3 else 0)
+    rules = [(folder, fs), ("/dev/null", file_rights)]
+    for root in read_roots:  # a rule on a file may hold only file rights
+        rules.append((root, _FS_EXECUTE | _FS_READ_FILE | (_FS_READ_DIR if os.path.isdir(root) else 0)))
+    for path, rights in rules:
+        try:
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue
         rule = struct.pack("=Qi", rights, fd)
         status = libc.syscall(
             _ADD_RULE, ruleset, _RULE_PATH_BENEATH, ctypes.create_string_buffer(rule, 12), 0
@@ -110,7 +121,8 @@ def confine(config: dict[str, str]) -> None:
         os.setgid(drop)
         os.setuid(drop)
     if config.get("landlock") == "1":
-        enter_landlock(str(config["workdir"]))
+        roots = [root for root in config.get("read_roots", "").split(":") if root]
+        enter_landlock(str(config["workdir"]), roots)
 
 
 def bind_python(source: str, target: str) -> None:

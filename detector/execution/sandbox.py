@@ -26,8 +26,12 @@ from pathlib import Path
 from detector.execution.child import CONFIG_KEYS, SETUP_FAILED, landlock_abi
 
 NOBODY = 65534
+# Besides its folder and the interpreter's install, what a run may read (with Landlock): what the
+# dynamic loader and the standard library need, nothing of users' homes or other projects.
+SYSTEM_READ_ROOTS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/etc/ld.so.cache",
+                     "/etc/localtime", "/usr/share/zoneinfo", "/dev/urandom")  # fmt: skip
 CHILD = Path(__file__).with_name("child.py")
-SANDBOX_VERSION = "1"
+SANDBOX_VERSION = "2"
 # Namespace prefixes, best first: as root, and as an ordinary user (a user namespace maps it to root).
 _ROOT_PREFIXES = (
     ("unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"),
@@ -176,19 +180,21 @@ def run_python(source: str, limits: SandboxLimits | None = None) -> ExecutionRes
     if iso.drop_uid is not None:
         os.chmod(base, 0o711)
         os.chown(work, iso.drop_uid, iso.drop_uid)
-    python = sys.executable
+    python = os.path.realpath(sys.executable)  # the base interpreter: -S needs no virtualenv
+    install = os.path.realpath(sys.base_prefix)
     bind: dict[str, str] = {}
     if iso.drop_uid is not None:  # the interpreter's install, bound where `nobody` can reach it
         real = Path(os.path.realpath(sys.executable))
         target = base / "python"
         target.mkdir(mode=0o755)
         bind = {"bind_python": sys.base_prefix, "bind_target": str(target)}
-        python = str(target / real.relative_to(os.path.realpath(sys.base_prefix)))
+        python = str(target / real.relative_to(install))
+        install = str(target)
     config = {
         **bind, "workdir": str(work), "python": python, "cpu_s": limits.cpu_s,
         "memory_mb": limits.memory_mb, "processes": limits.processes, "file_size_mb": limits.file_size_mb,
         "open_files": limits.open_files, "drop_uid": -1 if iso.drop_uid is None else iso.drop_uid,
-        "landlock": int(iso.landlock > 0),
+        "landlock": int(iso.landlock > 0), "read_roots": ":".join([install, *SYSTEM_READ_ROOTS]),
     }  # fmt: skip
     arguments = [f"{key}={config.get(key, '')}" for key in CONFIG_KEYS]
     start = time.perf_counter()
