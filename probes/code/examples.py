@@ -174,13 +174,7 @@ def perturb_value(value: object, rng: random.Random) -> object:
         new = round(value + rng.choice((-1, 1)) * rng.randint(1, 5) * step, max(1, min(digits, 2)))
         return new if (new >= 0) == (value >= 0) else value
     if isinstance(value, str):
-        if " " in value.strip():
-            words = value.split(" ")
-            rng.shuffle(words)
-            return " ".join(words)
-        chars = list(value)
-        rng.shuffle(chars)
-        return "".join(chars)
+        return perturb_text(value, rng)
     if isinstance(value, list | tuple):
         items = [perturb_value(v, rng) for v in value]
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value) and list(
@@ -191,6 +185,24 @@ def perturb_value(value: object, rng: random.Random) -> object:
     if isinstance(value, dict):
         return {k: perturb_value(v, rng) for k, v in value.items()}
     return value
+
+
+def perturb_text(text: str, rng: random.Random) -> str:
+    """Words reordered (a text of several words), else some letters and digits replaced by others
+    of their kind (case kept), so the text keeps its shape (a date stays date-like); a text of
+    symbols only (brackets, say) stays as it is."""
+    words = text.split(" ")
+    if len(set(words)) > 1:
+        rng.shuffle(words)
+        return " ".join(words)
+    chars = list(text)
+    places = [i for i, ch in enumerate(chars) if ch.isascii() and ch.isalnum()]
+    for i in [i for i in places if rng.random() < 0.5] or places[:1]:
+        ch = chars[i]
+        pool = "0123456789" if ch.isdigit() else "abcdefghijklmnopqrstuvwxyz"
+        new = rng.choice(pool.replace(ch.lower(), ""))
+        chars[i] = new.upper() if ch.isupper() else new
+    return "".join(chars)
 
 
 def render_value(value: object, double_quotes: bool) -> str:
