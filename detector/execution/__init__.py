@@ -4,6 +4,7 @@ from detector.execution.executor import (
     ExecutionCache,
     Executor,
     default_execution_cache_path,
+    default_executor,
     default_parallelism,
 )
 from detector.execution.sandbox import ExecutionResult, Isolation, SandboxLimits, isolation, run_python
@@ -15,6 +16,7 @@ __all__ = [
     "Isolation",
     "SandboxLimits",
     "default_execution_cache_path",
+    "default_executor",
     "default_parallelism",
     "isolation",
     "run_python",

@@ -8,6 +8,7 @@ like the response cache). Timeouts are not cached: they may come from a busy mac
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -108,3 +109,14 @@ class Executor:
             with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
                 done = dict(zip(unique, pool.map(self.run, unique), strict=True))
         return [done[program] for program in programs]
+
+
+def default_executor() -> Executor:
+    """The shared executor: default parallelism, outcomes cached beside the response cache
+    (`$DETECT_CACHE_DIR/executions.sqlite`, else under ~/.cache/detect)."""
+    return _executor_at(str(default_execution_cache_path()))
+
+
+@functools.lru_cache(maxsize=8)
+def _executor_at(cache_path: str) -> Executor:
+    return Executor(cache=ExecutionCache(cache_path))

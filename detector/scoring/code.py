@@ -9,11 +9,10 @@ block, else the whole reply). A HumanEval reply that only continues the function
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from collections.abc import Sequence
 
-from detector.execution import ExecutionCache, ExecutionResult, Executor, default_execution_cache_path
+from detector.execution import ExecutionResult, Executor, default_executor
 from detector.execution.programs import test_program
 from detector.scoring.correctness import Score, strip_thinking
 from detector.types import BenchmarkItem
@@ -56,17 +55,6 @@ def completed_code(item: BenchmarkItem, text: str) -> str:
 def execution_label(result: ExecutionResult) -> str:
     """`passed`, or the status and reason of a failed run (`failed: AssertionError`)."""
     return result.status if result.passed or not result.reason else f"{result.status}: {result.reason}"
-
-
-def default_executor() -> Executor:
-    """The executor code scoring uses: default parallelism, outcomes cached beside answers
-    (`$DETECT_CACHE_DIR/executions.sqlite`, else under ~/.cache/detect)."""
-    return _executor_at(str(default_execution_cache_path()))
-
-
-@functools.lru_cache(maxsize=8)
-def _executor_at(cache_path: str) -> Executor:
-    return Executor(cache=ExecutionCache(cache_path))
 
 
 def score_code_replies(

@@ -151,7 +151,7 @@ def markers(values: list[str]) -> str:
 def cached_executor() -> Executor:
     """The sandbox executor with the execution cache: a variant's checks are deterministic
     programs, so a rerun (same items, same seed) reads their outcomes back."""
-    from detector.scoring.code import default_executor
+    from detector.execution import default_executor
 
     return default_executor()
 
