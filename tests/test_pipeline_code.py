@@ -48,7 +48,9 @@ def test_every_code_answer_is_executed_and_its_outcome_recorded(contaminated: Pr
     assert scores.filter(pl.col("kind") == "continuation").height > 0  # code-truncate rows
 
 
-def test_contaminated_control_is_flagged_and_clean_is_not(contaminated: ProbeResult, clean: ProbeResult) -> None:
+def test_contaminated_control_is_flagged_and_clean_is_not(
+    contaminated: ProbeResult, clean: ProbeResult
+) -> None:
     assert contaminated.report["verdict"] in ("suspicious", "likely_overfit")
     assert contaminated.report["evidence"]
     assert clean.report["verdict"] == "clean"
