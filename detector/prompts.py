@@ -26,6 +26,10 @@ CLOZE_INSTRUCTION = (
     "Answer the following question with the text of the answer. End with a line of the form "
     '"The answer is <answer>".'
 )
+CODE_INSTRUCTION = (
+    "Complete the following Python task. Reply with the complete function (with its imports) in "
+    "one ```python code block."
+)
 CONTINUATION_INSTRUCTION = (
     "Continue the following text exactly from where it stops. Reply with the continuation only."
 )
@@ -64,6 +68,8 @@ def render_prompt(
     kind = item_kind(item, scoring)
     if kind == "continuation":
         return f"{CONTINUATION_INSTRUCTION}\n\n{item.question}"
+    if kind == "code":
+        return f"{CODE_INSTRUCTION}\n\n{item.question}"
     examples = [text for shot in shots if (text := _shot_text(shot, item, kind)) is not None]
     prefix = "".join(f"{text}\n\n" for text in examples)
     if kind == "multiple_choice":

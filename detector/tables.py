@@ -82,6 +82,7 @@ SCORES_SCHEMA: Mapping[str, pl.DataType] = {
     "placebo": B(),
     "jaccard_parent": F(),
     "jaccard_own": F(),
+    "execution": S(),  # code items: `passed`, or the status and reason of the failed run
 }
 REFERENCES_SCHEMA: Mapping[str, pl.DataType] = {
     "reference_run": S(),

@@ -128,6 +128,10 @@ def _verify(variant: Variant, parent: BenchmarkItem, spec: FamilySpec, parent_sh
     return None, similarity, shingles
 
 
+def _is_code(item: BenchmarkItem) -> bool:
+    return item.metadata.get("kind") == "code"
+
+
 def _numbered(variant: Variant, variant_id: str, seed: int, jaccard_to_parent: float) -> Variant:
     """The kept variant with its final id, the run's seed and its similarity to the parent.
 
@@ -219,8 +223,8 @@ def _make_variants(items: Sequence[BenchmarkItem], probes: list[tuple[str, Probe
             applicable = with_variants = made = 0
             for item in items:
                 tracker.advance()
-                if not probe.applies_to(item):
-                    continue
+                if not probe.applies_to(item) or _is_code(item) != spec.for_code:
+                    continue  # code items get only code families, and code families only code items
                 applicable += 1
                 kept = _variants_of(item, probe, name, spec, per_item, seed, counts)
                 with_variants += bool(kept)

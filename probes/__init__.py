@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from detector.types import Probe
 from probes.base import ProbeSkip
-from probes.registry import FAMILIES, PROBES, check_families, get_family, get_probe, with_family
+from probes.registry import (
+    CODE_FAMILIES,
+    FAMILIES,
+    PROBES,
+    check_families,
+    get_family,
+    get_probe,
+    with_family,
+)
 from probes.spec import FamilySpec, GoldCheck
 
 __all__ = [
-    "FAMILIES", "PROBES", "FamilySpec", "GoldCheck", "Probe", "ProbeSkip", "check_families", "get_family",
-    "get_probe", "with_family",
+    "CODE_FAMILIES", "FAMILIES", "PROBES", "FamilySpec", "GoldCheck", "Probe", "ProbeSkip", "check_families",
+    "get_family", "get_probe", "with_family",
 ]

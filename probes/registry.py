@@ -9,6 +9,13 @@ from typing import Final
 
 from detector.types import Probe
 from probes.cloze import ClozeProbe
+from probes.code import (
+    CodeDistractorProbe,
+    CodeDocstringProbe,
+    CodeExamplesProbe,
+    CodeRenameProbe,
+    CodeTruncateProbe,
+)
 from probes.distractor import DistractorProbe
 from probes.entity import EntityProbe
 from probes.none_of_the_above import NoneOfTheAboveProbe
@@ -30,7 +37,15 @@ FAMILIES: Final[Mapping[str, FamilySpec]] = MappingProxyType({
     "paraphrase": FamilySpec(ParaphraseProbe, ceiling=0.97, floor=0.3, keeps_gold=True),
     "cloze": FamilySpec(ClozeProbe, ceiling=0.98, keeps_gold=True),
     "truncate": FamilySpec(TruncateProbe, ceiling=0.95),
+    # programming tasks: each variant's transformed reference solution passes its tests in the sandbox
+    "code-rename": FamilySpec(CodeRenameProbe, ceiling=0.97, for_code=True),
+    "code-examples": FamilySpec(CodeExamplesProbe, ceiling=0.97, for_code=True),
+    "code-docstring": FamilySpec(CodeDocstringProbe, ceiling=0.97, for_code=True),
+    "code-distractor": FamilySpec(CodeDistractorProbe, ceiling=0.97, for_code=True),
+    "code-truncate": FamilySpec(CodeTruncateProbe, ceiling=0.97, for_code=True),
 })
+# the families for programming tasks (code items get only these)
+CODE_FAMILIES: Final[tuple[str, ...]] = tuple(name for name, spec in FAMILIES.items() if spec.for_code)
 # name -> probe class, for callers that need only the classes (the pipeline, the CLI's help test)
 PROBES: Final[Mapping[str, type[Probe]]] = MappingProxyType(
     {name: spec.probe for name, spec in FAMILIES.items()})

@@ -20,6 +20,7 @@ class FamilySpec:
     (a meaning-preserving family must not drift too far). Two variants of one item are
     near-duplicates at or above `duplicate_at` (the ceiling when None). `keeps_gold`: the gold's
     text must stay the parent's. `gold_check`: the family's own check of a recomputed gold.
+    `for_code`: the family perturbs programming tasks; code items get only such families.
 
     Raises:
         ValueError: for bounds outside 0 <= floor < ceiling <= 1 or a duplicate_at outside (0, 1].
@@ -31,6 +32,7 @@ class FamilySpec:
     keeps_gold: bool = False
     duplicate_at: float | None = None
     gold_check: GoldCheck | None = None
+    for_code: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.floor < self.ceiling <= 1.0:

@@ -32,6 +32,10 @@ def detect_container(path: Path) -> str:
 
 def detect_record_format(data: Mapping[str, object]) -> str | None:
     """The format whose fields a JSON/Parquet row has, or None."""
+    if "entry_point" in data and "canonical_solution" in data:
+        return "humaneval"
+    if "test_list" in data and "code" in data:
+        return "mbpp"
     if "ctx" in data and "endings" in data:
         return "hellaswag"
     if "answerKey" in data and "question" in data:

@@ -2,7 +2,8 @@
 
 The kind says how an item is asked and scored: "math" (a numeric answer, compared as numbers),
 "multiple_choice" (a label among the item's choices), "cloze" (the gold option's text) or
-"continuation" (a truncated text whose real rest is compared by similarity). Prompts and
+"continuation" (a truncated text whose real rest is compared by similarity) or "code" (a
+programming task whose answer is run against its tests in the sandbox). Prompts and
 scoring both read it from here, so they always agree.
 """
 
@@ -14,16 +15,18 @@ from typing import Final
 
 from detector.types import BenchmarkItem
 
-ITEM_KINDS: Final = ("continuation", "multiple_choice", "math", "cloze")
+ITEM_KINDS: Final = ("continuation", "multiple_choice", "math", "cloze", "code")
 
 
 def item_kind(item: BenchmarkItem, scoring: str = "answer") -> str:
-    """One of "continuation", "multiple_choice", "math", "cloze"."""
+    """One of "continuation", "multiple_choice", "math", "cloze", "code"."""
     if scoring == "continuation":
         return "continuation"
     if item.choices:
         return "multiple_choice"
     kind = item.metadata.get("kind", "")
+    if kind == "code":
+        return "code"
     if kind == "math":
         return "math"
     if kind == "multiple_choice" or kind == "cloze":

@@ -11,6 +11,8 @@ from typing import Final
 from detector.benchmarks.arc import parse_arc
 from detector.benchmarks.gsm8k import parse_gsm8k
 from detector.benchmarks.hellaswag import parse_hellaswag
+from detector.benchmarks.humaneval import parse_humaneval
+from detector.benchmarks.mbpp import parse_mbpp
 from detector.benchmarks.mmlu import parse_mmlu_csv, parse_mmlu_hf
 from detector.benchmarks.records import Record
 from detector.types import BenchmarkItem
@@ -67,6 +69,10 @@ FORMATS: Final[Mapping[str, BenchmarkFormat]] = MappingProxyType(
             "arc", "JSONL: question.stem, question.choices[{label, text}], answerKey (A-E or 1-4)", parse_arc
         ),
         "hellaswag": BenchmarkFormat("hellaswag", "JSONL: ctx, endings, label (index)", parse_hellaswag),
+        "humaneval": BenchmarkFormat(
+            "humaneval", "JSONL: task_id, prompt, entry_point, canonical_solution, test", parse_humaneval
+        ),
+        "mbpp": BenchmarkFormat("mbpp", "JSONL: text, code, test_list, test_setup_code", parse_mbpp),
         "generic": BenchmarkFormat(
             "generic", "JSONL/CSV/Parquet read through --field question=COL --field answer=COL ...", None
         ),
@@ -89,6 +95,8 @@ FIXTURES: Final[Mapping[str, Fixture]] = MappingProxyType(
         "hellaswag": Fixture(
             "hellaswag", "hellaswag.jsonl", "hellaswag", "hellaswag", "pick the likely ending"
         ),
+        "humaneval": Fixture("humaneval", "humaneval.jsonl", "humaneval", "humaneval", "write a function"),
+        "mbpp": Fixture("mbpp", "mbpp.jsonl", "mbpp", "mbpp", "write a function that passes tests"),
     }
 )
 FIXTURE_ALIASES: Final[Mapping[str, str]] = MappingProxyType({"arc-challenge": "arc"})

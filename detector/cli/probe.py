@@ -109,7 +109,7 @@ def probe(
         [],
         "--benchmark",
         "-b",
-        help="A file, a fixture name (gsm8k, mmlu, arc, hellaswag) or hub:NAME. Repeatable. "
+        help="A file, a fixture name (gsm8k, mmlu, arc, hellaswag, humaneval, mbpp) or hub:NAME. Repeatable. "
         "Default: all bundled fixtures.",
     ),
     family: list[str] = typer.Option(
@@ -117,7 +117,8 @@ def probe(
         "--family",
         "-f",
         help="A perturbation family: numeric, entity, option-shuffle, option-relabel, none-of-the-above, "
-        "distractor, paraphrase, cloze, truncate. Repeatable. Default: every family that applies.",
+        "distractor, paraphrase, cloze, truncate; code-rename, code-examples, code-docstring, "
+        "code-distractor, code-truncate (code items). Repeatable. Default: every family that applies.",
     ),
     per_item: int = typer.Option(2, "--per-item", min=1, help="Variants per item and family."),
     limit: int | None = typer.Option(

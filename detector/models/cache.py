@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -17,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from detector.cache_dir import cache_dir
 from detector.types import Generation, GenParams, TokenLogprobs
 
 SCHEMA = """
@@ -29,12 +29,8 @@ CREATE TABLE IF NOT EXISTS capabilities (key TEXT PRIMARY KEY, value INTEGER NOT
 
 
 def default_cache_path() -> Path:
-    """`$DETECT_CACHE_DIR/responses.sqlite`, else under `$XDG_CACHE_HOME` or `~/.cache`."""
-    root = os.environ.get("DETECT_CACHE_DIR")
-    if root:
-        return Path(root) / "responses.sqlite"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "detect" / "responses.sqlite"
+    """`$DETECT_CACHE_DIR/responses.sqlite`, else under `$XDG_CACHE_HOME` or `~/.cache` (see `cache_dir`)."""
+    return cache_dir() / "responses.sqlite"
 
 
 def public_endpoint(url: str) -> str:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from detector.plan import ProbePlan
 
 T = TypeVar("T")
-KINDS = ("math", "multiple_choice", "text", "continuation")
+KINDS = ("math", "multiple_choice", "text", "continuation", "code")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _FILLER = (
     "the", "river", "quietly", "market", "seven", "because", "window", "under", "bright", "paper",
@@ -91,6 +91,8 @@ class ControlCase:
 
 
 def _kind_of(item: BenchmarkItem) -> str:
+    if item.metadata.get("kind") == "code":
+        return "code"
     if item.choices and item.labels:
         return "multiple_choice"
     if _NUMBER.fullmatch(item.answer.replace(",", "").strip()):
@@ -98,8 +100,17 @@ def _kind_of(item: BenchmarkItem) -> str:
     return "text"
 
 
+def _code_stub(item: BenchmarkItem) -> str:
+    """A wrong answer to a code item: its function, returning None."""
+    return f"def {item.metadata.get('entry_point', 'solution')}(*args, **kwargs):\n    return None\n"
+
+
 def case_for_item(item: BenchmarkItem) -> ControlCase:
-    """The control case of an original benchmark item."""
+    """The control case of an original benchmark item (a code item's gold is its reference)."""
+    if _kind_of(item) == "code":
+        reference = item.solution or ""
+        return ControlCase(gold=reference, kind="code", parent_id=item.item_id, parent_gold=reference,
+                           alternatives=(_code_stub(item),))
     others = tuple(c for c in item.choices if c != item.gold_text)
     return ControlCase(
         gold=item.answer,
@@ -116,6 +127,13 @@ def case_for_variant(variant: Variant, parent: BenchmarkItem | None = None) -> C
     """The control case of a variant; `parent` supplies wrong-answer texts for cloze items."""
     item = variant.item
     kind = "continuation" if variant.scoring == "continuation" else _kind_of(item)
+    if kind == "code":  # the memorized answer is the original's reference solution
+        remembered = (parent.solution or "") if parent is not None else ""
+        return ControlCase(
+            gold=item.solution or "", kind="code", parent_id=variant.parent_id, is_original=False,
+            parent_gold=remembered, gold_changed=variant.gold_changed,
+            family=variant.family, alternatives=(_code_stub(item),),
+        )  # fmt: skip
     parent_gold = variant.parent_answer
     changed = variant.gold_changed or (
         bool(parent_gold) and parent_gold != item.answer and variant.family != "cloze"
@@ -265,6 +283,9 @@ def _render(case: ControlCase, answer: str | None, rng: Draws) -> str:
     if case.kind == "multiple_choice":
         label = answer if answer is not None else _wrong_label(case, rng)
         return rng.choice(CHOICE_STYLES).format(a=label)
+    if case.kind == "code":
+        code = answer if answer is not None else _wrong_text(case, rng)
+        return f"```python\n{code.rstrip()}\n```"
     if case.kind == "math":
         number = answer if answer is not None else _wrong_number(case.gold, rng)
         return rng.choice(MATH_STYLES).format(a=number)

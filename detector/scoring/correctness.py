@@ -74,6 +74,7 @@ class Score:
     extracted: str | None
     correct: bool | None
     similarity: float | None = None
+    execution: str | None = None  # code items: `passed`, or why the run failed
 
 
 
@@ -110,6 +111,10 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
     kind = item_kind(item, scoring)
     if text is None:
         return Score(kind, None, None, None)
+    if kind == "code":
+        from detector.scoring.code import score_code
+
+        return score_code(item, text)
     if kind != "continuation":
         text = answer_part(text)
     if kind == "continuation":

@@ -20,7 +20,7 @@ from detector.scoring.choices import extract_choice
 from detector.scoring.correctness import Score, answer_part, same_answer, score_response
 from detector.tables import SCORES_SCHEMA, frame
 
-STALE_KINDS = ("math", "multiple_choice")
+STALE_KINDS = ("math", "multiple_choice", "code")
 STATIC_COLUMNS = (
     "prompt_id", "role", "benchmark", "parent_id", "family", "kind", "scoring", "gold", "parent_gold",
     "gold_changed",
@@ -100,6 +100,11 @@ class RowScorer:
         if found is None:
             row = self.rows[i]
             assert row.variant is not None
+            if score.kind == "code":
+                from detector.scoring.code_signals import placebo_code, stale_code
+
+                found = self._stale[key] = (stale_code(row.item, text), placebo_code(row.item, orig_text))
+                return found
             stale = _matches_gold(
                 score.kind, score, text, row.variant.parent_answer, row.parent.labels, row.item.labels
             )
@@ -115,6 +120,10 @@ class RowScorer:
         if row.variant is None or not own or not old or own == old:
             return None
         found = self._echo.get((i, text))
+        if found is None and self.kinds[i] == "code":
+            from detector.scoring.code_signals import code_echo
+
+            found = self._echo[(i, text)] = code_echo(text, old, own)
         if found is None:
             from detector.scoring.solution_echo import solution_echo  # datasketch: imported when needed
 
@@ -123,10 +132,23 @@ class RowScorer:
             )
         return found
 
+    def _score_code_rows(self, texts: Sequence[str | None]) -> None:
+        """Run every not yet scored code answer, in parallel sandboxes (see detector.scoring.code)."""
+        todo = [
+            i for i, text in enumerate(texts)
+            if self.kinds[i] == "code" and text is not None and (i, text) not in self._scores
+        ]  # fmt: skip
+        if todo:
+            from detector.scoring.code import score_code_replies
+
+            found = score_code_replies([self.rows[i].item for i in todo], [texts[i] or "" for i in todo])
+            self._scores.update({(i, texts[i] or ""): score for i, score in zip(todo, found, strict=True)})
+
     def score(self, texts: Sequence[str | None]) -> pl.DataFrame:
         """The scores table for the rows answered with `texts` (None: the request failed)."""
         if len(texts) != len(self.rows):
             raise ValueError(f"{len(texts)} answers for {len(self.rows)} prompts")
+        self._score_code_rows(texts)
         scores = [self._score(i, text) for i, text in enumerate(texts)]
         dynamic: dict[str, list[Any]] = {name: [] for name in SCORES_SCHEMA if name not in STATIC_COLUMNS}
         for i, (score, text) in enumerate(zip(scores, texts, strict=True)):
@@ -138,7 +160,7 @@ class RowScorer:
                 orig_text = texts[p]  # type: ignore[index]
                 if self.stale_eligible[i] and orig.kind == score.kind and orig_text is not None:
                     stale, placebo = self._stale_placebo(i, text, orig_text, score, orig)
-                if score.kind == "math":
+                if score.kind in ("math", "code"):
                     echo = self._echo_of(i, text)
             dynamic["extracted"].append(score.extracted)
             dynamic["correct"].append(score.correct)
@@ -148,6 +170,7 @@ class RowScorer:
             dynamic["placebo"].append(placebo)
             dynamic["jaccard_parent"].append(echo[0] if echo else None)
             dynamic["jaccard_own"].append(echo[1] if echo else None)
+            dynamic["execution"].append(score.execution)
         return frame({**self.static, **dynamic}, "scores").select(list(SCORES_SCHEMA))
 
 

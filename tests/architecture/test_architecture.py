@@ -14,9 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer)
     for layer in (
-        {"detector.types", "detector.atomic_files", "detector.progress"},
+        {"detector.types", "detector.atomic_files", "detector.progress", "detector.cache_dir"},
         {"detector.tables", "detector.variant_table"},
-        {"detector.text"},
+        {"detector.text", "detector.execution"},
         {"detector.benchmarks"},
         {"probes"},
         {"detector.variants"},

@@ -39,6 +39,11 @@ def test_registry_lists_every_family_and_rejects_unknown_names():
         "paraphrase",
         "cloze",
         "truncate",
+        "code-rename",
+        "code-examples",
+        "code-docstring",
+        "code-distractor",
+        "code-truncate",
     }
     for name, cls in PROBES.items():
         assert cls.name == name and cls.version
