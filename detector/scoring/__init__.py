@@ -2,16 +2,19 @@
 
 from detector.scoring.choices import extract_choice
 from detector.scoring.correctness import (
+    MAX_SCORED_CHARS,
     VERBATIM_THRESHOLD,
     Score,
     continuation_similarity,
     item_kind,
     same_answer,
     score_response,
+    scored_text,
 )
 from detector.scoring.numbers import extract_number, normalize_number, numbers_equal
 
 __all__ = [
+    "MAX_SCORED_CHARS",
     "VERBATIM_THRESHOLD",
     "Score",
     "continuation_similarity",
@@ -22,4 +25,5 @@ __all__ = [
     "numbers_equal",
     "same_answer",
     "score_response",
+    "scored_text",
 ]

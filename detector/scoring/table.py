@@ -17,7 +17,14 @@ import polars as pl
 from detector.plan import PromptRow
 from detector.report.tables import SCORES_SCHEMA, frame
 from detector.scoring.choices import extract_choice
-from detector.scoring.correctness import Score, answer_part, item_kind, same_answer, score_response
+from detector.scoring.correctness import (
+    Score,
+    answer_part,
+    item_kind,
+    same_answer,
+    score_response,
+    scored_text,
+)
 
 STALE_KINDS = ("math", "multiple_choice")
 STATIC_COLUMNS = (
@@ -37,7 +44,7 @@ def _matches_gold(
     if same_answer(kind, score.extracted, gold):
         return True
     if kind == "multiple_choice" and labels and tuple(labels) != tuple(own):
-        return extract_choice(answer_part(text), labels) == gold
+        return extract_choice(answer_part(scored_text(text)), labels) == gold
     return False
 
 
@@ -115,7 +122,7 @@ class RowScorer:
             from detector.signals import solution_echo
 
             found = self._echo[(i, text)] = solution_echo(
-                text, _strip_annotations(old), _strip_annotations(own)
+                scored_text(text), _strip_annotations(old), _strip_annotations(own)
             )
         return found
 
