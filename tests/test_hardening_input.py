@@ -87,7 +87,8 @@ def test_a_lone_surrogate_is_a_format_error_naming_the_field(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("gold", ["NaN", "Infinity", "-Infinity", "1e400"])
 def test_non_finite_json_numbers_are_rejected(tmp_path: Path, gold: str) -> None:
-    path = _write(tmp_path, "g.jsonl", '{"question": "Q", "answer": 3}\n{"question": "Q", "answer": ' + gold + "}\n")
+    first = '{"question": "Q", "answer": 3}\n'
+    path = _write(tmp_path, "g.jsonl", first + '{"question": "Q", "answer": ' + gold + "}\n")
     with pytest.raises(BenchmarkFormatError) as caught:
         load_benchmark(path, fields={"question": "question", "answer": "answer"})
     assert caught.value.line == 2

@@ -31,7 +31,7 @@ from detector.types import BenchmarkFormatError, BenchmarkItem
 NUMERIC_ANSWER = re.compile(r"-?\d+(?:\.\d+)?")
 # No benchmark number is this long; longer ones would only break integer arithmetic downstream.
 MAX_NUMBER_DIGITS = 1000
-_LONG_NUMBER = re.compile(r"\d{%d,}" % (MAX_NUMBER_DIGITS + 1))
+_LONG_NUMBER = re.compile(r"\d{" + str(MAX_NUMBER_DIGITS + 1) + ",}")
 SPLIT_NAMES = frozenset({"test", "train", "dev", "val", "validation"})
 
 

@@ -100,8 +100,8 @@ def parse_mmlu_hf(record: Record, benchmark: str, index: int) -> BenchmarkItem:
         answer = labels[raw]
     elif isinstance(raw, str) and raw.strip() in labels:
         answer = raw.strip()
-    elif isinstance(raw, str) and (index := index_from_text(raw)) is not None and index < len(choices):
-        answer = labels[index]
+    elif isinstance(raw, str) and (position := index_from_text(raw)) is not None and position < len(choices):
+        answer = labels[position]
     else:
         raise record.error("answer", f"unknown answer {raw!r}; expected an index 0-{len(choices) - 1}")
     subject = record.data.get("subject", record.data.get("category"))  # MMLU-Pro: `category`
