@@ -12,5 +12,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C (click's own 'Ab
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print `error: message` to stderr and exit with `code`."""
-    typer.echo(f"error: {message}", err=True)
+    from detector.safe_text import printable
+
+    typer.echo(f"error: {printable(message)}", err=True)
     raise typer.Exit(code)

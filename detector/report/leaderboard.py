@@ -29,6 +29,7 @@ from detector.report.display import (
     get_list,
     verdict_label,
 )
+from detector.safe_text import csv_cell
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 
@@ -213,7 +214,11 @@ def leaderboard_frame(groups: Sequence[LeaderboardGroup]) -> pl.DataFrame:
 
 def write_leaderboard_csv(groups: Sequence[LeaderboardGroup], path: str | Path) -> None:
     """The leaderboard as CSV (polars), written atomically."""
-    write_text_atomic(path, leaderboard_frame(groups).write_csv())
+    table = leaderboard_frame(groups)
+    text_columns = [name for name, dtype in table.schema.items() if dtype == pl.String]
+    # model and benchmark names come from outside: no cell may start a spreadsheet formula
+    table = table.with_columns(pl.col(text_columns).map_elements(csv_cell, return_dtype=pl.String))
+    write_text_atomic(path, table.write_csv())
 
 
 def group_title(group: LeaderboardGroup) -> str:

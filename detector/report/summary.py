@@ -34,16 +34,20 @@ def wide_console() -> Console:
 def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> None:
     """Print the family table, the signals and the verdict with its evidence to the terminal."""
     from rich.table import Table
+    from rich.text import Text
 
+    from detector.safe_text import printable_tree
+
+    report = printable_tree(report)  # model names, benchmark names and evidence come from outside
     console = wide_console()
     title = f"{report.get('model')}: original vs variant accuracy (points; q per family, p for all)"
-    table = Table(title=title)
+    table = Table(title=Text(title))
     for column in ("benchmark", "family", "items", "variants", "original", "variant", "drop", "95% CI", "q"):
         table.add_column(column, justify="left" if column in ("benchmark", "family") else "right")
     for fam in get_list(report, "families"):
         if isinstance(fam, Mapping):
             *cells, _, q = accuracy_cells(fam)  # the terminal shows q, not p, per family
-            table.add_row(str(fam.get("benchmark")), str(fam.get("name")), *cells, q)
+            table.add_row(Text(str(fam.get("benchmark"))), Text(str(fam.get("name"))), *cells, q)
     overall = get_block(report, "overall")
     *cells, p, _ = accuracy_cells(overall, with_q=False)
     table.add_section()
@@ -54,7 +58,7 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     for index in keep:
         signals.add_column(SIGNAL_COLUMNS[index])
     for row in signal_rows(report):
-        signals.add_row(*[str(row[index]) for index in keep])
+        signals.add_row(*[Text(str(row[index])) for index in keep])
     if signals.row_count:
         console.print(signals)
     verdict = report.get("verdict")
@@ -70,4 +74,4 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     if len(evidence) > MAX_EVIDENCE_LINES:
         console.print(f"  ({len(evidence) - MAX_EVIDENCE_LINES} more lines in report.md)")
     if run_dir is not None:
-        console.print(f"run directory: {run_dir}", markup=False, highlight=False)
+        console.print(f"run directory: {printable_tree(str(run_dir))}", markup=False, highlight=False)
