@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from detector.cli.errors import EXIT_INTERRUPTED, fail
+from detector.cli.errors import EXIT_INTERRUPTED, fail, is_bad_input
 
 HELP = (
     "Audit a model: ask it benchmark items and verified variants, test the paired drop, give a verdict."
@@ -96,7 +96,6 @@ def probe(
     from detector.pipeline import ProbeOptions, run_probe
     from detector.report.summary import print_summary
     from detector.stats.verdict import check_fail_on, verdict_reaches
-    from detector.types import BenchmarkFormatError
 
     try:
         if fail_on is not None:
@@ -110,7 +109,9 @@ def probe(
     )  # fmt: skip
     try:
         result = run_probe(options)
-    except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
+    except (ValueError, OSError, RuntimeError) as error:
+        if not is_bad_input(error):
+            raise  # an internal error: its traceback, exit 1 (never dressed up as bad input)
         fail(str(error))
     except KeyboardInterrupt:
         resume = "; answers received so far are cached: the same command resumes" if not no_cache else ""
