@@ -16,6 +16,21 @@ from pathlib import Path
 FILE_MODE = 0o644
 
 
+def check_output_dir(path: str | Path, option: str = "--out") -> Path:
+    """`path` as a Path when it is, or can become, a directory.
+
+    Raises: ValueError naming `path` (and `option`) when it, or a folder above it, is a file.
+    """
+    target = Path(path)
+    for candidate in (target, *target.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                what = "exists" if candidate == target else f"is inside {candidate}, which exists"
+                raise ValueError(f"{target}: {what} and is not a directory ({option} names a directory)")
+            break
+    return target
+
+
 def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp_path)` on a temporary file next to `path`, then rename it to `path`.
 

@@ -63,7 +63,10 @@ def overlap(
     from detector.overlap.scan import run_between, run_overlap
     from detector.pipeline import load_sources
 
+    from detector.atomic_files import check_output_dir
+
     try:
+        check_output_dir(out)  # before any scanning, not after it
         config = OverlapConfig(threshold=threshold, min_similarity=min_similarity, text_field=text_field)
         if between is not None:
             if corpus:
