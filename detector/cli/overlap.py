@@ -57,13 +57,12 @@ def overlap(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
+    from detector.atomic_files import check_output_dir
     from detector.benchmarks import load_benchmark
     from detector.overlap.index import OverlapConfig
     from detector.overlap.report import print_summary
     from detector.overlap.scan import run_between, run_overlap
     from detector.pipeline import load_sources
-
-    from detector.atomic_files import check_output_dir
 
     try:
         check_output_dir(out)  # before any scanning, not after it
