@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from detector.atomic_files import make_staging_dir
 from detector.plan import ProbePlan, build_plan, register_control_cases
 from detector.prompts import shot_files
 from detector.report.build import read_config, write_report
@@ -267,8 +267,7 @@ def publish_run(run_dir: Path, config: dict[str, Any], tables: dict[str, pl.Data
     run directory appears whole, in one rename; an existing one (a rerun) has each file replaced
     atomically and keeps files of its own (such as a report.html written later).
     """
-    run_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.staging-", dir=run_dir.parent))
+    staging = make_staging_dir(run_dir)  # also removes the staging folders of killed runs
     try:
         os.chmod(staging, RUN_DIR_MODE)
         for name, table in tables.items():

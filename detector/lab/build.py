@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from detector.atomic_files import make_staging_dir
 from detector.lab.corpus import decontaminate, plan_twin_streams
 from detector.lab.manifest import TWINS, LabManifest, write_manifest
 from detector.lab.tokenizer import train_tokenizer
@@ -145,7 +145,7 @@ def build_lab(
     tokenizer_s = time.perf_counter() - started
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = make_staging_dir(out)
     try:
         twin_stats: dict[str, dict[str, float]] = {}
         for twin, stream in (("contaminated", streams.contaminated), ("clean", streams.clean)):
