@@ -43,6 +43,13 @@ class LabSpec:
     shape: ModelShape = ModelShape()
     settings: TrainSettings = TrainSettings()
 
+    def __post_init__(self) -> None:
+        """Raises: ValueError naming the option when a count is below 1 (the twin would see nothing)."""
+        for option, value in (("--exposures", self.exposures), ("--contaminate", self.contaminate),
+                              ("--steps", self.settings.steps)):
+            if value < 1:
+                raise ValueError(f"{option} {value}: must be at least 1")
+
 
 def default_contaminate(n_items: int) -> int:
     """Half the benchmark, at most 200 items (the rest stay unseen, as the AUROC's negatives)."""
