@@ -38,7 +38,7 @@ def test_deeply_nested_json_is_a_format_error_with_its_line(tmp_path: Path) -> N
         load_benchmark(path)
     assert caught.value.line == 2 and "nested" in str(caught.value)
     _show_fails_cleanly(path)
-    array = _write(tmp_path, "deep.json", "[" + GOOD + ", {\"q\": " + "[" * 100_000 + "]" * 100_000 + "}]")
+    array = _write(tmp_path, "deep.json", "[" + GOOD + ', {"q": ' + "[" * 100_000 + "]" * 100_000 + "}]")
     with pytest.raises(BenchmarkFormatError, match="nested"):
         load_benchmark(array)
     cell = _write(tmp_path, "deep.csv", 'q,a,c\nQ,0,"' + "[" * 50_000 + "]" * 50_000 + '"\n')
@@ -64,7 +64,7 @@ def test_a_number_of_thousands_of_digits_names_its_file_and_line(tmp_path: Path,
 
 
 def test_a_huge_index_in_a_csv_cell_is_a_format_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, "mc.csv", 'q,a,c\nQ,' + "1" * 5000 + ',"[""x"", ""y""]"\n')
+    path = _write(tmp_path, "mc.csv", "q,a,c\nQ," + "1" * 5000 + ',"[""x"", ""y""]"\n')
     with pytest.raises(BenchmarkFormatError) as caught:
         load_benchmark(path, fields={"question": "q", "answer": "a", "choices": "c"})
     assert caught.value.line == 2 and len(str(caught.value)) < 300
@@ -125,3 +125,39 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
         pytest.fail("loading a FIFO blocked")
     assert outcome and isinstance(outcome[0], BenchmarkFormatError)
     assert "regular file" in str(outcome[0])
+
+
+HOSTILE_LINES = {
+    "nested": "[" * 100_000 + "]" * 100_000,
+    "digits": json.dumps({"question": "Q", "answer": "x\n#### " + "9" * 5000}),
+    "surrogate": '{"question": "Q \\udc80", "answer": "x\\n#### 2"}',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_LINES))
+@pytest.mark.parametrize("command", ["probe", "perturb", "overlap", "lab"])
+def test_every_command_reports_a_hostile_benchmark_in_one_line(
+    tmp_path: Path, command: str, kind: str
+) -> None:
+    path = _write(tmp_path, "bench.jsonl", GOOD + "\n" + HOSTILE_LINES[kind] + "\n")
+    out = tmp_path / "out"
+    args = {
+        "probe": [
+            "probe",
+            "--model",
+            "control/clean",
+            "--benchmark",
+            str(path),
+            "--no-cache",
+            "--out",
+            str(out),
+        ],
+        "perturb": ["perturb", "--benchmark", str(path), "--out", str(out / "v.parquet")],
+        "overlap": ["overlap", "--benchmark", str(path), "--corpus", str(path), "--out", str(out)],
+        "lab": ["lab", "build", "--benchmark", str(path), "--out", str(out), "--size", "tiny"],
+    }[command]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and f"{path}:2" in errors[0], result.output
+    assert "Traceback" not in result.output and not out.exists()
