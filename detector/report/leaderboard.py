@@ -111,6 +111,10 @@ def read_report(run_dir: str | Path) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", 1)
         raise ValueError(f"{path}:{line}: not valid JSON ({error})") from error
+    except RecursionError:
+        raise ValueError(f"{path}: not valid JSON (nested too deeply)") from None
+    except ValueError as error:  # a number past Python's 4,300-digit limit
+        raise ValueError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(report, dict):
         raise ValueError(f"{path}:1: report must be a JSON object")
     version = report.get("schema_version")
