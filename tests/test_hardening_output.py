@@ -138,3 +138,24 @@ def test_a_server_echoing_the_key_is_stored_and_reported_without_it(
     with sqlite3.connect(cache_path) as db:
         [(text,)] = db.execute("SELECT text FROM generations").fetchall()
     assert "[redacted]" in text
+
+
+def test_damaged_reports_found_by_the_fuzz_campaign_render_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from detector.report.leaderboard_pages import render_leaderboard_html
+
+    report = full_report(model="m", sha="aa" * 32)
+    report["overall"]["drop"] = 1e308  # sized the chart's axis: an endless tick loop
+    report["overall"]["n_items"] = 10**400  # overflowed the CSV's integer column
+    report["seed"] = 1e300
+    report["evidence"] = 3.5  # not a list
+    started = time.perf_counter()
+    groups = build_leaderboard([("r", report)])
+    assert "<svg" in render_leaderboard_html(groups)
+    write_leaderboard_csv(groups, tmp_path / "board.csv")
+    print_summary(report)
+    assert time.perf_counter() - started < 5
+    assert "verdict" in capsys.readouterr().out

@@ -123,6 +123,11 @@ def read_report(run_dir: str | Path) -> dict[str, Any]:
     return report
 
 
+def _int64(value: float | None) -> int | None:
+    """A count or seed that fits the table's 64-bit integer column, else None (a damaged report)."""
+    return None if value is None or abs(value) >= 2**63 else int(value)
+
+
 def leaderboard_row(report: Mapping[str, Any], run_dir: str) -> LeaderboardRow:
     """One leaderboard row from a report dict."""
     score = get_block(report, "overfitting_score")
@@ -147,11 +152,11 @@ def leaderboard_row(report: Mapping[str, Any], run_dir: str) -> LeaderboardRow:
         excess_drop=as_number(excess.get("estimate")),
         excess_ci_low=as_number(excess.get("ci_low")),
         excess_ci_high=as_number(excess.get("ci_high")),
-        n_items=None if n_items is None else int(n_items),
-        n_variants=None if n_variants is None else int(n_variants),
+        n_items=_int64(n_items),
+        n_variants=_int64(n_variants),
         variant_set_sha256=sha if isinstance(sha, str) and sha else None,
         benchmarks=tuple(str(b) for b in get_list(report, "benchmarks")),
-        seed=None if seed is None else int(seed),
+        seed=_int64(seed),
     )
 
 

@@ -68,7 +68,7 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
         f"{format_estimate(report.get('overfitting_score'))} points"
         + ("" if report.get("calibrated") else " (uncalibrated)")
     )
-    evidence = list(report.get("evidence") or [])
+    evidence = get_list(report, "evidence")
     for line in evidence[:MAX_EVIDENCE_LINES]:
         console.print(f"  - {line}", markup=False, highlight=False)
     if len(evidence) > MAX_EVIDENCE_LINES:
