@@ -298,7 +298,8 @@ def _tick_step(span: float) -> float:
 
 def _ticks(low: float, high: float) -> list[float]:
     step = _tick_step(high - low)
-    ticks, value = [], low
+    ticks: list[float] = []
+    value = low
     while value <= high + 1e-9 and len(ticks) <= 100:
         ticks.append(round(value, 6))
         value += step
