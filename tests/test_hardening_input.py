@@ -161,3 +161,11 @@ def test_every_command_reports_a_hostile_benchmark_in_one_line(
     errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and f"{path}:2" in errors[0], result.output
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_an_undetected_format_names_its_fields_on_one_line(tmp_path: Path) -> None:
+    """Found by the fuzz campaign: a header cell holding a line break broke the one-line error."""
+    path = _write(tmp_path, "b.tsv", '"What does\nit mean?"\tx\n1\t2\n')
+    with pytest.raises(BenchmarkFormatError) as caught:
+        load_benchmark(path)
+    assert "\n" not in str(caught.value) and "What does it mean?" in str(caught.value)

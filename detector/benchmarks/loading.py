@@ -54,7 +54,9 @@ def benchmark_name(path: Path) -> str:
 
 
 def _undetected(record: Record) -> BenchmarkFormatError:
-    fields = ", ".join(sorted(record.data)[:10])
+    # a header cell may hold a whole question with line breaks: each name on one short line
+    shown = [" ".join(str(name).split())[:40] for name in sorted(record.data, key=str)[:10]]
+    fields = ", ".join(repr(name) if "," in name else name for name in shown)
     return record.error(
         None,
         f"cannot tell the format from the fields ({fields}); pass --format ({format_names()}) "
