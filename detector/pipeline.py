@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from detector.atomic_files import make_staging_dir
 from detector.benchmarks import LoadedBenchmark, load_shot_pools, load_sources
 from detector.plan import ProbePlan, build_plan
 from detector.prompts import render_prompt, select_shots
@@ -376,8 +376,7 @@ def publish_run(
     run directory appears whole, in one rename; an existing one (a rerun) has each file replaced
     atomically and keeps files of its own (such as a report.html written later).
     """
-    run_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.staging-", dir=run_dir.parent))
+    staging = make_staging_dir(run_dir)  # also removes the staging folders of killed runs
     try:
         os.chmod(staging, RUN_DIR_MODE)
         for name, table in tables.items():

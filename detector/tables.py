@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from detector.atomic_files import write_atomic, write_text_atomic
-from detector.types import BenchmarkItem, Variant
+from detector.types import BenchmarkItem, InputFormatError, Variant
 
 S, B, F = pl.Utf8, pl.Boolean, pl.Float64
 LIST_S = pl.List(pl.Utf8)
@@ -188,12 +188,27 @@ def write_table(df: pl.DataFrame, run_dir: Path, name: str) -> Path:
 def read_table(run_dir: Path, name: str) -> pl.DataFrame:
     """Read `name`.parquet of a run directory, cast to the table's schema.
 
-    Raises: FileNotFoundError naming the missing file.
+    Raises: FileNotFoundError naming the missing file; InputFormatError (a ValueError) naming
+    the file and column for a truncated, unreadable or wrongly typed table.
     """
     path = run_dir / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{path}: missing (is {run_dir} a `detect probe` run directory?)")
-    return pl.read_parquet(path).select([pl.col(c).cast(t) for c, t in TABLES[name].items()])
+    try:
+        table = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputFormatError(str(path), None, None, f"cannot read the table ({reason})") from None
+    columns = []
+    for column, dtype in TABLES[name].items():
+        if column not in table.columns:
+            raise InputFormatError(str(path), None, column, "column missing")
+        try:
+            columns.append(table.get_column(column).cast(dtype))
+        except pl.exceptions.PolarsError:
+            found = table.schema[column]
+            raise InputFormatError(str(path), None, column, f"expected {dtype}, found {found}") from None
+    return pl.DataFrame(columns)
 
 
 def write_json(data: Mapping[str, Any], path: Path) -> None:

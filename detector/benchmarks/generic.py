@@ -7,11 +7,12 @@ several comma-separated columns (`choices=opt_a,opt_b,opt_c`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
 from detector.benchmarks.mmlu import LETTERS, multiple_choice_metadata
-from detector.benchmarks.records import Record, parse_list_text
+from detector.benchmarks.records import Record, index_from_text, parse_list_text
 from detector.types import BenchmarkItem
 
 FieldMap = Mapping[str, str]
@@ -71,10 +72,11 @@ def _answer_label(record: Record, column: str, raw: object, choices: list[str], 
             return text
         if text in choices:
             return labels[choices.index(text)]
-        if text.isdigit() and int(text) < len(choices):
-            return labels[int(text)]
+        index = index_from_text(text)
+        if index is not None and index < len(choices):
+            return labels[index]
     raise record.error(
-        column, f"answer {raw!r} is neither a label ({', '.join(labels)}), an index nor a choice"
+        column, f"answer {repr(raw)[:60]} is neither a label ({', '.join(labels)}), an index nor a choice"
     )
 
 
@@ -100,6 +102,8 @@ def parse_generic(record: Record, benchmark: str, index: int, fields: FieldMap) 
             raise record.error(
                 fields["answer"], f"expected text or a number, found {type(raw_answer).__name__}"
             )
+        if isinstance(raw_answer, float) and not math.isfinite(raw_answer):
+            raise record.error(fields["answer"], f"expected a finite number, found {raw_answer}")
         answer = str(raw_answer).strip()
         if not answer:
             raise record.error(fields["answer"], "empty answer")

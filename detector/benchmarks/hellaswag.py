@@ -6,7 +6,7 @@ The source has no option labels, so items get A-D; the index is kept as `metadat
 from __future__ import annotations
 
 from detector.benchmarks.mmlu import LETTERS, multiple_choice_metadata
-from detector.benchmarks.records import Record
+from detector.benchmarks.records import Record, index_from_text
 from detector.types import BenchmarkItem
 
 
@@ -17,8 +17,8 @@ def parse_hellaswag(record: Record, benchmark: str, index: int) -> BenchmarkItem
     if len(endings) > len(LETTERS):
         raise record.error("endings", f"at most {len(LETTERS)} endings supported, found {len(endings)}")
     raw = record.get("label")
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        raw = int(raw)
+    if isinstance(raw, str) and index_from_text(raw) is not None:
+        raw = index_from_text(raw)
     if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw < len(endings):
         raise record.error("label", f"unknown label {raw!r}; expected an index 0-{len(endings) - 1}")
     activity = record.data.get("activity_label")

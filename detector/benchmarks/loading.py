@@ -29,6 +29,9 @@ from detector.benchmarks.registry import (
 from detector.types import BenchmarkFormatError, BenchmarkItem
 
 NUMERIC_ANSWER = re.compile(r"-?\d+(?:\.\d+)?")
+# No benchmark number is this long; longer ones would only break integer arithmetic downstream.
+MAX_NUMBER_DIGITS = 1000
+_LONG_NUMBER = re.compile(r"\d{" + str(MAX_NUMBER_DIGITS + 1) + ",}")
 SPLIT_NAMES = frozenset({"test", "train", "dev", "val", "validation"})
 
 
@@ -51,7 +54,9 @@ def benchmark_name(path: Path) -> str:
 
 
 def _undetected(record: Record) -> BenchmarkFormatError:
-    fields = ", ".join(sorted(record.data)[:10])
+    # a header cell may hold a whole question with line breaks: each name on one short line
+    shown = [" ".join(str(name).split())[:40] for name in sorted(record.data, key=str)[:10]]
+    fields = ", ".join(repr(name) if "," in name else name for name in shown)
     return record.error(
         None,
         f"cannot tell the format from the fields ({fields}); pass --format ({format_names()}) "
@@ -67,6 +72,29 @@ def _is_numeric_question(data: Mapping[str, object]) -> bool:
     if isinstance(answer, int | float):
         return True
     return isinstance(answer, str) and NUMERIC_ANSWER.fullmatch(answer.strip().replace(",", "")) is not None
+
+
+def _item_texts(item: BenchmarkItem) -> list[tuple[str, str]]:
+    texts = [("question", item.question), ("answer", item.answer), ("solution", item.solution or "")]
+    texts += [(f"choices[{position}]", choice) for position, choice in enumerate(item.choices)]
+    texts += [(f"metadata.{key}", value) for key, value in item.metadata.items()]
+    return texts
+
+
+def check_item_text(record: Record, item: BenchmarkItem) -> BenchmarkItem:
+    """`item` when its texts are valid Unicode with no number over MAX_NUMBER_DIGITS digits.
+
+    Raises: BenchmarkFormatError naming the record's file, line and the item's field.
+    """
+    for field_name, text in _item_texts(item):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            code = ord(text[exc.start])
+            raise record.error(field_name, f"lone surrogate \\u{code:04x}: not valid Unicode") from None
+        if _LONG_NUMBER.search(text):
+            raise record.error(field_name, f"a number of more than {MAX_NUMBER_DIGITS:,} digits")
+    return item
 
 
 def read_records(path: Path, format: str | None) -> tuple[str | None, list[Record]]:
@@ -102,7 +130,10 @@ def parse_records(
         if format is None:
             raise _undetected(records[0])
     parse = _row_parser(format, fields)
-    return format, [parse(record, benchmark, start + offset) for offset, record in enumerate(records)]
+    return format, [
+        check_item_text(record, parse(record, benchmark, start + offset))
+        for offset, record in enumerate(records)
+    ]
 
 
 def load_files(
@@ -112,6 +143,8 @@ def load_files(
     items: list[BenchmarkItem] = []
     formats: set[str] = set()
     for path in paths:
+        if not path.is_file():  # a FIFO or a device would block: never opened
+            raise BenchmarkFormatError(str(path), None, None, "not a regular file")
         file_format, records = read_records(path, format)
         found, parsed = parse_records(records, file_format, fields, name, start=len(items))
         formats.add(found)

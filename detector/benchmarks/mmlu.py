@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from detector.benchmarks.records import Record, read_csv_rows
+from detector.benchmarks.records import Record, index_from_text, read_csv_rows
 from detector.types import BenchmarkFormatError, BenchmarkItem
 
 LETTERS = ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J")
@@ -100,8 +100,8 @@ def parse_mmlu_hf(record: Record, benchmark: str, index: int) -> BenchmarkItem:
         answer = labels[raw]
     elif isinstance(raw, str) and raw.strip() in labels:
         answer = raw.strip()
-    elif isinstance(raw, str) and raw.strip().isdigit() and int(raw) < len(choices):
-        answer = labels[int(raw)]
+    elif isinstance(raw, str) and (position := index_from_text(raw)) is not None and position < len(choices):
+        answer = labels[position]
     else:
         raise record.error("answer", f"unknown answer {raw!r}; expected an index 0-{len(choices) - 1}")
     subject = record.data.get("subject", record.data.get("category"))  # MMLU-Pro: `category`

@@ -9,6 +9,7 @@ import csv
 import gzip
 import io
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,58 @@ from detector.types import BenchmarkFormatError
 # One quoted string of a Python or numpy list repr: 'a', "b", with backslash escapes.
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'" + "|" + r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
+_INDEX_DIGITS = 9  # an option index or label is small; longer digit strings are not indices
+
+
+def index_from_text(text: str) -> int | None:
+    """The value of `text` when it is a small non-negative index written in ASCII digits, else None."""
+    body = text.strip()
+    if body.isascii() and body.isdigit() and len(body) <= _INDEX_DIGITS:
+        return int(body)
+    return None
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+# Strict JSON numbers: NaN, Infinity and 1e400 are refused, not read as floats that are not numbers.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def decode_json(text: str, position: int = 0) -> tuple[object, int]:
+    """One JSON value from `text` at `position` and where it ends.
+
+    Raises: ValueError with a one-line reason (malformed, nested too deeply, a number with
+    too many digits or out of range); `json.JSONDecodeError` (a ValueError) carries the line.
+    """
+    try:
+        return _DECODER.raw_decode(text, position)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # Python's 4,300-digit limit, or a refused constant
+        reason = str(exc)
+        if "digits" in reason or "Exceeds the limit" in reason:
+            reason = "a JSON number with too many digits"
+        raise ValueError(reason) from None
+
+
+def loads_json(text: str) -> object:
+    """`json.loads` with the strictness and one-line errors of `decode_json`."""
+    start = len(text) - len(text.lstrip())
+    value, end = decode_json(text, start)
+    if text[end:].strip():
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
 
 
 def parse_list_text(text: str) -> list[str] | None:
@@ -31,7 +84,7 @@ def parse_list_text(text: str) -> list[str] | None:
     if not (body.startswith("[") and body.endswith("]")):
         return None
     try:
-        value = json.loads(body)
+        value = loads_json(body)
     except ValueError:
         value = None
     if isinstance(value, list):
@@ -103,6 +156,8 @@ def read_text(path: Path) -> str:
     Raises: BenchmarkFormatError for unreadable paths, wrong encodings and empty files.
     """
     name = str(path)
+    if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+        raise BenchmarkFormatError(name, None, None, "not a regular file")
     try:
         raw = path.read_bytes()
         if path.suffix == ".gz":
@@ -129,7 +184,6 @@ def read_text(path: Path) -> str:
 
 def read_json_array(path: Path, text: str) -> list[Record]:
     """Records of a `.json` file holding one array of objects; each remembers its start line."""
-    decoder = json.JSONDecoder()
     records = []
     position = text.index("[") + 1
     while True:
@@ -139,9 +193,11 @@ def read_json_array(path: Path, text: str) -> list[Record]:
             break
         line = text.count("\n", 0, position) + 1
         try:
-            data, position = decoder.raw_decode(text, position)
+            data, position = decode_json(text, position)
         except json.JSONDecodeError as exc:
             raise BenchmarkFormatError(str(path), exc.lineno, None, f"malformed JSON: {exc.msg}") from exc
+        except ValueError as exc:
+            raise BenchmarkFormatError(str(path), line, None, str(exc)) from exc
         if not isinstance(data, dict):
             raise BenchmarkFormatError(
                 str(path), line, None, f"expected a JSON object, found {type(data).__name__}"
@@ -162,11 +218,13 @@ def read_jsonl(path: Path) -> list[Record]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = loads_json(line)
         except json.JSONDecodeError as exc:
             raise BenchmarkFormatError(
                 str(path), number, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
             ) from exc
+        except ValueError as exc:
+            raise BenchmarkFormatError(str(path), number, None, str(exc)) from exc
         if not isinstance(data, dict):
             raise BenchmarkFormatError(
                 str(path), number, None, f"expected a JSON object, found {type(data).__name__}"
@@ -178,7 +236,32 @@ def read_jsonl(path: Path) -> list[Record]:
 def read_csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     """Rows of a CSV (or `.tsv`) file with the line each starts on; quoted fields may span lines."""
     tab = ".tsv" in [suffix.lower() for suffix in path.suffixes]
-    reader = csv.reader(io.StringIO(read_text(path), newline=""), delimiter="\t" if tab else ",")
+    text = read_text(path)
+    try:
+        return _csv_rows(text, "\t" if tab else ",", strict=True)
+    except _UnterminatedQuote as exc:
+        raise BenchmarkFormatError(
+            str(path), exc.line, None, "unterminated quote: a quoted field opened here never closes"
+        ) from None
+    except csv.Error:  # a stray quote inside a field: read it leniently, as spreadsheets do
+        pass
+    try:
+        return _csv_rows(text, "\t" if tab else ",", strict=False)
+    except _UnterminatedQuote as exc:  # not raised when not strict; kept for the type checker
+        raise BenchmarkFormatError(str(path), exc.line, None, "unterminated quote") from None
+    except csv.Error as exc:
+        raise BenchmarkFormatError(str(path), None, None, f"malformed CSV: {exc}") from exc
+
+
+class _UnterminatedQuote(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _csv_rows(text: str, delimiter: str, *, strict: bool) -> list[tuple[int, list[str]]]:
+    """Rows with their start lines; a strict read tells an unterminated quote from other faults."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
@@ -187,7 +270,9 @@ def read_csv_rows(path: Path) -> list[tuple[int, list[str]]]:
                 rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise BenchmarkFormatError(str(path), reader.line_num, None, f"malformed CSV: {exc}") from exc
+        if "unexpected end of data" in str(exc):
+            raise _UnterminatedQuote(start) from None
+        raise
     return rows
 
 

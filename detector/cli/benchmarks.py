@@ -67,6 +67,7 @@ def show(
 ) -> None:
     """Load SOURCE and print its format, item count and first items."""
     from detector.benchmarks import benchmark_summary, load_benchmark, parse_field_options
+    from detector.safe_text import printable
 
     try:
         fields = parse_field_options(field or []) or None
@@ -74,11 +75,13 @@ def show(
     except ValueError as exc:
         fail(str(exc))
     if json_output:
-        typer.echo(json.dumps(benchmark_summary(loaded, limit), ensure_ascii=False, indent=2))
+        typer.echo(printable(json.dumps(benchmark_summary(loaded, limit), ensure_ascii=False, indent=2)))
         return
-    typer.echo(f"{loaded.name}: {len(loaded.items)} items, format {loaded.format} ({loaded.path})")
+    lines = [f"{loaded.name}: {len(loaded.items)} items, format {loaded.format} ({loaded.path})"]
     for item in loaded.items[: max(limit, 0)]:
-        typer.echo(f"\n[{item.item_id}] {item.question}")
+        lines.append(f"\n[{item.item_id}] {item.question}")
         for label, choice in zip(item.labels, item.choices, strict=True):
-            typer.echo(f"  {label}. {choice}")
-        typer.echo(f"  gold: {item.answer}")
+            lines.append(f"  {label}. {choice}")
+        lines.append(f"  gold: {item.answer}")
+    for line in lines:  # benchmark text is untrusted: no escape sequence reaches the terminal
+        typer.echo(printable(line))

@@ -39,7 +39,15 @@ def build(
     threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
 ) -> None:
     """Train a clean and a contaminated twin on the same background text for the same steps."""
+    import math
     from contextlib import ExitStack
+
+    for option, value in (("--exposures", exposures), ("--contaminate", contaminate), ("--steps", steps),
+                          ("--threads", threads)):
+        if value is not None and value < 1:  # checked before torch loads: a typo fails at once
+            fail(f"{option} {value}: must be at least 1")
+    if minutes is not None and not (math.isfinite(minutes) and minutes > 0):
+        fail(f"--minutes {minutes}: must be a positive number of minutes")
     from dataclasses import replace
 
     from detector.benchmarks import load_benchmark

@@ -64,12 +64,14 @@ def overlap(
     ] = None,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
+    from detector.atomic_files import check_output_dir
     from detector.benchmarks import load_benchmark, load_sources, parse_field_options
     from detector.overlap.index import OverlapConfig
     from detector.overlap.report import print_summary
     from detector.overlap.scan import run_between, run_overlap
 
     try:
+        check_output_dir(out)  # before any scanning, not after it
         config = OverlapConfig(threshold=threshold, min_similarity=min_similarity, text_field=text_field)
         if between is not None:
             if corpus:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from detector.cli.errors import EXIT_INTERRUPTED, fail
+from detector.cli.errors import EXIT_INTERRUPTED, fail, is_bad_input
 
 if TYPE_CHECKING:
     from detector.pipeline import DryRunRow, ProbeResult
@@ -206,7 +206,7 @@ def probe(
     from detector.pipeline import dry_run as count_requests
     from detector.report import print_summary
     from detector.stats import check_fail_on, verdict_reaches
-    from detector.types import BenchmarkFormatError, GenParams
+    from detector.types import GenParams
 
     try:
         if fail_on is not None:
@@ -227,7 +227,9 @@ def probe(
     if dry_run:
         try:
             rows = count_requests(options)
-        except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
+        except (ValueError, OSError, RuntimeError) as error:
+            if not is_bad_input(error):
+                raise
             fail(str(error))
         print_dry_run(rows, max_tokens)
         return
@@ -235,7 +237,9 @@ def probe(
         result = run_probe(options)
     except PreflightError as error:
         fail(f"preflight: {error}")
-    except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
+    except (ValueError, OSError, RuntimeError) as error:
+        if not is_bad_input(error):
+            raise  # an internal error: its traceback, exit 1 (never dressed up as bad input)
         fail(str(error))
     except KeyboardInterrupt:
         resume = "; answers received so far are cached: the same command resumes" if not no_cache else ""

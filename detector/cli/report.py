@@ -38,9 +38,11 @@ def report(
         fail(str(error))
     source = "rebuilt from the run's tables" if published.rebuilt else "read from report.json"
     result = published.report
+    from detector.safe_text import printable
+
     typer.echo(
-        f"{result.get('model')}: {verdict_label(result.get('verdict'))}, overfitting score "
-        f"{format_estimate(result.get('overfitting_score'))} points ({source})"
+        printable(f"{result.get('model')}: {verdict_label(result.get('verdict'))}, overfitting score "
+        f"{format_estimate(result.get('overfitting_score'))} points ({source})")
     )
     for path in published.written:
         typer.echo(f"wrote {path}")

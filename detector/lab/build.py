@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from detector.atomic_files import make_staging_dir
 from detector.lab.corpus import decontaminate, plan_twin_streams
 from detector.lab.item_files import write_item_files
 from detector.lab.manifest import TWINS, LabManifest, write_manifest
@@ -43,6 +43,13 @@ class LabSpec:
     seed: int = 0
     shape: ModelShape = ModelShape()
     settings: TrainSettings = TrainSettings()
+
+    def __post_init__(self) -> None:
+        """Raises: ValueError naming the option when a count is below 1 (the twin would see nothing)."""
+        for option, value in (("--exposures", self.exposures), ("--contaminate", self.contaminate),
+                              ("--steps", self.settings.steps)):
+            if value < 1:
+                raise ValueError(f"{option} {value}: must be at least 1")
 
 
 def default_contaminate(n_items: int) -> int:
@@ -146,7 +153,7 @@ def build_lab(
     tokenizer_s = time.perf_counter() - started
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = make_staging_dir(out)
     try:
         twin_stats: dict[str, dict[str, float]] = {}
         for twin, stream in (("contaminated", streams.contaminated), ("clean", streams.clean)):

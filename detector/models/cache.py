@@ -65,18 +65,45 @@ def _hash(parts: list[object]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class CacheUnavailableError(RuntimeError):
+    """The cache file cannot be opened or written: names the file and the way around it."""
+
+
 class ResponseCache:
     """Thread-safe SQLite cache of successful generations and log-probabilities."""
 
     def __init__(self, path: str | Path):
+        """Open (or create) the cache at `path` and check that it can be written.
+
+        Raises: CacheUnavailableError naming `path` for a read-only folder, a folder that is a
+        file, or a file that is not an SQLite database.
+        """
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise self._unavailable(error) from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(SCHEMA)
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            self._db.execute(f"PRAGMA user_version = {version}")  # a write: fails now, not mid-run
+        except (OSError, sqlite3.Error) as error:
+            self._db.close()
+            raise self._unavailable(error) from None
+
+    def _unavailable(self, error: BaseException) -> CacheUnavailableError:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        if self.path.parent.exists() and not self.path.parent.is_dir():
+            reason = f"{self.path.parent} is a file, not a folder"
+        return CacheUnavailableError(
+            f"response cache {self.path}: cannot open it for writing ({reason}); "
+            "pass --no-cache, or set DETECT_CACHE_DIR to a writable folder"
+        )
 
     def get_generations(self, keys: Sequence[str]) -> dict[str, Generation]:
         """Cached generations among `keys`, marked `cached=True`."""

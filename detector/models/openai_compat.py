@@ -30,6 +30,7 @@ from detector.models.openai_replies import (
     retry_after_seconds,
     unsupported_parameter,
 )
+from detector.safe_text import redact_secret
 from detector.types import Generation, GenParams, TokenLogprobs
 
 DEFAULT_BASE_URLS = {"vllm": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434/v1"}
@@ -177,7 +178,7 @@ class OpenAICompatModel(SingleCallBackend):
         if not isinstance(text, str):
             raise ModelCallError("reply is missing the generated text", retryable=True)
         return Generation(
-            text=text,
+            text=self._redact(text),  # a reply that echoes the key is never stored with it
             finish_reason=finish if isinstance(finish, str) else None,
             latency_s=round(time.perf_counter() - start, 6),
         )
@@ -315,7 +316,7 @@ class OpenAICompatModel(SingleCallBackend):
             data = json.loads(reply.body)
         except ValueError:
             kind = reply.content_type or "no content type"
-            start = reply.body[:60].decode("utf-8", "replace")
+            start = self._redact(reply.body[:60].decode("utf-8", "replace"))
             raise ModelCallError(
                 f"reply is not valid JSON ({kind}: {start!r}); is {public_endpoint(self.base_url)} "
                 "an OpenAI-compatible API root?",
@@ -357,12 +358,8 @@ class OpenAICompatModel(SingleCallBackend):
         return f"server answered HTTP {status} for {where}: {detail}"
 
     def _redact(self, text: str) -> str:
-        key = self._api_key
-        if key:
-            text = text.replace(key, "[redacted]")
-            if len(key) > 8:  # servers often echo a key's tail or head
-                text = text.replace(key[-8:], "[redacted]").replace(key[:8], "[redacted]")
-        return text
+        """`text` without the API key, whole, in part or masked (servers echo heads and tails)."""
+        return redact_secret(text, self._api_key)
 
 
 def matching_entry(entries: Sequence[dict[str, Any]], model_id: str) -> dict[str, Any] | None:

@@ -139,11 +139,56 @@ def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
     elif lower.endswith(".xz"):
         stream = lzma.LZMAFile(stream)  # type: ignore[assignment]
     elif lower.endswith((".zst", ".zstd")):
+        stream = io.BufferedReader(_ZstdFrames(stream), 1 << 20)
+    return io.TextIOWrapper(stream, encoding="utf-8", errors="replace"), counter  # type: ignore[arg-type]
+
+
+class _ZstdFrames(io.RawIOBase):
+    """Decompresses every zstd frame in turn and raises when the file ends inside a frame.
+
+    zstandard's own stream reader returns what it decoded of a cut frame and stops quietly, which
+    made a truncated corpus look like a short one; here a cut frame is an error.
+    """
+
+    def __init__(self, raw: IO[bytes]):
         import zstandard
 
-        decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
-        stream = decompressor.stream_reader(stream, read_across_frames=True)  # type: ignore[assignment]
-    return io.TextIOWrapper(stream, encoding="utf-8", errors="replace"), counter  # type: ignore[arg-type]
+        self.raw = raw
+        self._decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self._frame = self._decompressor.decompressobj()
+        self._in_frame = False  # bytes of the current frame seen, its end not yet
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        while not self._pending:
+            chunk = self.raw.read(1 << 20)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError("zstd file ends inside a frame (truncated)")
+                return 0
+            self._pending = self._feed(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _feed(self, chunk: bytes) -> bytes:
+        out = []
+        while chunk:
+            out.append(self._frame.decompress(chunk))
+            self._in_frame = not self._frame.eof
+            if not self._frame.eof:
+                break
+            chunk = self._frame.unused_data
+            self._frame = self._decompressor.decompressobj()
+        return b"".join(out)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def _record_text(record: dict[str, object], text_field: str) -> object:
@@ -169,6 +214,10 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
                 record = json.loads(line)
             except json.JSONDecodeError as err:
                 raise CorpusFormatError(path, number, None, f"invalid JSON ({err.msg})") from None
+            except RecursionError:
+                raise CorpusFormatError(path, number, None, "invalid JSON (nested too deeply)") from None
+            except ValueError as err:  # a number past Python's 4,300-digit limit
+                raise CorpusFormatError(path, number, None, f"invalid JSON ({err})") from None
             if not isinstance(record, dict):
                 raise CorpusFormatError(path, number, None, "expected a JSON object")
             text = _record_text(record, text_field)

@@ -199,7 +199,12 @@ def scatter_chart(points: Sequence[ScatterPoint], title: str = "Original accurac
     shown = [p for p in points if p.acc_original is not None and p.drop is not None]
     values = [0.0, 5.0]
     for p in shown:
-        values.extend(v for v in (p.drop, p.ci_low, p.ci_high) if v is not None)
+        # accuracy drops lie within +-100 points; a damaged report's 1e308 or NaN must not size the axis
+        values.extend(
+            _clip(v, -100.0, 100.0)
+            for v in (p.drop, p.ci_low, p.ci_high)
+            if v is not None and math.isfinite(v)
+        )
     y_min, y_max = _nice_range(min(values), max(values))
 
     def sx(points_x: float) -> float:
@@ -294,8 +299,9 @@ def _tick_step(span: float) -> float:
 
 def _ticks(low: float, high: float) -> list[float]:
     step = _tick_step(high - low)
-    ticks, value = [], low
-    while value <= high + 1e-9:
+    ticks: list[float] = []
+    value = low
+    while value <= high + 1e-9 and len(ticks) <= 100:
         ticks.append(round(value, 6))
         value += step
     return ticks

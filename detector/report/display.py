@@ -34,7 +34,10 @@ def as_number(value: Any) -> float | None:
     """`value` as a finite float, or None when it is null, not a number, NaN or infinite."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits in a damaged report.json
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -32,6 +32,7 @@ from detector.report.display import (
     verdict_label,
     verdict_note,
 )
+from detector.safe_text import printable
 
 MAX_EXAMPLE_CHARS = 4000
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -234,8 +235,9 @@ def _provenance(report: Mapping[str, Any]) -> str:
 
 
 def page(title: str, body: str) -> str:
-    """A complete self-contained HTML document around `body` (already escaped markup)."""
-    return (
+    """A complete self-contained HTML document around `body` (already escaped markup), without
+    control characters or escape sequences."""
+    return printable(
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

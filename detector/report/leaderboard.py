@@ -29,6 +29,7 @@ from detector.report.display import (
     get_list,
     verdict_label,
 )
+from detector.safe_text import csv_cell
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 
@@ -110,12 +111,21 @@ def read_report(run_dir: str | Path) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", 1)
         raise ValueError(f"{path}:{line}: not valid JSON ({error})") from error
+    except RecursionError:
+        raise ValueError(f"{path}: not valid JSON (nested too deeply)") from None
+    except ValueError as error:  # a number past Python's 4,300-digit limit
+        raise ValueError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(report, dict):
         raise ValueError(f"{path}:1: report must be a JSON object")
     version = report.get("schema_version")
     if version not in SUPPORTED_SCHEMA_VERSIONS:
         raise ValueError(f"{path}: field schema_version: unsupported value {version!r} (supported: 1)")
     return report
+
+
+def _int64(value: float | None) -> int | None:
+    """A count or seed that fits the table's 64-bit integer column, else None (a damaged report)."""
+    return None if value is None or abs(value) >= 2**63 else int(value)
 
 
 def leaderboard_row(report: Mapping[str, Any], run_dir: str) -> LeaderboardRow:
@@ -142,11 +152,11 @@ def leaderboard_row(report: Mapping[str, Any], run_dir: str) -> LeaderboardRow:
         excess_drop=as_number(excess.get("estimate")),
         excess_ci_low=as_number(excess.get("ci_low")),
         excess_ci_high=as_number(excess.get("ci_high")),
-        n_items=None if n_items is None else int(n_items),
-        n_variants=None if n_variants is None else int(n_variants),
+        n_items=_int64(n_items),
+        n_variants=_int64(n_variants),
         variant_set_sha256=sha if isinstance(sha, str) and sha else None,
         benchmarks=tuple(str(b) for b in get_list(report, "benchmarks")),
-        seed=None if seed is None else int(seed),
+        seed=_int64(seed),
     )
 
 
@@ -221,7 +231,11 @@ def leaderboard_frame(groups: Sequence[LeaderboardGroup]) -> pl.DataFrame:
 
 def write_leaderboard_csv(groups: Sequence[LeaderboardGroup], path: str | Path) -> None:
     """The leaderboard as CSV (polars), written atomically."""
-    write_text_atomic(path, leaderboard_frame(groups).write_csv())
+    table = leaderboard_frame(groups)
+    text_columns = [name for name, dtype in table.schema.items() if dtype == pl.String]
+    # model and benchmark names come from outside: no cell may start a spreadsheet formula
+    table = table.with_columns(pl.col(text_columns).map_elements(csv_cell, return_dtype=pl.String))
+    write_text_atomic(path, table.write_csv())
 
 
 def group_title(group: LeaderboardGroup) -> str:

@@ -17,6 +17,7 @@ from detector.report.leaderboard import (
     verdict_style,
 )
 from detector.report.markdown import escape_inline
+from detector.safe_text import printable
 
 SCORE_NOTE = (
     "Sorted by overfitting score (accuracy points lost on the variants; the excess over reference "
@@ -44,7 +45,7 @@ def render_leaderboard_markdown(groups: Sequence[LeaderboardGroup]) -> str:
             # only the model and verdict words come from outside; the rest are our own number formats
             texts = [escape_inline(cells[c]) if c in ("model", "verdict") else cells[c] for c in COLUMNS]
             lines.append("| " + " | ".join([str(rank), *texts]) + " |")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def _html_table(group: LeaderboardGroup) -> str:
@@ -101,9 +102,9 @@ def print_leaderboard(groups: Sequence[LeaderboardGroup]) -> None:
     console = wide_console()
     note = mixed_sets_note(groups)
     if note:
-        console.print(Text(f"Note: {note}", style="bold yellow"))
+        console.print(Text(printable(f"Note: {note}"), style="bold yellow"))
     for group in groups:
-        table = Table(title=Text(group_title(group)), title_justify="left")
+        table = Table(title=Text(printable(group_title(group))), title_justify="left")
         table.add_column("rank", justify="right")
         for column in COLUMNS:
             if column in NUMERIC_COLUMNS:
@@ -112,5 +113,5 @@ def print_leaderboard(groups: Sequence[LeaderboardGroup]) -> None:
                 table.add_column(Text(column), justify="left", overflow="fold")
         for rank, row in enumerate(group.rows, start=1):
             cells = display_cells(row)
-            table.add_row(str(rank), *(Text(cells[c]) for c in COLUMNS))
+            table.add_row(str(rank), *(Text(printable(cells[c])) for c in COLUMNS))
         console.print(table)

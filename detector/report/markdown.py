@@ -29,6 +29,7 @@ from detector.report.display import (
     verdict_label,
     verdict_note,
 )
+from detector.safe_text import printable
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _BACKTICKS = re.compile(r"`+")
@@ -176,4 +177,4 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         _examples(report),
         _provenance(report),
     ]
-    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+    return printable("\n\n".join("\n".join(section) for section in sections) + "\n")

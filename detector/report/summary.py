@@ -44,7 +44,11 @@ def wide_console() -> Console:
 def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> None:
     """Print the family table, the signals and the verdict with its evidence to the terminal."""
     from rich.table import Table
+    from rich.text import Text
 
+    from detector.safe_text import printable_tree
+
+    report = printable_tree(report)  # model names, benchmark names and evidence come from outside
     console = wide_console()
     errors = report.get("errors")
     errors = errors if isinstance(errors, Mapping) else {}
@@ -59,7 +63,9 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
                 console.print(f"  {entry.get('count')} x {entry.get('error')}", markup=False, highlight=False)
     title = f"{report.get('model')}: original vs variant accuracy (points; q per family, p for all)"
     narrow = console.width < NARROW_WIDTH  # 80 columns: no borders, whole-point intervals
-    table = Table(title=title) if not narrow else Table(title=title, box=None, padding=(0, 0, 0, 1))
+    table = Table(title=Text(title))
+    if narrow:
+        table = Table(title=Text(title), box=None, padding=(0, 0, 0, 1))
     columns = (
         ("benchmark", "family", "items", "vars", "orig", "var", "drop", "95% CI", "q") if narrow
         else ("benchmark", "family", "items", "variants", "original", "variant", "drop", "95% CI", "q")
@@ -74,7 +80,7 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     for fam in get_list(report, "families"):
         if isinstance(fam, Mapping):
             *cells, _, q = accuracy_cells(fam)  # the terminal shows q, not p, per family
-            table.add_row(str(fam.get("benchmark")), str(fam.get("name")), *shown(cells), q)
+            table.add_row(Text(str(fam.get("benchmark"))), Text(str(fam.get("name"))), *shown(cells), q)
     overall = get_block(report, "overall")
     *cells, p, _ = accuracy_cells(overall, with_q=False)
     table.add_section()
@@ -85,7 +91,7 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
     for index in keep:
         signals.add_column(SIGNAL_COLUMNS[index])
     for row in signal_rows(report):
-        signals.add_row(*[str(row[index]) for index in keep])
+        signals.add_row(*[Text(str(row[index])) for index in keep])
     if signals.row_count:
         console.print(signals)
     verdict = report.get("verdict")
@@ -95,7 +101,7 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
         f"{format_estimate(report.get('overfitting_score'))} points"
         + ("" if report.get("calibrated") else " (uncalibrated: a robustness drop, not evidence)")
     )
-    evidence = list(report.get("evidence") or [])
+    evidence = get_list(report, "evidence")
     for line in evidence[:MAX_EVIDENCE_LINES]:
         console.print(f"  - {line}", markup=False, highlight=False)
     if len(evidence) > MAX_EVIDENCE_LINES:
@@ -107,4 +113,4 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
         for line in lines[:MAX_EVIDENCE_LINES]:
             console.print(f"  - {line}", markup=False, highlight=False)
     if run_dir is not None:
-        console.print(f"run directory: {run_dir}", markup=False, highlight=False)
+        console.print(f"run directory: {printable_tree(str(run_dir))}", markup=False, highlight=False)

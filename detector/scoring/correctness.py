@@ -8,6 +8,7 @@ continuation (rapidfuzz similarity of the output to the real rest of the item).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -18,6 +19,9 @@ from detector.scoring.numbers import extract_number, numbers_equal
 from detector.text import plain_text
 from detector.types import BenchmarkItem
 
+# The most of one reply that is scored: its first and last MAX_SCORED_CHARS // 2 characters.
+# A base model answers at the start, a reasoning model at the end; the full reply is still stored.
+MAX_SCORED_CHARS = 32_000
 # A continuation at least this similar (0-1, rapidfuzz ratio) to the real rest is verbatim.
 VERBATIM_THRESHOLD = 0.9
 # A cloze answer at least this similar (0-1) to the gold option text counts as that option.
@@ -25,15 +29,26 @@ CLOZE_THRESHOLD = 0.9
 
 _ANSWER_SPAN_RE = re.compile(r"answer\s*(?:is|:)\s*(.+)", re.IGNORECASE | re.DOTALL)
 # Reasoning models served raw (DeepSeek-R1, QwQ, Qwen3 ...) think aloud before answering.
-_THINKING_RE = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.IGNORECASE | re.DOTALL)
+_THINK_OPEN_RE = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
+_THINK_CLOSE_RE = re.compile(r"</(think|thinking|reasoning)>", re.IGNORECASE)
 
 
 # A base model on /completions goes on after its answer with a new example in the prompt's format.
-_NEXT_EXAMPLE_RE = re.compile(r"\n\s*(?:Problem|Question|Q)\s*:", re.IGNORECASE)
+# (Blank lines before the new example are skipped by matching at its last newline: linear time.)
+_NEXT_EXAMPLE_RE = re.compile(r"\n[^\S\n]*(?:Problem|Question|Q)[^\S\n]*:", re.IGNORECASE)
 _ANSWER_GIVEN_RE = re.compile(r"answer\s*(?:is|:)|####|\\boxed", re.IGNORECASE)
 
 
 _SHORT_ANSWER_RE = re.compile(r"[^\n]{0,40}\d[^\n]{0,40}|[\s\*\(\[]*\w{1,4}[\s\*\)\]\.]*")
+_SHORT_ANSWER_MAX = 200  # longer than any text _SHORT_ANSWER_RE accepts in practice
+
+
+def scored_text(text: str) -> str:
+    """The part of a reply that is scored: all of it, or its head and tail past MAX_SCORED_CHARS."""
+    if len(text) <= MAX_SCORED_CHARS:
+        return text
+    half = MAX_SCORED_CHARS // 2
+    return text[:half] + "\n" + text[-half:]
 
 
 def cut_next_example(text: str) -> str:
@@ -42,9 +57,16 @@ def cut_next_example(text: str) -> str:
     It has answered when an answer marker comes before, or all before is a short answer
     (" B", " 18 apples") as base models give after a prompt ending in "Answer:".
     """
+    given = _ANSWER_GIVEN_RE.search(text)
     for match in _NEXT_EXAMPLE_RE.finditer(text):
+        if given is not None and given.end() <= match.start():
+            return text[: match.start()]
+        if match.start() > _SHORT_ANSWER_MAX + len(text) - len(text.lstrip()):
+            if given is None:
+                return text  # past any short answer and no marker anywhere before: nothing to cut
+            continue
         before = text[: match.start()]
-        if _ANSWER_GIVEN_RE.search(before) or _SHORT_ANSWER_RE.fullmatch(before.strip()):
+        if _SHORT_ANSWER_RE.fullmatch(before.strip()):
             return before
     return text
 
@@ -54,9 +76,33 @@ def answer_part(text: str) -> str:
     return cut_next_example(strip_thinking(text))
 
 
+def _remove_thinking_blocks(text: str) -> str:
+    """`text` with each closed `<think>...</think>` (or thinking, reasoning) block made a space.
+
+    The same as `re.sub(r"<(think|...)>.*?</\\1>", " ", text)` with IGNORECASE, in linear time.
+    """
+    closes: dict[str, list[tuple[int, int]]] = {}
+    for match in _THINK_CLOSE_RE.finditer(text):
+        closes.setdefault(match.group(1).lower(), []).append((match.start(), match.end()))
+    if not closes:
+        return text
+    parts, position = [], 0
+    for opening in _THINK_OPEN_RE.finditer(text):
+        if opening.start() < position:
+            continue
+        spans = closes.get(opening.group(1).lower(), [])
+        index = bisect_left(spans, (opening.end(), -1))
+        if index == len(spans):
+            continue
+        parts += [text[position : opening.start()], " "]
+        position = spans[index][1]
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def strip_thinking(text: str) -> str:
     """`text` without closed `<think>...</think>` blocks, unless nothing else is left."""
-    answer = _THINKING_RE.sub(" ", text)
+    answer = _remove_thinking_blocks(text)
     if "</think>" in answer.lower() and "<think>" not in answer.lower():  # the opening tag was in the prompt
         answer = answer[answer.lower().rindex("</think>") + len("</think>") :]
     return answer if answer.strip() else text
@@ -111,6 +157,7 @@ def score_response(item: BenchmarkItem, text: str | None, scoring: str = "answer
     kind = item_kind(item, scoring)
     if text is None:
         return Score(kind, None, None, None)
+    text = scored_text(text)
     if kind == "code":
         from detector.scoring.code import score_code
 

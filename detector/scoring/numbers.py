@@ -12,6 +12,7 @@ numerically ("18.00" == "18"); a percentage matches its value or its fraction ("
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 
 from detector.benchmarks.kinds import normalize_number
@@ -47,16 +48,24 @@ def _canonical(raw: str, keep_percent: bool) -> str | None:
     return value
 
 
+_SENTENCE_MAX_CHARS = 1000  # an equation after "the answer is" is read within this many characters
+_BOXED_MAX_CHARS = 1000  # a boxed answer is short; longer contents are not read (bounded work)
+
+
 def _boxed_contents(text: str) -> list[str]:
-    """The contents of every `\\boxed{...}`, braces balanced."""
+    """The contents of every `\\boxed{...}`, braces balanced (one linear pass over the braces)."""
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for match in re.finditer(r"[{}]", text):
+        if match.group() == "{":
+            stack.append(match.start())
+        elif stack:
+            closing[stack.pop()] = match.start()
     contents = []
     for match in _BOXED_RE.finditer(text):
-        depth, start = 1, match.end()
-        for pos in range(start, len(text)):
-            depth += {"{": 1, "}": -1}.get(text[pos], 0)
-            if depth == 0:
-                contents.append(text[start:pos])
-                break
+        end = closing.get(match.end() - 1)
+        if end is not None and end - match.end() <= _BOXED_MAX_CHARS:
+            contents.append(text[match.end() : end])
     return contents
 
 
@@ -97,9 +106,9 @@ _WORD_NUMBER_RE = re.compile(
 )
 
 
-def _word_number(text: str) -> str | None:
-    """The value of a number word opening `text` ("six", "twenty-five"), as digits; else None."""
-    match = _WORD_NUMBER_RE.match(text)
+def _word_number(text: str, position: int = 0) -> str | None:
+    """The value of a number word opening `text` at `position` ("six", "twenty-five"), as digits."""
+    match = _WORD_NUMBER_RE.match(text, position)
     if match is None:
         return None
     tens, unit, small = match.groups()
@@ -113,18 +122,22 @@ def _after_answer_marker(text: str) -> str | None:
 
     Within that sentence an equation ("The answer is 10 - 3 = 7") gives its result.
     """
-    for mark in reversed(list(_ANSWER_MARK_RE.finditer(text))):
-        rest = text[mark.end() :]
-        end = _SENTENCE_END_RE.search(rest)
-        sentence = rest[: end.start()] if end else rest
+    marks = list(_ANSWER_MARK_RE.finditer(text))
+    if not marks:
+        return None
+    ends = [end.start() for end in _SENTENCE_END_RE.finditer(text)]
+    for mark in reversed(marks):
+        following = bisect_left(ends, mark.end())
+        end = ends[following] if following < len(ends) else len(text)
+        sentence = text[mark.end() : min(end, mark.end() + _SENTENCE_MAX_CHARS)]
         if "=" in sentence:
             match = _LEADING_NUMBER_RE.match(sentence.rsplit("=", 1)[-1])
             if match:
                 return match.group(1)
-        match = _LEADING_NUMBER_RE.match(rest)
+        match = _LEADING_NUMBER_RE.match(text, mark.end())
         if match:
             return match.group(1)
-        word = _word_number(rest)  # "The answer is six."
+        word = _word_number(text, mark.end())  # "The answer is six."
         if word is not None:
             return word
     return None

@@ -17,7 +17,7 @@ import polars as pl
 from detector.benchmarks import item_kind
 from detector.plan import PromptRow
 from detector.scoring.choices import extract_choice
-from detector.scoring.correctness import Score, answer_part, same_answer, score_response
+from detector.scoring.correctness import Score, answer_part, same_answer, score_response, scored_text
 from detector.tables import SCORES_SCHEMA, frame
 
 STALE_KINDS = ("math", "multiple_choice", "code")
@@ -38,7 +38,7 @@ def _matches_gold(
     if same_answer(kind, score.extracted, gold):
         return True
     if kind == "multiple_choice" and labels and tuple(labels) != tuple(own):
-        return extract_choice(answer_part(text), labels) == gold
+        return extract_choice(answer_part(scored_text(text)), labels) == gold
     return False
 
 
@@ -128,7 +128,7 @@ class RowScorer:
             from detector.scoring.solution_echo import solution_echo  # datasketch: imported when needed
 
             found = self._echo[(i, text)] = solution_echo(
-                text, _strip_annotations(old), _strip_annotations(own)
+                scored_text(text), _strip_annotations(old), _strip_annotations(own)
             )
         return found
 

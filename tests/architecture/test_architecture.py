@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parents[2]
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer)
     for layer in (
-        {"detector.types", "detector.atomic_files", "detector.progress", "detector.cache_dir"},
+        {"detector.types", "detector.atomic_files", "detector.progress", "detector.cache_dir",
+         "detector.safe_text"},
         {"detector.tables", "detector.variant_table"},
         {"detector.text", "detector.execution"},
         {"detector.benchmarks"},

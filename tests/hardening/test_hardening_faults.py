@@ -1,0 +1,93 @@
+"""Faults of the setting (cache, run folders) and of our own code are reported for what they are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from detector import pipeline
+from detector.cli import app
+from detector.models.cache import CacheUnavailableError, ResponseCache
+
+PROBE = ["probe", "--model", "control/clean", "--benchmark", "gsm8k", "--limit", "3", "--family", "numeric"]
+
+
+def _cache_folder_is_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    return tmp_path / "plain"
+
+
+def _corrupt_cache(tmp_path: Path) -> Path:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "responses.sqlite").write_bytes(b"not a database " * 100)
+    return folder
+
+
+@pytest.mark.parametrize("make", [_cache_folder_is_a_file, _corrupt_cache])
+def test_an_unusable_cache_is_one_line_naming_it_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make
+) -> None:
+    folder = make(tmp_path)
+    monkeypatch.setenv("DETECT_CACHE_DIR", str(folder))
+    result = CliRunner().invoke(app, [*PROBE, "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and str(folder) in errors[0] and "--no-cache" in errors[0]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root writes anywhere")
+def test_a_read_only_cache_folder_is_refused_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(CacheUnavailableError, match="--no-cache"):
+            ResponseCache(folder / "responses.sqlite")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_cache_file_is_refused_at_once(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "responses.sqlite"
+    ResponseCache(path).close()
+
+    class ReadOnly(ResponseCache):  # open the same file read-only, as a read-only mount would
+        def __init__(self, target: Path) -> None:
+            original = sqlite3.connect
+            sqlite3.connect = lambda name, **kw: original(  # type: ignore[assignment]
+                f"file:{name}?mode=ro", uri=True, **kw
+            )
+            try:
+                super().__init__(target)
+            finally:
+                sqlite3.connect = original  # type: ignore[assignment]
+
+    with pytest.raises(CacheUnavailableError, match="readonly"):
+        ReadOnly(path)
+
+
+def test_an_internal_value_error_is_not_reported_as_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_scoring(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug in scoring")
+
+    monkeypatch.setattr(pipeline, "score_rows", broken_scoring)
+    monkeypatch.setenv("DETECT_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(app, [*PROBE, "--out", str(tmp_path / "run")])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, ValueError) and "bad input" not in result.output
+    assert not result.output.startswith("error: a bug")
+
+
+def test_bad_input_still_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, [*PROBE[:-1], "no-such-family", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2 and "unknown probe family" in result.output
