@@ -29,7 +29,7 @@ import io
 import json
 import lzma
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -128,7 +128,8 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
+def _open_binary(path: str) -> tuple[IO[bytes], _CountingReader]:
+    """The decompressed byte stream of a corpus file and the counter of raw bytes read."""
     counter = _CountingReader(open(path, "rb"))  # noqa: SIM115 - closed by the caller
     stream: IO[bytes] = io.BufferedReader(counter, 1 << 20)
     lower = path.lower()
@@ -143,7 +144,35 @@ def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
 
         decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
         stream = decompressor.stream_reader(stream, read_across_frames=True)  # type: ignore[assignment]
+        stream = io.BufferedReader(stream, 1 << 20)  # type: ignore[arg-type]
+    return stream, counter
+
+
+def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
+    stream, counter = _open_binary(path)
     return io.TextIOWrapper(stream, encoding="utf-8", errors="replace"), counter  # type: ignore[arg-type]
+
+
+def _json_loader() -> Callable[[bytes], object]:
+    """orjson's `loads` when installed (the `fast` extra), else the standard library's."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    loads: Callable[[bytes], object] = orjson.loads
+    return loads
+
+
+def _decode_line(line: bytes, loads: Callable[[bytes], object]) -> object:
+    """One JSON value; bytes that are not UTF-8 are decoded with replacement characters."""
+    try:
+        return loads(line)
+    except ValueError:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return json.loads(line.decode("utf-8", "replace"))
+        raise
 
 
 def _record_text(record: dict[str, object], text_field: str) -> object:
@@ -157,7 +186,9 @@ def _record_text(record: dict[str, object], text_field: str) -> object:
 
 
 def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentBatch]:
-    handle, counter = _open_text(path)
+    handle, counter = _open_binary(path)
+    loads = _json_loader()
+    plain_field = "." not in text_field
     with handle:
         ids: list[str] = []
         texts: list[str] = []
@@ -166,12 +197,15 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise CorpusFormatError(path, number, None, f"invalid JSON ({err.msg})") from None
+                record = _decode_line(line, loads)
+            except ValueError as err:  # json.JSONDecodeError and orjson.JSONDecodeError
+                reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err).split(":")[0]
+                raise CorpusFormatError(path, number, None, f"invalid JSON ({reason})") from None
             if not isinstance(record, dict):
                 raise CorpusFormatError(path, number, None, "expected a JSON object")
-            text = _record_text(record, text_field)
+            text = record.get(text_field) if plain_field else None
+            if text is None:
+                text = _record_text(record, text_field)
             if not isinstance(text, str):
                 problem = "missing" if text is None else "not a string"
                 fields = ", ".join(sorted(record)[:12])

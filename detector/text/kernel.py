@@ -1,0 +1,143 @@
+"""Compiled kernels (numba) for the scan's hot loops, when numba is installed (the `fast` extra).
+
+- `tokenize_codes`: one pass over the code points; each run of word characters is hashed as
+  `fmix64(sum(c_i * B^i))`, exactly `hash_word` and the numpy path of `detector.text.hashing`
+  (a test compares them), optionally lower-casing through a code-point table on the way.
+- `shingle_kernel`: the shingle hashes of `shingle_hashes`, in one pass.
+- `member_kernel`: which shingle hashes are in a sorted set (a bitmap, then binary search).
+
+Compiled on first use and cached on disk next to this file (numba's `cache=True`);
+`kernels()` is None when numba is missing, and the numpy paths run with the same results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+_KERNELS: Kernels | None = None
+_TRIED = False
+_LOWER_TABLE: np.ndarray | None = None
+# Code points whose `str.lower()` is not one code point, or depends on context (final sigma).
+CONTEXT_LOWER = ("\u0130", "\u03a3")
+
+
+@dataclass(frozen=True, slots=True)
+class Kernels:
+    tokenize_codes: Any  # (codes, is_word, lower_table, base) -> (hashes, starts, ends)
+    shingle_kernel: Any  # (word_hashes, n, shingle_powers) -> uint32 shingle hashes
+    member_kernel: Any  # (hashes, bitmap, shift, sorted_set) -> (positions, set_indexes)
+
+
+def lower_table() -> np.ndarray:
+    """uint32 code point -> its `str.lower()` where that is one code point (else itself)."""
+    global _LOWER_TABLE
+    if _LOWER_TABLE is None:
+        every = "".join(map(chr, range(0x110000)))
+        for special in CONTEXT_LOWER:
+            every = every.replace(special, "a")
+        lowered = every.lower()
+        assert len(lowered) == len(every)
+        table = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+        for special in CONTEXT_LOWER:
+            table[ord(special)] = ord(special)
+        _LOWER_TABLE = table
+    return _LOWER_TABLE
+
+
+def _build() -> Kernels:
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def tokenize_codes(codes: Any, is_word: Any, lower: Any, base: Any) -> Any:  # pragma: no cover
+        n = len(codes)
+        limit = n // 2 + 1
+        hashes = np.empty(limit, dtype=np.uint64)
+        starts = np.empty(limit, dtype=np.int64)
+        ends = np.empty(limit, dtype=np.int64)
+        m1 = np.uint64(0xFF51AFD7ED558CCD)
+        m2 = np.uint64(0xC4CEB9FE1A85EC53)
+        s33 = np.uint64(33)
+        count = 0
+        i = 0
+        while i < n:
+            if not is_word[lower[codes[i]]]:
+                i += 1
+                continue
+            begin = i
+            total = np.uint64(0)
+            power = np.uint64(1)
+            while i < n:
+                code = lower[codes[i]]
+                if not is_word[code]:
+                    break
+                total += np.uint64(code) * power
+                power *= base
+                i += 1
+            total ^= total >> s33
+            total *= m1
+            total ^= total >> s33
+            total *= m2
+            total ^= total >> s33
+            hashes[count] = total
+            starts[count] = begin
+            ends[count] = i
+            count += 1
+        return hashes[:count].copy(), starts[:count].copy(), ends[:count].copy()
+
+    @numba.njit(cache=True, nogil=True)
+    def shingle_kernel(words: Any, n: int, powers: Any) -> Any:  # pragma: no cover
+        count = len(words) - n + 1
+        out = np.empty(max(count, 0), dtype=np.uint32)
+        m1 = np.uint64(0xFF51AFD7ED558CCD)
+        m2 = np.uint64(0xC4CEB9FE1A85EC53)
+        s33 = np.uint64(33)
+        for i in range(count):
+            total = np.uint64(0)
+            for j in range(n):
+                total += words[i + j] * powers[j]
+            total ^= total >> s33
+            total *= m1
+            total ^= total >> s33
+            total *= m2
+            total ^= total >> s33
+            out[i] = np.uint32(total >> np.uint64(32))
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def member_kernel(hashes: Any, bitmap: Any, shift: int, values: Any) -> Any:  # pragma: no cover
+        positions = np.empty(len(hashes), dtype=np.int64)
+        where = np.empty(len(hashes), dtype=np.int64)
+        count = 0
+        size = len(values)
+        for i in range(len(hashes)):
+            value = hashes[i]
+            if not bitmap[value >> shift]:
+                continue
+            k = np.searchsorted(values, value)
+            if k < size and values[k] == value:
+                positions[count] = i
+                where[count] = k
+                count += 1
+        return positions[:count].copy(), where[:count].copy()
+
+    return Kernels(tokenize_codes, shingle_kernel, member_kernel)
+
+
+def kernels() -> Kernels | None:
+    """The compiled kernels, or None without numba."""
+    global _KERNELS, _TRIED
+    if not _TRIED:
+        _TRIED = True
+        try:
+            _KERNELS = _build()
+        except ImportError:
+            _KERNELS = None
+    return _KERNELS
+
+
+def needs_python_lower(text: str) -> bool:
+    """True where the lower-case table is not enough: a code point from `CONTEXT_LOWER`."""
+    return any(special in text for special in CONTEXT_LOWER)

@@ -1,0 +1,75 @@
+"""The compiled (numba) tokeniser, shingle and membership kernels equal the numpy paths bit for bit."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detector.overlap import index as index_module
+from detector.overlap.scan import run_overlap
+from detector.text import hashing, hash_word, prepare_text, shingle_hashes, split_words, tokenize
+from detector.text.kernel import kernels, lower_table
+from tests.overlap_corpus_helpers import make_documents, make_items, write_jsonl
+
+# Upper case, accents, ligatures and full-width forms (NFKC), dotted I and final sigma (context), digits.
+ALPHABET = list("abcXYZ019 _-.,\n\t") + ["É", "ß", "ﬁ", "Ａ", "İ", "Σ", "ΟΔΟΣ", "Ⅻ", "２", "é", "ǅ", "ﾃ", "\u0301"]
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 60))) for _ in range(count)]
+
+
+def test_numba_is_installed_for_the_tests() -> None:
+    assert kernels() is not None  # the dev extra installs it: the compiled path must be the one tested
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compiled_tokenizer_equals_numpy_path_and_hash_word(seed: int) -> None:
+    for text in _texts(300, seed):
+        fast = tokenize(text)
+        slow = tokenize(text, compiled=False)
+        assert np.array_equal(fast.hashes, slow.hashes), text
+        assert np.array_equal(fast.starts, slow.starts) and np.array_equal(fast.ends, slow.ends), text
+        assert fast.hashes.tolist() == [hash_word(w) for w in split_words(text)], text
+
+
+def test_lower_only_tokenizing_of_a_mixed_batch_equals_preparing_each_document() -> None:
+    texts = _texts(200, 7) + ["Plain ASCII Text With CAPS", "ΟΔΟΣ ΣΟΦΙΑ", "İstanbul Straße"]
+    ready = [t if hashing.is_kernel_ready(t) else prepare_text(t) for t in texts]
+    fast = tokenize("\n".join(ready), lower_only=True)
+    slow = tokenize("\n".join(prepare_text(t) for t in texts), prepared=True, compiled=False)
+    assert np.array_equal(fast.hashes, slow.hashes)
+    assert np.array_equal(fast.starts, slow.starts)
+
+
+def test_lower_table_maps_each_code_point_as_str_lower_where_that_is_one_code_point() -> None:
+    table = lower_table()
+    for code in random.Random(3).sample(range(0x110000), 5000) + [65, 90, 0xC9, 0x130, 0x3A3]:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        lowered = chr(code).lower()
+        expected = ord(lowered) if len(lowered) == 1 and chr(code) not in ("\u0130", "\u03a3") else code
+        assert table[code] == expected
+
+
+def test_compiled_shingles_equal_numpy_shingles(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = np.random.default_rng(0).integers(0, 2**63, 500, dtype=np.uint64)
+    fast = [shingle_hashes(words[:k], n) for k in (0, 1, 3, 500) for n in (1, 4, 13)]
+    monkeypatch.setattr(hashing, "kernels", lambda: None)
+    slow = [shingle_hashes(words[:k], n) for k in (0, 1, 3, 500) for n in (1, 4, 13)]
+    assert all(np.array_equal(a, b) for a, b in zip(fast, slow, strict=True))
+
+
+def test_scan_without_numba_gives_the_same_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, _ = make_documents(seed=4)
+    docs[0]["text"] = docs[0]["text"].upper() + " ΟΔΟΣ İstanbul ﬁnal"
+    corpus = write_jsonl(tmp_path / "c.jsonl", docs)
+    fast = run_overlap(make_items(), [str(corpus)], tmp_path / "fast").matches
+    monkeypatch.setattr(hashing, "kernels", lambda: None)
+    monkeypatch.setattr(index_module, "kernels", lambda: None)
+    slow = run_overlap(make_items(), [str(corpus)], tmp_path / "slow").matches
+    assert len(fast) >= 2 and fast.equals(slow)
