@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from detector.overlap.display import safe_location
+from detector.overlap.remote import expand_remote, is_remote, open_remote, remote_info
 from detector.types import InputFormatError
 
 BATCH_CHARS = 2_000_000  # characters of text per batch
@@ -70,10 +72,11 @@ def corpus_kind(path: str | Path) -> str:
         return "jsonl"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    if name.endswith(TEXT_SUFFIXES) or "." in Path(name).name or not Path(path).is_file():
+    remote = is_remote(str(path))
+    if name.endswith(TEXT_SUFFIXES) or "." in Path(name).name or (not remote and not Path(path).is_file()):
         return "text"
     try:
-        with open(path, "rb") as handle:
+        with _open_raw(str(path)) as handle:
             head = handle.read(4)
         if head == b"PAR1":
             return "parquet"
@@ -93,7 +96,15 @@ def expand_corpus(patterns: Sequence[str]) -> list[str]:
     """
     files: set[str] = set()
     for pattern in patterns:
-        if any(ch in pattern for ch in "*?["):
+        if is_remote(pattern):
+            shown = safe_location(pattern)
+            try:
+                files.update(expand_remote(pattern))
+            except FileNotFoundError:
+                raise CorpusFormatError(shown, None, None, "no corpus file at this URL") from None
+            except OSError as error:
+                raise CorpusFormatError(shown, None, None, f"cannot list ({error})") from None
+        elif any(ch in pattern for ch in "*?["):
             matched = [m for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
             if not matched:
                 raise CorpusFormatError(pattern, None, None, "no corpus file matches this pattern")
@@ -128,9 +139,16 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
+def _open_raw(path: str) -> IO[bytes]:
+    """The file's raw bytes: a local file, or a remote URL through fsspec (streamed)."""
+    if is_remote(path):
+        return open_remote(path)
+    return open(path, "rb")  # noqa: SIM115 - closed by the caller
+
+
 def _open_binary(path: str) -> tuple[IO[bytes], _CountingReader]:
     """The decompressed byte stream of a corpus file and the counter of raw bytes read."""
-    counter = _CountingReader(open(path, "rb"))  # noqa: SIM115 - closed by the caller
+    counter = _CountingReader(_open_raw(path))
     stream: IO[bytes] = io.BufferedReader(counter, 1 << 20)
     lower = path.lower()
     if lower.endswith(".gz"):
@@ -275,14 +293,14 @@ def _read_parquet(path: str, text_field: str, id_field: str) -> Iterator[Documen
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(open_remote(path, seekable=True) if is_remote(path) else path)
     except (pa.ArrowException, OSError) as err:
         raise CorpusFormatError(path, None, None, f"cannot read Parquet ({err})") from None
     names = parquet.schema_arrow.names
     text_path = _parquet_text_path(path, names, text_field)
     columns = [text_path[0]] + ([id_field] if id_field in names and id_field != text_path[0] else [])
     rows = parquet.metadata.num_rows
-    total_bytes = Path(path).stat().st_size
+    total_bytes = (remote_info(path)[0] or 0) if is_remote(path) else Path(path).stat().st_size
     done = 0
     try:
         for batch in parquet.iter_batches(batch_size=_parquet_rows_per_batch(parquet.metadata, text_path[0]),
@@ -366,7 +384,7 @@ def read_documents(path: str, text_field: str = "text", id_field: str = "id") ->
     Raises:
         CorpusFormatError: on unreadable files, bad JSON lines, missing text fields.
     """
-    if not Path(path).is_file():
+    if not is_remote(path) and not Path(path).is_file():
         raise CorpusFormatError(path, None, None, "corpus file not found")
     kind = corpus_kind(path)
     try:
@@ -377,7 +395,7 @@ def read_documents(path: str, text_field: str = "text", id_field: str = "id") ->
         else:
             yield from _read_text(path)
     except _read_errors() as err:
-        raise CorpusFormatError(path, None, None, f"cannot read file ({err})") from None
+        raise CorpusFormatError(safe_location(path), None, None, f"cannot read file ({err})") from None
 
 
 def _read_errors() -> tuple[type[BaseException], ...]:

@@ -25,7 +25,8 @@ _word_table: np.ndarray | None = None
 _char_powers: np.ndarray | None = None
 _char_inverse_powers: np.ndarray | None = None
 _shingle_powers: np.ndarray | None = None
-_identity: np.ndarray | None = None
+_word_codes: np.ndarray | None = None
+_word_codes_lower: np.ndarray | None = None
 
 
 def sha1_hash32(data: bytes) -> int:
@@ -159,19 +160,31 @@ def is_kernel_ready(text: str) -> bool:
     )
 
 
+def _word_code_table(lower: bool) -> np.ndarray:
+    """Code point -> the code point hashed (its one-to-one lower case if `lower`), 0 for separators."""
+    global _word_codes, _word_codes_lower
+    if (_word_codes_lower if lower else _word_codes) is None:
+        is_word = _tables()[0]
+        mapping = lower_table() if lower else np.arange(0x110000, dtype=np.uint32)
+        table = np.where(is_word[mapping], mapping, np.uint32(0)).astype(np.uint32)
+        if lower:
+            _word_codes_lower = table
+        else:
+            _word_codes = table
+    result = _word_codes_lower if lower else _word_codes
+    assert result is not None
+    return result
+
+
 def _tokenize_compiled(text: str, compiled_kernels: Kernels, *, lower: bool) -> Tokens:
     """The compiled pass; `lower` maps code points through `str.lower`'s one-to-one table."""
-    global _identity
-    table = _tables()[0]
-    if _identity is None:
-        _identity = np.arange(0x110000, dtype=np.uint32)
-    mapping = lower_table() if lower else _identity
+    table = _word_code_table(lower)
     if text.isascii():
         codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        table, mapping = table[:128], mapping[:128]
+        table = table[:128]
     else:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    hashes, starts, ends = compiled_kernels.tokenize_codes(codes, table, mapping, np.uint64(_CHAR_BASE))
+    hashes, starts, ends = compiled_kernels.tokenize_codes(codes, table, np.uint64(_CHAR_BASE))
     return Tokens(hashes, starts, ends)
 
 

@@ -1,8 +1,9 @@
 """Compiled kernels (numba) for the scan's hot loops, when numba is installed (the `fast` extra).
 
-- `tokenize_codes`: one pass over the code points; each run of word characters is hashed as
+- `tokenize_codes`: one pass over the code points through a table (code point -> its lower
+  case when that is a word character, else 0); each run of word characters is hashed as
   `fmix64(sum(c_i * B^i))`, exactly `hash_word` and the numpy path of `detector.text.hashing`
-  (a test compares them), optionally lower-casing through a code-point table on the way.
+  (a test compares them).
 - `shingle_kernel`: the shingle hashes of `shingle_hashes`, in one pass.
 - `member_kernel`: which shingle hashes are in a sorted set (a bitmap, then binary search).
 
@@ -26,7 +27,7 @@ CONTEXT_LOWER = ("\u0130", "\u03a3")
 
 @dataclass(frozen=True, slots=True)
 class Kernels:
-    tokenize_codes: Any  # (codes, is_word, lower_table, base) -> (hashes, starts, ends)
+    tokenize_codes: Any  # (codes, word_code_table, base) -> (hashes, starts, ends)
     shingle_kernel: Any  # (word_hashes, n, shingle_powers) -> uint32 shingle hashes
     member_kernel: Any  # (hashes, bitmap, shift, sorted_set) -> (positions, set_indexes)
 
@@ -51,7 +52,7 @@ def _build() -> Kernels:
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def tokenize_codes(codes: Any, is_word: Any, lower: Any, base: Any) -> Any:  # pragma: no cover
+    def tokenize_codes(codes: Any, word_code: Any, base: Any) -> Any:  # pragma: no cover
         n = len(codes)
         limit = n // 2 + 1
         hashes = np.empty(limit, dtype=np.uint64)
@@ -63,15 +64,15 @@ def _build() -> Kernels:
         count = 0
         i = 0
         while i < n:
-            if not is_word[lower[codes[i]]]:
+            if word_code[codes[i]] == 0:
                 i += 1
                 continue
             begin = i
             total = np.uint64(0)
             power = np.uint64(1)
             while i < n:
-                code = lower[codes[i]]
-                if not is_word[code]:
+                code = word_code[codes[i]]
+                if code == 0:
                     break
                 total += np.uint64(code) * power
                 power *= base
