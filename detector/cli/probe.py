@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import typer
@@ -92,6 +93,11 @@ def probe(
     max_failed_fraction: float = typer.Option(
         0.1, "--max-failed-fraction", min=0.0, max=1.0, help="Exit 3 when more requests than this failed."
     ),
+    overlap: Path | None = typer.Option(
+        None, "--overlap", metavar="OVERLAP_DIR",
+        help="A `detect overlap` output: the report splits accuracy into items found in the corpus and "
+        "not found (copied into the run directory as overlap.json).",
+    ),
 ) -> None:
     from detector.pipeline import ProbeOptions, run_probe
     from detector.report.summary import print_summary
@@ -108,8 +114,21 @@ def probe(
         seed=seed, shots=shots, out=out, references=tuple(reference), concurrency=concurrency,
         base_url=base_url, use_cache=not no_cache, max_failed_fraction=max_failed_fraction, progress=True,
     )  # fmt: skip
+    if overlap is not None:
+        from detector.overlap.join import read_overlap
+
+        try:
+            read_overlap(overlap)  # a bad OVERLAP_DIR fails before any request is made
+        except ValueError as error:
+            fail(str(error))
     try:
         result = run_probe(options)
+        if overlap is not None:
+            from detector.overlap.join import attach_overlap
+            from detector.report.build import write_report
+
+            attach_overlap(result.run_dir, overlap)
+            result = dataclasses.replace(result, report=write_report(result.run_dir))
     except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:
         fail(str(error))
     except KeyboardInterrupt:

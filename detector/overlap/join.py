@@ -95,3 +95,41 @@ def load_attached(run_dir: str | Path) -> dict[str, Any] | None:
     if not isinstance(data.get("found"), list):
         raise ValueError(f"{path}: field 'found' missing or not a list")
     return data
+
+
+TOP_MATCHES = 10
+
+
+def _item_text(row: dict[str, Any]) -> str:
+    choices = row.get("choices") or []
+    return "\n".join([row.get("question") or "", *choices, row.get("solution") or ""])
+
+
+def overlap_report(scores: pl.DataFrame, items: pl.DataFrame, attached: dict[str, Any]) -> dict[str, Any]:
+    """report.json's `overlap_split`: the accuracy split (`detector.stats.overlap_split`) plus the
+    top matches of the run's items (best first) with their snippets' matched words marked."""
+    from detector.overlap.display import marked_segments
+    from detector.stats.overlap_split import overlap_split
+
+    found_rows = [row for row in attached["found"] if isinstance(row, dict) and "item_id" in row]
+    run_items = {row["item_id"]: row for row in items.iter_rows(named=True)}
+    found = pl.DataFrame(
+        {"item_id": [r["item_id"] for r in found_rows],
+         "match_class": [r.get("match_class") for r in found_rows]},
+        schema={"item_id": pl.String, "match_class": pl.String},
+    )
+    result = overlap_split(scores, found, attached.get("source") or {})
+    in_run = [r for r in found_rows if r["item_id"] in run_items]
+    in_run.sort(key=lambda r: (CLASS_RANK.get(r.get("match_class") or "", 9),
+                               -float(r.get("verified_similarity") or 0.0), r["item_id"]))
+    result["top_matches"] = [
+        {
+            "item_id": r["item_id"], "match_class": r.get("match_class"),
+            "verified_similarity": r.get("verified_similarity"), "doc_id": r.get("doc_id"),
+            "corpus_file": r.get("corpus_file"),
+            "snippet": [[piece, flag] for piece, flag in
+                        marked_segments(str(r.get("snippet") or ""), _item_text(run_items[r["item_id"]]))],
+        }
+        for r in in_run[:TOP_MATCHES]
+    ]
+    return result

@@ -27,6 +27,7 @@ from detector.report.display import (
     verdict_label,
     verdict_note,
 )
+from detector.report.overlap_split import markdown_section
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _BACKTICKS = re.compile(r"`+")
@@ -166,8 +167,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         _headline(report),
         _evidence(report),
         _accuracy(report),
+        markdown_section(report, escape_inline),
         _signals(report),
         _examples(report),
         _provenance(report),
     ]
-    return "\n\n".join("\n".join(section) for section in sections) + "\n"
+    return "\n\n".join("\n".join(section) for section in sections if section) + "\n"
