@@ -10,12 +10,14 @@ import pytest
 
 from detector.overlap import index as index_module
 from detector.overlap.scan import run_overlap
-from detector.text import hashing, hash_word, prepare_text, shingle_hashes, split_words, tokenize
+from detector.text import hash_word, hashing, prepare_text, shingle_hashes, split_words, tokenize
 from detector.text.kernel import kernels, lower_table
 from tests.overlap_corpus_helpers import make_documents, make_items, write_jsonl
 
 # Upper case, accents, ligatures and full-width forms (NFKC), dotted I and final sigma (context), digits.
-ALPHABET = list("abcXYZ019 _-.,\n\t") + ["É", "ß", "ﬁ", "Ａ", "İ", "Σ", "ΟΔΟΣ", "Ⅻ", "２", "é", "ǅ", "ﾃ", "\u0301"]
+ALPHABET = list("abcXYZ019 _-.,\n\t") + [
+    "É", "ß", "ﬁ", "Ａ", "İ", "Σ", "ΟΔΟΣ", "Ⅻ", "２", "é", "ǅ", "ﾃ", "\u0301",
+]
 
 
 def _texts(count: int, seed: int) -> list[str]:
