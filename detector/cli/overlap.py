@@ -21,7 +21,8 @@ HELP = (
     "Examples:\n"
     "  detect overlap --benchmark gsm8k --corpus 'data/*.jsonl.zst' --out overlap/\n"
     "  detect overlap --corpus data/ --method ngram13 --workers 2 --out overlap-13/\n"
-    "  detect overlap --between gsm8k_train.jsonl gsm8k_test.jsonl --out between/"
+    "  detect overlap --between gsm8k_train.jsonl gsm8k_test.jsonl --out between/\n"
+    "  detect overlap --corpus 'https://host/shard_*.jsonl.zst' --show 10 --matches-format csv"
 )
 
 
@@ -55,20 +56,33 @@ def overlap(
     ] = "minhash",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("overlap-out"),
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    show: Annotated[
+        int, typer.Option("--show", min=0, help="Print the N best matches with the matched words in [ ].")
+    ] = 0,
+    matches_format: Annotated[
+        list[str] | None,
+        typer.Option("--matches-format", help="Also write OUT/matches.csv or .jsonl (repeatable)."),
+    ] = None,
 ) -> None:
     """Search corpora for benchmark items; write OUT/matches.parquet and OUT/summary.json."""
     from detector.benchmarks import load_benchmark
+    from detector.overlap.display import MATCH_FORMATS, format_match_lines, top_matches, write_matches
     from detector.overlap.index import OverlapConfig
     from detector.overlap.report import print_summary
     from detector.overlap.scan import run_between, run_overlap
     from detector.pipeline import load_sources
 
+    formats = list(matches_format or [])
+    unknown = [name for name in formats if name not in MATCH_FORMATS]
+    if unknown:
+        fail(f"--matches-format {unknown[0]!r}: valid: {', '.join(MATCH_FORMATS)}")
     try:
         config = OverlapConfig(threshold=threshold, min_similarity=min_similarity, text_field=text_field)
         if between is not None:
             if corpus:
                 fail("use either --between A B or --corpus, not both")
             first, second = (load_benchmark(source) for source in between)
+            items = list(first.items)
             result = run_between(first.items, second.items, out, config, method=method)
         else:
             if not corpus:
@@ -84,3 +98,11 @@ def overlap(
         fail("interrupted: finished corpus files are recorded under OUT/shards/, so the same command resumes",
              EXIT_INTERRUPTED)
     print_summary(result.summary, result.matches, out)
+    for path in write_matches(result.matches, out, formats):
+        typer.echo(f"wrote {path}")
+    if show:
+        from detector.overlap.index import item_full_text
+
+        texts = {(item.benchmark, item.item_id): item_full_text(item) for item in items}
+        for line in format_match_lines(top_matches(result.matches, show), texts):
+            typer.echo(line)

@@ -3,11 +3,16 @@ matched words marked, top matches as lines, matches as CSV or JSONL."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+import polars as pl
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def sanitize_text(text: object, limit: int | None = None) -> str:
@@ -85,3 +90,54 @@ def marked_segments(snippet: str, item_text: str) -> list[tuple[str, bool]]:
 def marked_text(segments: list[tuple[str, bool]], left: str = "[", right: str = "]") -> str:
     """Segments as plain text, matched runs between `left` and `right`."""
     return "".join(f"{left}{piece}{right}" if flag else piece for piece, flag in segments)
+
+
+MATCH_FORMATS = ("parquet", "csv", "jsonl")
+
+
+def top_matches(matches: pl.DataFrame, n: int) -> list[dict[str, Any]]:
+    """The `n` best rows of a matches frame: verbatim first, then the highest verified similarity."""
+    if n <= 0 or matches.height == 0:
+        return []
+    ranked = matches.with_columns((pl.col("match_class") != "verbatim").alias("_near"))
+    ranked = ranked.sort(["_near", "verified_similarity", "benchmark", "item_id", "doc_id"],
+                         descending=[False, True, False, False, False])
+    return ranked.drop("_near").head(n).to_dicts()
+
+
+def format_match_lines(rows: list[dict[str, Any]], item_texts: dict[tuple[str, str], str]) -> list[str]:
+    """Two lines per match: item, document, class and similarity; the snippet with matched words in [ ]."""
+    lines = []
+    for rank, row in enumerate(rows, start=1):
+        key = (str(row["benchmark"]), str(row["item_id"]))
+        segments = marked_segments(str(row.get("snippet") or ""), item_texts.get(key, ""))
+        lines.append(
+            f"{rank}. {sanitize_text(row['item_id'])} in {sanitize_text(row['doc_id'])} "
+            f"({safe_location(row['corpus_file'])}, offset {row['char_offset']}): {row['match_class']}, "
+            f"similarity {row['verified_similarity']}"
+        )
+        lines.append(f"   {marked_text(segments)}")
+    return lines
+
+
+def write_matches(matches: pl.DataFrame, out_dir: str | Path, formats: list[str]) -> list[str]:
+    """Also write the matches as OUT/matches.csv and/or OUT/matches.jsonl (atomically); returns the paths.
+
+    Raises: ValueError on an unknown format.
+    """
+    from detector.atomic_files import write_atomic, write_text_atomic
+
+    written = []
+    for name in formats:
+        if name not in MATCH_FORMATS:
+            raise ValueError(f"--matches-format {name!r}: valid: {', '.join(MATCH_FORMATS)}")
+        path = Path(out_dir) / f"matches.{name}"
+        if name == "parquet":
+            continue  # always written
+        if name == "csv":
+            write_atomic(path, matches.write_csv)
+        elif name == "jsonl":
+            text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in matches.to_dicts())
+            write_text_atomic(path, text)
+        written.append(str(path))
+    return written
