@@ -56,6 +56,12 @@ def overlap(
     ] = "minhash",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("overlap-out"),
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    ray: Annotated[
+        str | None,
+        typer.Option("--ray", metavar="ADDRESS", help="Run one Ray task per corpus file on the cluster at "
+                     "ADDRESS ('auto': the cluster this machine joined; 'local': start one here). Needs the "
+                     "ray extra; corpus paths must be readable on every node (s3://, gs://, a shared disk)."),
+    ] = None,
     show: Annotated[
         int, typer.Option("--show", min=0, help="Print the N best matches with the matched words in [ ].")
     ] = 0,
@@ -89,10 +95,18 @@ def overlap(
                 fail("--corpus is required (or use --between A B)")
             loaded = load_sources(benchmark or [], None)
             items = [item for bench in loaded for item in bench.items]
-            result = run_overlap(
-                items, corpus, out, config, method=method, workers=workers, progress=progress
-            )
+            if ray is not None:
+                from detector.overlap.ray_scan import run_overlap_ray
+
+                address = None if ray == "local" else ray
+                result = run_overlap_ray(items, corpus, out, config, method=method, address=address)
+            else:
+                result = run_overlap(
+                    items, corpus, out, config, method=method, workers=workers, progress=progress
+                )
     except ValueError as exc:  # BenchmarkFormatError, CorpusFormatError, bad settings
+        fail(str(exc))
+    except ImportError as exc:  # the ray or remote extra is missing
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted: finished corpus files are recorded under OUT/shards/, so the same command resumes",
