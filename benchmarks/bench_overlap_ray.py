@@ -75,7 +75,8 @@ def main() -> None:
             finally:
                 ray.shutdown()
             same = result.matches.equals(local.matches) and result.summary == local.summary
-            print(f"ray, {workers} worker(s): {walls[workers]:.1f} s wall ({size_mb / walls[workers]:.2f} MB/s), "
+            rate = size_mb / walls[workers]
+            print(f"ray, {workers} worker(s): {walls[workers]:.1f} s wall ({rate:.2f} MB/s), "
                   f"driver CPU {cpu:.1f} s, matches equal the local scan: {same}")
         rate = size_mb / walls[1]
         print(f"speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x")
