@@ -75,3 +75,20 @@ def test_scan_without_numba_gives_the_same_matches(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(index_module, "kernels", lambda: None)
     slow = run_overlap(make_items(), [str(corpus)], tmp_path / "slow").matches
     assert len(fast) >= 2 and fast.equals(slow)
+
+
+def test_compiled_window_signatures_equal_numpy_and_datasketch() -> None:
+    from datasketch import MinHash
+
+    from detector.text import MinHasher
+
+    hasher = MinHasher(64, 1)
+    rng = np.random.default_rng(1)
+    hashes = rng.integers(0, 2**32, 3000, dtype=np.uint64).astype(np.uint32)
+    starts = rng.integers(0, 2900, 200)
+    ends = starts + rng.integers(1, 100, 200)
+    fast = hasher.range_signatures(hashes, starts, ends)
+    assert np.array_equal(fast, hasher.range_signatures(hashes, starts, ends, compiled_ok=False))
+    reference = MinHash(64, 1, hashfunc=int, scheme="affine32")
+    reference.update_batch([int(h) for h in hashes[starts[0] : ends[0]]])
+    assert np.array_equal(fast[0], reference.hashvalues)

@@ -212,10 +212,13 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
         texts: list[str] = []
         size = 0
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
+            if line.isspace() or not line:  # (no copy of the line, unlike strip)
                 continue
             try:
-                record = _decode_line(line, loads)
+                try:
+                    record = loads(line)
+                except ValueError:
+                    record = _decode_line(line, loads)  # not UTF-8: replacement characters
             except ValueError as err:  # json.JSONDecodeError and orjson.JSONDecodeError
                 reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err).split(":")[0]
                 raise CorpusFormatError(path, number, None, f"invalid JSON ({reason})") from None
@@ -232,7 +235,8 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
                 )
             doc_id = record.get(id_field)
             name = str(doc_id) if isinstance(doc_id, str | int) else f"line {number}"
-            for piece_id, piece in document_pieces(name, text):
+            pieces = [(name, text)] if len(text) <= BATCH_CHARS else document_pieces(name, text)
+            for piece_id, piece in pieces:
                 ids.append(piece_id)
                 texts.append(piece)
                 size += len(piece)

@@ -69,8 +69,13 @@ class MinHashMatcher:
         # Lower-casing keeps the length of ASCII text and of NFKC-normal text without the few
         # context-dependent code points: those are lower-cased with the batch (by the compiled
         # tokeniser when numba is there); only the others are prepared one by one.
-        prepared: Sequence[str] = [t if is_kernel_ready(t) else prepare_text(t) for t in texts]
-        tokens = tokenize("\n".join(prepared), lower_only=True)
+        # The batch is checked at once first: it is NFKC-normal exactly when every document is.
+        joined = "\n".join(texts)
+        prepared: Sequence[str] = texts
+        if not is_kernel_ready(joined):
+            prepared = [t if is_kernel_ready(t) else prepare_text(t) for t in texts]
+            joined = "\n".join(prepared)
+        tokens = tokenize(joined, lower_only=True)
         lengths = np.array([len(t) for t in prepared], dtype=np.int64)
         doc_char = np.cumsum(lengths + 1) - (lengths + 1)
         if len(tokens) < n:

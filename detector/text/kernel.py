@@ -6,6 +6,7 @@
   (a test compares them).
 - `shingle_kernel`: the shingle hashes of `shingle_hashes`, in one pass.
 - `member_kernel`: which shingle hashes are in a sorted set (a bitmap, then binary search).
+- `window_signatures`: MinHash signatures of shingle windows (`MinHasher.range_signatures`).
 
 Compiled on first use and cached on disk next to this file (numba's `cache=True`);
 `kernels()` is None when numba is missing, and the numpy paths run with the same results.
@@ -30,6 +31,7 @@ class Kernels:
     tokenize_codes: Any  # (codes, word_code_table, base) -> (hashes, starts, ends)
     shingle_kernel: Any  # (word_hashes, n, shingle_powers) -> uint32 shingle hashes
     member_kernel: Any  # (hashes, bitmap, shift, sorted_set) -> (positions, set_indexes)
+    window_signatures: Any  # (hashes, starts, ends, a, b) -> (windows, num_perm) MinHash signatures
 
 
 def lower_table() -> np.ndarray:
@@ -124,7 +126,49 @@ def _build() -> Kernels:
                 count += 1
         return positions[:count].copy(), where[:count].copy()
 
-    return Kernels(tokenize_codes, shingle_kernel, member_kernel)
+    @numba.njit(cache=True, nogil=True)
+    def window_signatures(hashes: Any, starts: Any, ends: Any, a: Any, b: Any) -> Any:  # pragma: no cover
+        low = starts.min()
+        span = ends.max() - low
+        cover = np.zeros(span + 1, dtype=np.int64)
+        for w in range(len(starts)):
+            cover[starts[w] - low] += 1
+            cover[ends[w] - low] -= 1
+        row_of = np.empty(span, dtype=np.int64)
+        depth = 0
+        needed = 0
+        for k in range(span):
+            depth += cover[k]
+            if depth > 0:
+                row_of[k] = needed
+                needed += 1
+            else:
+                row_of[k] = -1
+        perms = len(a)
+        permuted = np.empty((needed, perms), dtype=np.uint32)
+        mask = np.uint64(0xFFFFFFFF)
+        for k in range(span):
+            row = row_of[k]
+            if row < 0:
+                continue
+            value = np.uint64(hashes[low + k])
+            value ^= value >> np.uint64(16)
+            value = (value * np.uint64(0x85EBCA6B)) & mask
+            value ^= value >> np.uint64(13)
+            value = (value * np.uint64(0xC2B2AE35)) & mask
+            value ^= value >> np.uint64(16)
+            for p in range(perms):
+                permuted[row, p] = np.uint32((np.uint64(a[p]) * value + np.uint64(b[p])) & mask)
+        out = np.full((len(starts), perms), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+        for w in range(len(starts)):
+            first = row_of[starts[w] - low]
+            for row in range(first, first + ends[w] - starts[w]):
+                for p in range(perms):
+                    if permuted[row, p] < out[w, p]:
+                        out[w, p] = permuted[row, p]
+        return out
+
+    return Kernels(tokenize_codes, shingle_kernel, member_kernel, window_signatures)
 
 
 def kernels() -> Kernels | None:
