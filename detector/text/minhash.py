@@ -92,8 +92,10 @@ class MinHasher:
         compiled = kernels() if compiled_ok else None
         if compiled is not None:
             values = np.asarray(hashes, dtype=np.uint32)
-            bounds = starts.astype(np.int64), ends.astype(np.int64)
-            result: np.ndarray = compiled.window_signatures(values, *bounds, self._a, self._b)
+            window_starts, window_ends = starts.astype(np.int64), ends.astype(np.int64)
+            result: np.ndarray = compiled.window_signatures(
+                values, window_starts, window_ends, self._a, self._b
+            )
             return result
         low = int(starts.min())
         size = int(ends.max()) - low + 1
