@@ -197,7 +197,7 @@ def main() -> None:
         try:
             janitor_speed, janitor_recall = janitor_baseline(corpus, truth)
         except ImportError:
-            sys.exit("the Janitor baseline needs lm-evaluation-harness: pip install lm-eval (or --no-janitor)")
+            sys.exit("the Janitor baseline needs lm-evaluation-harness: pip install lm-eval, or --no-janitor")
         print(f"\nlm-eval Janitor (13-grams, python mode), whole corpus: {janitor_speed:.2f} MB/cpu-s, "
               f"document recall {janitor_recall}")
     baseline_speed = datasketch_baseline(config, corpus, args.baseline_chars)
