@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from detector.overlap import index as index_module
+from detector.overlap import windows as windows_module
 from detector.overlap.scan import run_overlap
 from detector.text import hash_word, hashing, prepare_text, shingle_hashes, split_words, tokenize
+from detector.text import minhash as minhash_module
 from detector.text.kernel import kernels, lower_table
 from tests.overlap_corpus_helpers import make_documents, make_items, write_jsonl
 
@@ -71,8 +73,8 @@ def test_scan_without_numba_gives_the_same_matches(tmp_path: Path, monkeypatch: 
     docs[0]["text"] = docs[0]["text"].upper() + " ΟΔΟΣ İstanbul ﬁnal"
     corpus = write_jsonl(tmp_path / "c.jsonl", docs)
     fast = run_overlap(make_items(), [str(corpus)], tmp_path / "fast").matches
-    monkeypatch.setattr(hashing, "kernels", lambda: None)
-    monkeypatch.setattr(index_module, "kernels", lambda: None)
+    for module in (hashing, index_module, windows_module, minhash_module):
+        monkeypatch.setattr(module, "kernels", lambda: None)
     slow = run_overlap(make_items(), [str(corpus)], tmp_path / "slow").matches
     assert len(fast) >= 2 and fast.equals(slow)
 
@@ -92,3 +94,28 @@ def test_compiled_window_signatures_equal_numpy_and_datasketch() -> None:
     reference = MinHash(64, 1, hashfunc=int, scheme="affine32")
     reference.update_batch([int(h) for h in hashes[starts[0] : ends[0]]])
     assert np.array_equal(fast[0], reference.hashvalues)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_compiled_windows_equal_numpy_windows(seed: int) -> None:
+    from detector.overlap.index import OverlapConfig, build_index
+    from detector.overlap.windows import find_candidates
+    from tests.overlap_corpus_helpers import QUESTIONS
+
+    index = build_index(make_items(), OverlapConfig())
+    rng = random.Random(seed)
+    words = " ".join(QUESTIONS).split()
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 400))) for _ in range(40)]
+    texts[3] += " " + QUESTIONS[0]
+    tokens = tokenize("\n".join(texts))
+    shingles = shingle_hashes(tokens.hashes, 4)
+    doc_of_word = np.cumsum([0] + [len(split_words(t)) for t in texts])
+    word_doc = np.searchsorted(doc_of_word, np.arange(len(tokens)), side="right") - 1
+    shingle_doc = np.where(word_doc[: len(shingles)] == word_doc[3:], word_doc[: len(shingles)], -1)
+    counts = np.maximum(np.diff(doc_of_word) - 3, 0)
+    found = [find_candidates(index, shingles, shingle_doc, doc_of_word[:-1], counts, compiled_ok=flag)
+             for flag in (True, False)]
+    assert len(found[1].doc) > 0
+    keys = [sorted(zip(f.doc.tolist(), f.start.tolist(), f.end.tolist(), f.part.tolist(),
+                       f.estimated_jaccard.tolist(), strict=True)) for f in found]
+    assert keys[0] == keys[1]

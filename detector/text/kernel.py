@@ -7,6 +7,8 @@
 - `shingle_kernel`: the shingle hashes of `shingle_hashes`, in one pass.
 - `member_kernel`: which shingle hashes are in a sorted set (a bitmap, then binary search).
 - `window_signatures`: MinHash signatures of shingle windows (`MinHasher.range_signatures`).
+- `bucket_windows`: the windows of one bucket that hold enough item shingles (the numpy
+  `_windows_with_hits` and its filter in `detector.overlap.windows`).
 
 Compiled on first use and cached on disk next to this file (numba's `cache=True`);
 `kernels()` is None when numba is missing, and the numpy paths run with the same results.
@@ -32,6 +34,7 @@ class Kernels:
     shingle_kernel: Any  # (word_hashes, n, shingle_powers) -> uint32 shingle hashes
     member_kernel: Any  # (hashes, bitmap, shift, sorted_set) -> (positions, set_indexes)
     window_signatures: Any  # (hashes, starts, ends, a, b) -> (windows, num_perm) MinHash signatures
+    bucket_windows: Any  # (hits, doc_start, doc_shingles, stride, width, min_held) -> (starts, ends)
 
 
 def lower_table() -> np.ndarray:
@@ -168,7 +171,65 @@ def _build() -> Kernels:
                         out[w, p] = permuted[row, p]
         return out
 
-    return Kernels(tokenize_codes, shingle_kernel, member_kernel, window_signatures)
+    @numba.njit(cache=True, nogil=True)
+    def bucket_windows(hits: Any, doc_start: Any, doc_shingles: Any, stride: int, width: int,
+                       min_held: int) -> Any:  # pragma: no cover
+        # Hits are sorted, so per document the window numbers k only grow: each window is made
+        # once, in order; the window flush with the document end (the largest start) comes last.
+        n = len(hits)
+        starts = np.empty(n * 9 + 1, dtype=np.int64)
+        ends = np.empty(n * 9 + 1, dtype=np.int64)
+        count = 0
+        last_k = -1
+        tail_start = -1
+        tail_end = -1
+        for h in range(n):
+            d0 = doc_start[h]
+            size = doc_shingles[h]
+            if h > 0 and d0 != doc_start[h - 1]:
+                if tail_start >= 0 and (count == 0 or starts[count - 1] != tail_start):
+                    starts[count] = tail_start
+                    ends[count] = tail_end
+                    count += 1
+                last_k = -1
+                tail_start = -1
+            rel = hits[h] - d0
+            top_k = max((size - width) // stride, 0)
+            first = max(-((width - 1 - rel) // stride), 0)
+            last = min(rel // stride, top_k)
+            for k in range(max(first, last_k + 1), last + 1):
+                starts[count] = d0 + k * stride
+                ends[count] = d0 + k * stride + min(width, size)
+                count += 1
+            last_k = max(last_k, last)
+            if size > width and rel >= size - width:
+                tail_start = d0 + size - width
+                tail_end = d0 + size
+        if tail_start >= 0 and (count == 0 or starts[count - 1] != tail_start):
+            starts[count] = tail_start
+            ends[count] = tail_end
+            count += 1
+        # Keep windows holding at least `min_held` hits: starts and ends both grow, so two
+        # pointers walk the sorted hits once.
+        out_starts = np.empty(count, dtype=np.int64)
+        out_ends = np.empty(count, dtype=np.int64)
+        kept = 0
+        lo = 0
+        hi = 0
+        for i in range(count):
+            while lo < n and hits[lo] < starts[i]:
+                lo += 1
+            if hi < lo:
+                hi = lo
+            while hi < n and hits[hi] < ends[i]:
+                hi += 1
+            if hi - lo >= min_held:
+                out_starts[kept] = starts[i]
+                out_ends[kept] = ends[i]
+                kept += 1
+        return out_starts[:kept].copy(), out_ends[:kept].copy()
+
+    return Kernels(tokenize_codes, shingle_kernel, member_kernel, window_signatures, bucket_windows)
 
 
 def kernels() -> Kernels | None:
