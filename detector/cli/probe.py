@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -200,6 +202,11 @@ def probe(
     field: list[str] = typer.Option(
         [], "--field", help="Generic format mapping NAME=COLUMN, e.g. question=prompt (repeatable)."
     ),
+    overlap: Path | None = typer.Option(
+        None, "--overlap", metavar="OVERLAP_DIR",
+        help="A `detect overlap` output: the report splits accuracy into items found in the corpus and "
+        "not found (copied into the run directory as overlap.json).",
+    ),
 ) -> None:
     from detector.models.api import PreflightError
     from detector.pipeline import ProbeOptions, run_probe
@@ -224,6 +231,13 @@ def probe(
         gen_params=params, endpoint=endpoint, system_prompt=system_prompt, model_args=tuple(model_arg),
         chat_template=chat_template, format=format, fields=tuple(field), command=("detect", *sys.argv[1:]),
     )  # fmt: skip
+    if overlap is not None:
+        from detector.overlap.join import read_overlap
+
+        try:
+            read_overlap(overlap)  # a bad OVERLAP_DIR fails before any request is made
+        except ValueError as error:
+            fail(str(error))
     if dry_run:
         try:
             rows = count_requests(options)
@@ -235,6 +249,14 @@ def probe(
         return
     try:
         result = run_probe(options)
+        if overlap is not None:
+            from detector.overlap.join import attach_overlap
+            from detector.pipeline import rebuild_report
+
+            attach_overlap(result.run_dir, overlap)
+            rebuild_report(result.run_dir)
+            report = json.loads((result.run_dir / "report.json").read_text(encoding="utf-8"))
+            result = dataclasses.replace(result, report=report)
     except PreflightError as error:
         fail(f"preflight: {error}")
     except (ValueError, OSError, RuntimeError) as error:

@@ -28,11 +28,23 @@ def report(
         None, "--html", metavar="FILE", help="Write a self-contained HTML page here."
     ),
     md: Path | None = typer.Option(None, "--md", metavar="FILE", help="Write the Markdown report here too."),
+    overlap: Path | None = typer.Option(
+        None, "--overlap", metavar="OVERLAP_DIR",
+        help="A `detect overlap` output: split accuracy into items found in the corpus and not found "
+        "(copied into RUN_DIR/overlap.json, so later reports of RUN_DIR keep it).",
+    ),
 ) -> None:
     from detector.pipeline import report_run
     from detector.report import format_estimate, verdict_label
 
     try:
+        if overlap is not None:
+            from detector.overlap.join import attach_overlap, read_overlap
+
+            read_overlap(overlap)  # validate before anything is written
+            if not (run_dir / "config.json").exists():
+                raise ValueError(f"{run_dir / 'config.json'}: missing (is {run_dir} a probe run directory?)")
+            attach_overlap(run_dir, overlap)
         published = report_run(run_dir, html_path=html, md_path=md)
     except (ValueError, OSError) as error:
         fail(str(error))

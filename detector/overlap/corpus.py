@@ -29,11 +29,13 @@ import io
 import json
 import lzma
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from detector.overlap.display import safe_location
+from detector.overlap.remote import expand_remote, is_remote, open_remote, remote_info
 from detector.types import InputFormatError
 
 BATCH_CHARS = 2_000_000  # characters of text per batch
@@ -70,10 +72,11 @@ def corpus_kind(path: str | Path) -> str:
         return "jsonl"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    if name.endswith(TEXT_SUFFIXES) or "." in Path(name).name or not Path(path).is_file():
+    remote = is_remote(str(path))
+    if name.endswith(TEXT_SUFFIXES) or "." in Path(name).name or (not remote and not Path(path).is_file()):
         return "text"
     try:
-        with open(path, "rb") as handle:
+        with _open_raw(str(path)) as handle:
             head = handle.read(4)
         if head == b"PAR1":
             return "parquet"
@@ -93,7 +96,15 @@ def expand_corpus(patterns: Sequence[str]) -> list[str]:
     """
     files: set[str] = set()
     for pattern in patterns:
-        if any(ch in pattern for ch in "*?["):
+        if is_remote(pattern):
+            shown = safe_location(pattern)
+            try:
+                files.update(expand_remote(pattern))
+            except FileNotFoundError:
+                raise CorpusFormatError(shown, None, None, "no corpus file at this URL") from None
+            except OSError as error:
+                raise CorpusFormatError(shown, None, None, f"cannot list ({error})") from None
+        elif any(ch in pattern for ch in "*?["):
             matched = [m for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
             if not matched:
                 raise CorpusFormatError(pattern, None, None, "no corpus file matches this pattern")
@@ -128,8 +139,16 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
-    counter = _CountingReader(open(path, "rb"))  # noqa: SIM115 - closed by the caller
+def _open_raw(path: str) -> IO[bytes]:
+    """The file's raw bytes: a local file, or a remote URL through fsspec (streamed)."""
+    if is_remote(path):
+        return open_remote(path)
+    return open(path, "rb")  # noqa: SIM115 - closed by the caller
+
+
+def _open_binary(path: str) -> tuple[IO[bytes], _CountingReader]:
+    """The decompressed byte stream of a corpus file and the counter of raw bytes read."""
+    counter = _CountingReader(_open_raw(path))
     stream: IO[bytes] = io.BufferedReader(counter, 1 << 20)
     lower = path.lower()
     if lower.endswith(".gz"):
@@ -140,6 +159,11 @@ def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
         stream = lzma.LZMAFile(stream)  # type: ignore[assignment]
     elif lower.endswith((".zst", ".zstd")):
         stream = io.BufferedReader(_ZstdFrames(stream), 1 << 20)
+    return stream, counter
+
+
+def _open_text(path: str) -> tuple[IO[str], _CountingReader]:
+    stream, counter = _open_binary(path)
     return io.TextIOWrapper(stream, encoding="utf-8", errors="replace"), counter  # type: ignore[arg-type]
 
 
@@ -191,6 +215,28 @@ class _ZstdFrames(io.RawIOBase):
         super().close()
 
 
+def _json_loader() -> Callable[[bytes], object]:
+    """orjson's `loads` when installed (the `fast` extra), else the standard library's."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    loads: Callable[[bytes], object] = orjson.loads
+    return loads
+
+
+def _decode_line(line: bytes, loads: Callable[[bytes], object]) -> object:
+    """One JSON value; bytes that are not UTF-8 are decoded with replacement characters."""
+    try:
+        return loads(line)
+    except ValueError:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return json.loads(line.decode("utf-8", "replace"))
+        raise
+
+
 def _record_text(record: dict[str, object], text_field: str) -> object:
     """The value at `text_field` ("text", or dotted for nested objects: "meta.text")."""
     value: object = record
@@ -202,25 +248,31 @@ def _record_text(record: dict[str, object], text_field: str) -> object:
 
 
 def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentBatch]:
-    handle, counter = _open_text(path)
+    handle, counter = _open_binary(path)
+    loads = _json_loader()
+    plain_field = "." not in text_field
     with handle:
         ids: list[str] = []
         texts: list[str] = []
         size = 0
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
+            if line.isspace() or not line:  # (no copy of the line, unlike strip)
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise CorpusFormatError(path, number, None, f"invalid JSON ({err.msg})") from None
+                try:
+                    record = loads(line)
+                except ValueError:
+                    record = _decode_line(line, loads)  # not UTF-8: replacement characters
             except RecursionError:
                 raise CorpusFormatError(path, number, None, "invalid JSON (nested too deeply)") from None
-            except ValueError as err:  # a number past Python's 4,300-digit limit
-                raise CorpusFormatError(path, number, None, f"invalid JSON ({err})") from None
+            except ValueError as err:  # json/orjson decode errors, a number past the 4,300-digit limit
+                reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err).split(":")[0]
+                raise CorpusFormatError(path, number, None, f"invalid JSON ({reason})") from None
             if not isinstance(record, dict):
                 raise CorpusFormatError(path, number, None, "expected a JSON object")
-            text = _record_text(record, text_field)
+            text = record.get(text_field) if plain_field else None
+            if text is None:
+                text = _record_text(record, text_field)
             if not isinstance(text, str):
                 problem = "missing" if text is None else "not a string"
                 fields = ", ".join(sorted(record)[:12])
@@ -229,7 +281,8 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[DocumentB
                 )
             doc_id = record.get(id_field)
             name = str(doc_id) if isinstance(doc_id, str | int) else f"line {number}"
-            for piece_id, piece in document_pieces(name, text):
+            pieces = [(name, text)] if len(text) <= BATCH_CHARS else document_pieces(name, text)
+            for piece_id, piece in pieces:
                 ids.append(piece_id)
                 texts.append(piece)
                 size += len(piece)
@@ -290,14 +343,14 @@ def _read_parquet(path: str, text_field: str, id_field: str) -> Iterator[Documen
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(open_remote(path, seekable=True) if is_remote(path) else path)
     except (pa.ArrowException, OSError) as err:
         raise CorpusFormatError(path, None, None, f"cannot read Parquet ({err})") from None
     names = parquet.schema_arrow.names
     text_path = _parquet_text_path(path, names, text_field)
     columns = [text_path[0]] + ([id_field] if id_field in names and id_field != text_path[0] else [])
     rows = parquet.metadata.num_rows
-    total_bytes = Path(path).stat().st_size
+    total_bytes = (remote_info(path)[0] or 0) if is_remote(path) else Path(path).stat().st_size
     done = 0
     try:
         for batch in parquet.iter_batches(batch_size=_parquet_rows_per_batch(parquet.metadata, text_path[0]),
@@ -381,7 +434,7 @@ def read_documents(path: str, text_field: str = "text", id_field: str = "id") ->
     Raises:
         CorpusFormatError: on unreadable files, bad JSON lines, missing text fields.
     """
-    if not Path(path).is_file():
+    if not is_remote(path) and not Path(path).is_file():
         raise CorpusFormatError(path, None, None, "corpus file not found")
     kind = corpus_kind(path)
     try:
@@ -392,7 +445,7 @@ def read_documents(path: str, text_field: str = "text", id_field: str = "id") ->
         else:
             yield from _read_text(path)
     except _read_errors() as err:
-        raise CorpusFormatError(path, None, None, f"cannot read file ({err})") from None
+        raise CorpusFormatError(safe_location(path), None, None, f"cannot read file ({err})") from None
 
 
 def _read_errors() -> tuple[type[BaseException], ...]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from detector.overlap.lsh import BandIndex
 from detector.text import MinHasher, shingle_hashes, tokenize
+from detector.text.kernel import kernels
 from detector.types import BenchmarkItem
 
 WINDOW_STEPS = 8  # windows per part length: stride = window / WINDOW_STEPS
@@ -104,6 +105,11 @@ class OverlapIndex:
 
     def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions in `hashes` that are item shingles, and their bucket masks."""
+        compiled = kernels()
+        if compiled is not None and len(self.shingle_set):
+            shift = int(_BITMAP_SHIFT)
+            positions, where = compiled.member_kernel(hashes, self.bitmap, shift, self.shingle_set)
+            return positions, self.bucket_masks[where]
         maybe = np.flatnonzero(self.bitmap[hashes >> _BITMAP_SHIFT])
         if len(maybe) == 0:
             return maybe, np.zeros(0, dtype=np.uint64)

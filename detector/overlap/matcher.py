@@ -11,6 +11,7 @@ from detector.overlap.index import OverlapIndex
 from detector.overlap.verify import VERBATIM, verify_part
 from detector.overlap.windows import find_candidates
 from detector.text import prepare_text, shingle_hashes, tokenize
+from detector.text.hashing import is_kernel_ready
 
 SNIPPET_CHARS = 200
 
@@ -65,21 +66,23 @@ class MinHashMatcher:
         index, n = self.index, self.index.config.shingle_size
         if not texts or not index.parts:
             return []
+        # Lower-casing keeps the length of ASCII text and of NFKC-normal text without the few
+        # context-dependent code points: those are lower-cased with the batch (by the compiled
+        # tokeniser when numba is there); only the others are prepared one by one.
+        # The batch is checked at once first: it is NFKC-normal exactly when every document is.
         joined = "\n".join(texts)
-        if joined.isascii():  # lower-casing keeps every offset: prepare the batch at once
-            prepared: Sequence[str] = texts
-            joined = joined.lower()
-        else:
-            prepared = [prepare_text(t) for t in texts]
+        prepared: Sequence[str] = texts
+        if not is_kernel_ready(joined):
+            prepared = [t if is_kernel_ready(t) else prepare_text(t) for t in texts]
             joined = "\n".join(prepared)
+        tokens = tokenize(joined, lower_only=True)
         lengths = np.array([len(t) for t in prepared], dtype=np.int64)
         doc_char = np.cumsum(lengths + 1) - (lengths + 1)
-        tokens = tokenize(joined, prepared=True)
         if len(tokens) < n:
             return []
-        word_doc = np.searchsorted(doc_char, tokens.starts, side="right") - 1
-        doc_word = np.searchsorted(tokens.starts, doc_char)
+        doc_word = np.searchsorted(tokens.starts, doc_char)  # words never cross the "\n" between documents
         doc_words = np.diff(doc_word, append=len(tokens))
+        word_doc = np.repeat(np.arange(len(doc_word)), doc_words)
         shingles = shingle_hashes(tokens.hashes, n)
         shingle_doc = np.where(word_doc[: len(shingles)] == word_doc[n - 1 :], word_doc[: len(shingles)], -1)
         found = find_candidates(index, shingles, shingle_doc, doc_word, np.maximum(doc_words - n + 1, 0))

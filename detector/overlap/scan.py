@@ -20,9 +20,11 @@ import polars as pl
 
 from detector.atomic_files import write_atomic, write_text_atomic
 from detector.overlap.corpus import expand_corpus, read_documents
+from detector.overlap.display import safe_location
 from detector.overlap.index import OverlapConfig, build_index, item_full_text
 from detector.overlap.matcher import MinHashMatcher
 from detector.overlap.ngram import NgramMatcher
+from detector.overlap.remote import is_remote, remote_info
 from detector.progress import track
 from detector.types import BenchmarkItem
 
@@ -92,8 +94,9 @@ def scan_file(
     rows: list[dict[str, Any]] = []
     documents = 0
     seen = 0
+    location = safe_location(path)  # no credentials in what is written
     for batch in read_documents(path, config.text_field, config.id_field):
-        rows.extend(matcher.match(batch.doc_ids, batch.texts, path))
+        rows.extend(matcher.match(batch.doc_ids, batch.texts, location))
         documents += len(batch.texts)
         if on_bytes is not None:
             on_bytes(batch.end_bytes - seen)
@@ -134,9 +137,18 @@ def _fingerprint(items: Sequence[BenchmarkItem], config: OverlapConfig, method: 
     return digest.hexdigest()
 
 
-def _shard_key(fingerprint: str, path: str) -> str:
+def _shard_identity(path: str) -> tuple[str, int | None, str]:
+    """(location, size, version) of a shard: a changed file gets a new key, so it is scanned again."""
+    if is_remote(path):
+        size, version = remote_info(path)
+        return path, size, version
     stat = Path(path).stat()
-    text = f"{fingerprint}\x1f{Path(path).resolve()}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}"
+    return str(Path(path).resolve()), stat.st_size, str(stat.st_mtime_ns)
+
+
+def _shard_key(fingerprint: str, path: str) -> str:
+    location, size, version = _shard_identity(path)
+    text = f"{fingerprint}\x1f{location}\x1f{size}\x1f{version}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -180,11 +192,11 @@ def run_overlap(
     fingerprint = _fingerprint(items, config, method)
     keys = {path: _shard_key(fingerprint, path) for path in files}
     todo = [path for path in files if not (shard_dir / f"{keys[path]}.json").exists()]
-    sizes = {path: Path(path).stat().st_size for path in files}
+    sizes = {path: _shard_identity(path)[1] or 0 for path in files}
 
     def finish(path: str, frame: pl.DataFrame, count: int) -> None:
         write_atomic(shard_dir / f"{keys[path]}.parquet", frame.write_parquet)
-        record = json.dumps({"corpus_file": path, "documents": count}) + "\n"
+        record = json.dumps({"corpus_file": safe_location(path), "documents": count}) + "\n"
         write_text_atomic(shard_dir / f"{keys[path]}.json", record)  # marks it done
 
     label = f"overlap ({method})" if progress else None

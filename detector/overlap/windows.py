@@ -20,6 +20,7 @@ import numpy as np
 
 from detector.overlap.index import WINDOW_STEPS, OverlapIndex
 from detector.text import estimate_jaccard
+from detector.text.kernel import kernels
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ def _windows_with_hits(
 
 def find_candidates(
     index: OverlapIndex, shingles: np.ndarray, shingle_doc: np.ndarray, doc_first: np.ndarray,
-    doc_count: np.ndarray,
+    doc_count: np.ndarray, *, compiled_ok: bool = True,
 ) -> Candidates:
     """Candidate (window, part) pairs in a batch.
 
@@ -85,6 +86,7 @@ def find_candidates(
     if len(positions) == 0:
         return _empty()
     docs = shingle_doc[positions]
+    compiled = kernels()
     window_starts: list[np.ndarray] = []
     window_ends: list[np.ndarray] = []
     window_buckets: list[np.ndarray] = []
@@ -94,12 +96,20 @@ def find_candidates(
             continue
         hit_docs = docs[selected]
         hits = positions[selected]
-        starts, ends = _windows_with_hits(hits, doc_first[hit_docs], doc_count[hit_docs], bucket.stride)
-        held = np.searchsorted(hits, ends) - np.searchsorted(hits, starts)
-        enough = held >= max(1, math.ceil(index.config.threshold * bucket.min_shingles))
-        window_starts.append(starts[enough])
-        window_ends.append(ends[enough])
-        window_buckets.append(np.full(int(enough.sum()), bit))
+        min_held = max(1, math.ceil(index.config.threshold * bucket.min_shingles))
+        if compiled is not None and compiled_ok:
+            starts, ends = compiled.bucket_windows(
+                hits.astype(np.int64), doc_first[hit_docs].astype(np.int64),
+                doc_count[hit_docs].astype(np.int64), bucket.stride, bucket.stride * WINDOW_STEPS, min_held,
+            )
+        else:
+            starts, ends = _windows_with_hits(hits, doc_first[hit_docs], doc_count[hit_docs], bucket.stride)
+            held = np.searchsorted(hits, ends) - np.searchsorted(hits, starts)
+            enough = held >= min_held
+            starts, ends = starts[enough], ends[enough]
+        window_starts.append(starts)
+        window_ends.append(ends)
+        window_buckets.append(np.full(len(starts), bit))
     if not window_starts:
         return _empty()
     starts, ends = np.concatenate(window_starts), np.concatenate(window_ends)

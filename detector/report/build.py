@@ -145,6 +145,11 @@ def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any
         "provenance": config.get("provenance"),
         "created_by": "detect probe",
     }
+    from detector.overlap.join import load_attached, overlap_report
+
+    attached = load_attached(directory)  # RUN_DIR/overlap.json, copied there by --overlap
+    if attached is not None:
+        report["overlap_split"] = overlap_report(scores, items, attached)
     return json_safe(report)
 
 

@@ -32,6 +32,7 @@ from detector.report.display import (
     verdict_label,
     verdict_note,
 )
+from detector.report.overlap_split import html_section
 from detector.safe_text import printable
 
 MAX_EXAMPLE_CHARS = 4000
@@ -258,7 +259,8 @@ def render_html(report: Mapping[str, Any]) -> str:
     if not isinstance(report, Mapping):
         raise TypeError(f"report must be a mapping (the parsed report.json), not {type(report).__name__}")
     body = "".join(
-        [_header(report), _evidence(report), _accuracy(report), _signals(report), _examples(report),
+        [_header(report), _evidence(report), _accuracy(report), html_section(report), _signals(report),
+         _examples(report),
          _provenance(report)]
     )
     return page(f"Overfitting audit: {report.get('model') or MISSING}", body)

@@ -29,6 +29,7 @@ from detector.report.display import (
     verdict_label,
     verdict_note,
 )
+from detector.report.overlap_split import markdown_section
 from detector.safe_text import printable
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
@@ -173,8 +174,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         _headline(report),
         _evidence(report),
         _accuracy(report),
+        markdown_section(report, escape_inline),
         _signals(report),
         _examples(report),
         _provenance(report),
     ]
-    return printable("\n\n".join("\n".join(section) for section in sections) + "\n")
+    return printable("\n\n".join("\n".join(section) for section in sections if section) + "\n")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
+from detector.text.kernel import Kernels, kernels, lower_table, needs_python_lower
 from detector.text.words import prepare_text
 
 _MASK64 = (1 << 64) - 1
@@ -23,6 +25,8 @@ _word_table: np.ndarray | None = None
 _char_powers: np.ndarray | None = None
 _char_inverse_powers: np.ndarray | None = None
 _shingle_powers: np.ndarray | None = None
+_word_codes: np.ndarray | None = None
+_word_codes_lower: np.ndarray | None = None
 
 
 def sha1_hash32(data: bytes) -> int:
@@ -120,22 +124,73 @@ def _tokenize_segment(
     return Tokens(_fmix64_array(sums), starts.astype(np.int64), ends.astype(np.int64))
 
 
-def tokenize(text: str, *, prepared: bool = False) -> Tokens:
+def tokenize(text: str, *, prepared: bool = False, compiled: bool = True, lower_only: bool = False) -> Tokens:
     """Split `text` into words (the `split_words` rule) and hash them, vectorised.
 
-    `prepared=True` says `text` already went through `prepare_text`. Long texts are
-    processed in segments cut at non-word characters, so memory stays bounded. Offsets
-    index the prepared text: exact for ASCII, approximate where NFKC or lower-casing
-    changed the length of non-ASCII text.
+    `prepared=True` says `text` already went through `prepare_text`. With numba installed
+    (and `compiled`), one compiled pass does it and lower-cases on the way
+    (`detector.text.kernel`); otherwise numpy, in segments cut at non-word characters, so
+    memory stays bounded. Both give the same values. Offsets index the prepared text: exact
+    for ASCII, approximate where NFKC or lower-casing changed the length of non-ASCII text.
+    `lower_only=True` says the text is prepared but for lower-casing, which keeps its length
+    (its pieces are prepared or pass `is_kernel_ready`).
     """
-    table, powers, inverse, _ = _tables()
+    compiled_kernels = kernels() if compiled else None
+    if lower_only:
+        if compiled_kernels is not None:
+            return _tokenize_compiled(text, compiled_kernels, lower=True)
+        text, prepared = text.lower(), True
+    if compiled_kernels is not None and not prepared and is_kernel_ready(text):
+        return _tokenize_compiled(text, compiled_kernels, lower=True)
     if not prepared:
         text = prepare_text(text)
+    if compiled_kernels is not None:
+        return _tokenize_compiled(text, compiled_kernels, lower=False)
+    table = _tables()[0]
+    if text.isascii():
+        return _tokenize_numpy(np.frombuffer(text.encode("ascii"), dtype=np.uint8), table[:128])
+    return _tokenize_numpy(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), table)
+
+
+def is_kernel_ready(text: str) -> bool:
+    """True when the compiled tokeniser can lower-case `text` itself: ASCII, or NFKC-normal
+    text without a code point whose lower case needs context (`prepare_text` would keep its length)."""
+    return text.isascii() or (
+        unicodedata.is_normalized("NFKC", text) and not needs_python_lower(text)
+    )
+
+
+def _word_code_table(lower: bool) -> np.ndarray:
+    """Code point -> the code point hashed (its one-to-one lower case if `lower`), 0 for separators."""
+    global _word_codes, _word_codes_lower
+    if (_word_codes_lower if lower else _word_codes) is None:
+        is_word = _tables()[0]
+        mapping = lower_table() if lower else np.arange(0x110000, dtype=np.uint32)
+        table = np.where(is_word[mapping], mapping, np.uint32(0)).astype(np.uint32)
+        if lower:
+            _word_codes_lower = table
+        else:
+            _word_codes = table
+    result = _word_codes_lower if lower else _word_codes
+    assert result is not None
+    return result
+
+
+def _tokenize_compiled(text: str, compiled_kernels: Kernels, *, lower: bool) -> Tokens:
+    """The compiled pass; `lower` maps code points through `str.lower`'s one-to-one table."""
+    table = _word_code_table(lower)
     if text.isascii():
         codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
         table = table[:128]
     else:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    hashes, starts, ends = compiled_kernels.tokenize_codes(codes, table, np.uint64(_CHAR_BASE))
+    return Tokens(hashes, starts, ends)
+
+
+def _tokenize_numpy(codes: np.ndarray, table: np.ndarray) -> Tokens:
+    """The numpy path: segments of at most `_SEGMENT_CHARS` code points, cut at separators."""
+    _, powers, inverse, _ = _tables()
     parts: list[Tokens] = []
     begin = 0
     while begin < len(codes):
@@ -173,6 +228,9 @@ def shingle_hashes(word_hashes: np.ndarray, n: int = 5) -> np.ndarray:
     if count == 0:
         return np.zeros(0, dtype=np.uint32)
     width = min(n, count)
+    compiled_kernels = kernels()
+    if compiled_kernels is not None:
+        return compiled_kernels.shingle_kernel(np.asarray(word_hashes, dtype=np.uint64), width, powers)  # type: ignore[no-any-return]
     total = np.zeros(count - width + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(width):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from detector.text.jaccard import EMPTY_SIMILARITY
+from detector.text.kernel import kernels
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
 
@@ -74,8 +75,11 @@ class MinHasher:
         mixed = _fmix32(np.asarray(hashes, dtype=np.uint32))
         return self._a[:, None] * mixed[None, :] + self._b[:, None]
 
-    def range_signatures(self, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """Signatures of the windows hashes[starts[i]:ends[i]] (each non-empty), vectorised.
+    def range_signatures(
+        self, hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray, *, compiled_ok: bool = True
+    ) -> np.ndarray:
+        """Signatures of the windows hashes[starts[i]:ends[i]] (each non-empty), vectorised
+        (compiled with numba where installed; `compiled_ok=False` forces numpy: the same values).
 
         Each needed row is permuted once, however many windows overlap it; windows may
         overlap and come in any order.
@@ -85,6 +89,14 @@ class MinHasher:
         lengths = ends - starts
         if np.any(lengths <= 0):
             raise ValueError("every window must hold at least one shingle")
+        compiled = kernels() if compiled_ok else None
+        if compiled is not None:
+            values = np.asarray(hashes, dtype=np.uint32)
+            window_starts, window_ends = starts.astype(np.int64), ends.astype(np.int64)
+            result: np.ndarray = compiled.window_signatures(
+                values, window_starts, window_ends, self._a, self._b
+            )
+            return result
         low = int(starts.min())
         size = int(ends.max()) - low + 1
         cover = np.bincount(starts - low, minlength=size) - np.bincount(ends - low, minlength=size)

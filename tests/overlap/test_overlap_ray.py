@@ -23,3 +23,11 @@ def test_ray_scan_equals_local_scan(tmp_path: Path) -> None:
     assert on_ray.matches.equals(local.matches)
     assert dict(on_ray.matches.select("doc_id", "item_id").iter_rows()) == truth
     assert on_ray.summary == local.summary and on_ray.documents == local.documents
+    import polars as pl
+
+    local_shards = sorted((tmp_path / "local" / "shards").glob("*.parquet"))
+    ray_shards = sorted((tmp_path / "ray" / "shards").glob("*.parquet"))
+    assert [p.name for p in local_shards] == [p.name for p in ray_shards] and len(local_shards) == 2
+    for mine, theirs in zip(local_shards, ray_shards, strict=True):  # shard by shard, the same rows
+        assert pl.read_parquet(mine).equals(pl.read_parquet(theirs))
+        assert mine.with_suffix(".json").read_text() == theirs.with_suffix(".json").read_text()
