@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
 from probes.base import ProbeSkip
-from probes.code.source import is_code, make_code_variant, prose_spans, verify
+from probes.code.source import is_code, prose_spans, reworded_variant, verify
 
 SENTENCES = (
     "This exercise was first drafted during a rainy afternoon at a seaside library.",
@@ -55,17 +55,8 @@ class CodeDistractorProbe:
         else:
             insert = f" {SENTENCES[index]}"
         question = item.question[:end] + insert + item.question[end:]
-        humaneval = item.metadata.get("code_format") == "humaneval"
-        solution = question + item.answer if humaneval else item.solution or ""
-        extra = {} if humaneval else {"description": item.metadata["description"] + insert}
-        variant = make_code_variant(
-            item,
-            self.name,
-            self.version,
-            question=question,
-            solution=solution,
-            answer=item.answer,
+        variant = reworded_variant(
+            item, self.name, self.version, question=question, reword=lambda text: text + insert,
             params={"sentence": index},
-            metadata=extra,
-        )
+        )  # fmt: skip
         return verify(variant)

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from detector.types import BenchmarkItem, Variant
 from probes.base import ProbeSkip
-from probes.code.source import is_code, make_code_variant, prose_spans, replace_spans, verify
+from probes.code.source import is_code, prose_spans, replace_spans, reworded_variant, verify
 
 MIN_REWORDS = 2
 # (phrase, equivalents): whole words, matched case-insensitively at their first letter.
@@ -90,17 +90,8 @@ class CodeDocstringProbe:
         if total < MIN_REWORDS:
             raise ProbeSkip("too_few_rewordable_phrases")
         question = replace_spans(item.question, edits)
-        humaneval = item.metadata.get("code_format") == "humaneval"
-        solution = question + item.answer if humaneval else item.solution or ""
-        description = {} if humaneval else {"description": replace_spans(item.metadata["description"], edits)}
-        variant = make_code_variant(
-            item,
-            self.name,
-            self.version,
-            question=question,
-            solution=solution,
-            answer=item.answer,
+        variant = reworded_variant(
+            item, self.name, self.version, question=question, reword=lambda text: replace_spans(text, edits),
             params={"reworded": total},
-            metadata=description,
-        )
+        )  # fmt: skip
         return verify(variant)

@@ -12,7 +12,7 @@ import ast
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from detector.types import BenchmarkItem, ParamValue, Variant
@@ -141,6 +141,26 @@ def make_code_variant(
     )
     item = dataclasses.replace(variant.item, metadata={**variant.item.metadata, **(metadata or {})})
     return dataclasses.replace(variant, item=item)
+
+
+def reworded_variant(
+    parent: BenchmarkItem,
+    family: str,
+    version: str,
+    *,
+    question: str,
+    reword: Callable[[str], str],
+    params: Mapping[str, ParamValue],
+) -> Variant:
+    """A variant whose task text changed and whose code did not: a HumanEval prompt is its
+    solution's head, so the solution follows the new prompt; an MBPP description is reworded."""
+    humaneval = is_humaneval(parent)
+    solution = question + parent.answer if humaneval else parent.solution or ""
+    metadata = {} if humaneval else {"description": reword(parent.metadata["description"])}
+    return make_code_variant(
+        parent, family, version, question=question, solution=solution, answer=parent.answer, params=params,
+        metadata=metadata,
+    )  # fmt: skip
 
 
 def markers(values: list[str]) -> str:
