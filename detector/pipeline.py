@@ -26,6 +26,7 @@ from detector.plan import ProbePlan, build_plan
 from detector.report import PublishedReport, publish_report, write_report
 from detector.scoring import score_rows
 from detector.stats import DEFAULT_BOOTSTRAP, LAB_FILE, analyze_run, answer_rows, check_variant_sets
+from detector.stats.attribution import ORDER_FILE
 from detector.tables import (
     RESPONSES_SCHEMA,
     frame,
@@ -66,6 +67,8 @@ class ProbeOptions:
     max_failed_fraction: float = DEFAULT_MAX_FAILED_FRACTION
     progress: bool = False
     n_bootstrap: int = DEFAULT_BOOTSTRAP
+    fresh: tuple[str, ...] = ()  # --fresh: sets the model cannot have seen (issue 14)
+    order_tests: bool = True  # the order exchangeability tests, for models with prompt log-probabilities
     gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
 
 
@@ -99,6 +102,7 @@ def default_run_dir(options: ProbeOptions) -> Path:
             options.seed,
             options.shots,
             dataclasses.asdict(options.gen_params),
+            *([list(options.fresh)] if options.fresh else []),
         ],
         sort_keys=True,
     )
@@ -136,6 +140,22 @@ def make_plan(options: ProbeOptions, loaded: Sequence[LoadedBenchmark]) -> tuple
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, sort_keys=True))
+
+
+def check_fresh(public: Sequence[LoadedBenchmark], fresh: Sequence[LoadedBenchmark]) -> list[str]:
+    """The fresh sets' names. Raises: ValueError when a name or an item id is also a public one's."""
+    names = {b.name for b in public}
+    ids = {item.item_id for b in public for item in b.items}
+    for bench in fresh:
+        if bench.name in names:
+            raise ValueError(
+                f"--fresh {bench.path}: its benchmark name {bench.name!r} is also a --benchmark's; "
+                "rename the file so the two sets can be told apart"
+            )
+        clash = next((item.item_id for item in bench.items if item.item_id in ids), None)
+        if clash is not None:
+            raise ValueError(f"--fresh {bench.path}: item id {clash!r} is also a public item's")
+    return [b.name for b in fresh]
 
 
 def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFrame | None:
@@ -177,12 +197,13 @@ def open_model(options: ProbeOptions) -> ModelAPI:
 
 
 def query(
-    options: ProbeOptions, plan: ProbePlan, model: ModelAPI
-) -> tuple[list[Generation], pl.DataFrame | None]:
+    options: ProbeOptions, plan: ProbePlan, model: ModelAPI, *, fresh_names: Sequence[str] = ()
+) -> tuple[list[Generation], pl.DataFrame | None, dict[str, Any] | None]:
     """Ask `model` every prompt of the plan through the runner (cache, retries, concurrency).
 
     When the model gives token log-probabilities, also score every original and variant text
-    for the likelihood (membership) signal; else the second value is None. Closes the model.
+    for the likelihood (membership) signal and for the order tests (third value; not of the
+    `fresh_names` sets); else those are None. Closes the model.
     """
     from detector.models import ResponseCache, Runner, default_cache_path, prepare_for_plan
 
@@ -196,7 +217,12 @@ def query(
             from detector.membership import membership_rows
 
             membership = membership_rows(runner.logprobs, plan.items, plan.variants)
-        return generations, membership
+        order = None
+        if options.order_tests and runner.supports_logprobs():
+            from detector.membership.order import order_scores
+
+            order = order_scores(runner.logprobs, plan.items, seed=options.seed, skip_benchmarks=fresh_names)
+        return generations, membership, order
     finally:
         runner.close()
         if cache is not None:
@@ -259,7 +285,11 @@ def report_run(
 
 
 def publish_run(
-    run_dir: Path, config: dict[str, Any], tables: dict[str, pl.DataFrame], lab: Path | None = None
+    run_dir: Path,
+    config: dict[str, Any],
+    tables: dict[str, pl.DataFrame],
+    lab: Path | None = None,
+    order: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write config, tables, the lab's ground truth (`lab`, if any) and reports into a staging
     folder, then move them into `run_dir`.
@@ -277,6 +307,8 @@ def publish_run(
         write_json(config, staging / "config.json")
         if lab is not None:
             shutil.copyfile(lab, staging / LAB_FILE)
+        if order is not None:
+            write_json(order, staging / ORDER_FILE)
         report = write_report(staging, analyze_run(staging))
         if not run_dir.exists():
             os.rename(staging, run_dir)
@@ -286,6 +318,8 @@ def publish_run(
                 (run_dir / f"{optional}.parquet").unlink(missing_ok=True)
         if lab is None:
             (run_dir / LAB_FILE).unlink(missing_ok=True)
+        if order is None:
+            (run_dir / ORDER_FILE).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             os.replace(path, run_dir / path.name)
     finally:
@@ -306,6 +340,11 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     if run_dir.exists() and not run_dir.is_dir():
         raise ValueError(f"{run_dir}: exists and is not a directory (--out names the run directory)")
     loaded = load_sources(options.benchmarks, options.limit)  # cheap: before loading any weights
+    fresh_names: list[str] = []
+    if options.fresh:
+        fresh_loaded = load_sources(options.fresh, options.limit)
+        fresh_names = check_fresh(loaded, fresh_loaded)
+        loaded = [*loaded, *fresh_loaded]
     check_families(options.families)
     model = open_model(options)  # before the perturbation work, so a bad spec fails at once
     try:
@@ -314,7 +353,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     except BaseException:
         model.close()
         raise
-    generations, membership = query(options, plan, model)
+    generations, membership, order = query(options, plan, model, fresh_names=fresh_names)
     scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     config = {
         "schema_version": CONFIG_SCHEMA_VERSION, "created_by": "detect probe", "model": options.model,
@@ -326,6 +365,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         "n_items": len(plan.items), "n_variants": len(plan.variants), "skipped": plan.skipped,
         "gen_params": dataclasses.asdict(options.gen_params), "n_bootstrap": options.n_bootstrap,
         "max_failed_fraction": options.max_failed_fraction,
+        **({"fresh_benchmarks": fresh_names} if fresh_names else {}),
     }  # fmt: skip
     tables = {
         "items": items_frame(plan.items), "variants": variants_frame(plan.variants),
@@ -335,6 +375,6 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         tables["references"] = references
     if membership is not None:
         tables["membership"] = membership
-    report = publish_run(run_dir, _jsonable(config), tables, lab_ground_truth(options.model))
+    report = publish_run(run_dir, _jsonable(config), tables, lab_ground_truth(options.model), order)
     n_failed = sum(1 for g in generations if g.error is not None)
     return ProbeResult(run_dir, report, len(generations), n_failed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import typer
@@ -75,6 +76,13 @@ def probe(
     reference: list[Path] = typer.Option(
         [], "--reference", help="A run directory of another model on the same variant set (calibration; 5+)."
     ),
+    fresh: list[str] = typer.Option(
+        [],
+        "--fresh",
+        help="A set in the benchmark's format that the model cannot have seen (your own items, items "
+        "written after its cutoff). Repeatable. Perturbed and asked like the benchmark; the report "
+        "compares them: level gap, difference in differences, the smallest effect it can detect.",
+    ),
     fail_on: str | None = typer.Option(
         None,
         "--fail-on",
@@ -108,6 +116,8 @@ def probe(
         seed=seed, shots=shots, out=out, references=tuple(reference), concurrency=concurrency,
         base_url=base_url, use_cache=not no_cache, max_failed_fraction=max_failed_fraction, progress=True,
     )  # fmt: skip
+    if fresh:
+        options = dataclasses.replace(options, fresh=tuple(fresh))
     try:
         result = run_probe(options)
     except (BenchmarkFormatError, ValueError, FileNotFoundError) as error:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from detector.stats.attribution import attribution_tests
 from detector.stats.calibration import ClusterOutcomes, calibrate_drop
 from detector.stats.memorization import summarize_echo, summarize_stale, summarize_verbatim
 from detector.stats.paired import DEFAULT_BOOTSTRAP, PairedDrop, benjamini_hochberg, paired_drop
@@ -125,11 +126,13 @@ def analyze_scores(
     n_boot: int = DEFAULT_BOOTSTRAP,
     references: pl.DataFrame | None = None,
     membership: dict[str, Any] | None = None,
+    attribution: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Overall and per-family drops, signals, BH q-values, calibration and the verdict.
 
     `membership` (detector.membership.table.membership_from_table, where the model gave token
     log-probabilities) joins the signals, the BH family (through its p-value) and the verdict.
+    `attribution` ({"fresh": ..., "order": ...}, detector.stats.attribution) joins them the same way.
     """
     rows = answer_rows(scores)
     overall = (
@@ -146,6 +149,7 @@ def analyze_scores(
     signals = _signals(scores, seed, n_boot)
     signals["membership"] = membership
     tested = [fam for fam in families] + [s for s in signals.values() if s is not None]
+    tested += attribution_tests(attribution)
     q_values = benjamini_hochberg([math.nan if t.get("p_value") is None else t["p_value"] for t in tested])
     for target, q in zip(tested, q_values, strict=True):
         target["q_value"] = clean_number(float(q))
@@ -166,7 +170,9 @@ def analyze_scores(
         calibration = calibrate_drop(target, refs, seed=_seed(seed, "calibration"))
     calibrated = bool(calibration["calibrated"])
     excess = calibration.get("excess_drop")
-    verdict, evidence = decide_verdict(families, signals, excess_drop=excess, calibrated=calibrated)
+    verdict, evidence = decide_verdict(
+        families, signals, excess_drop=excess, calibrated=calibrated, attribution=attribution
+    )
     score_source = excess if calibrated and excess else overall
     overfitting = {
         k: clean_number(score_source.get(k if k != "estimate" or calibrated else "drop"))
@@ -182,4 +188,5 @@ def analyze_scores(
         "families": families,
         "signals": signals,
         "calibration": calibration,
+        "attribution": attribution,
     }

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
-from detector.stats.analysis import analyze_scores
+from detector.stats.analysis import analyze_scores, answer_rows
+from detector.stats.attribution import attribution_blocks
 from detector.stats.paired import DEFAULT_BOOTSTRAP
 from detector.tables import read_config, read_table
 
@@ -50,4 +51,9 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         membership = membership_from_table(
             read_table(directory, "membership"), seed=seed, n_boot=n_boot, labels=labels
         )
-    return analyze_scores(scores, seed=seed, n_boot=n_boot, references=references, membership=membership)
+    attribution = attribution_blocks(  # issue 14: fresh sets and order tests
+        directory, config, answer_rows(scores), read_table(directory, "items"), seed=seed, n_boot=n_boot
+    )
+    return analyze_scores(
+        scores, seed=seed, n_boot=n_boot, references=references, membership=membership, attribution=attribution
+    )

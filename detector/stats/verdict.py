@@ -139,12 +139,45 @@ def memorization_evidence(signals: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def attribution_evidence(attribution: Mapping[str, Any] | None) -> tuple[list[str], list[str], bool]:
+    """Issue 14's evidence: (drop lines, memorization lines, strong) from the attribution blocks.
+
+    A fresh-set difference in differences (`attribution["fresh"]["pooled"]`) counts as a
+    calibrated excess drop: q <= ALPHA, at least DROP_FLOOR points, interval above zero; strong
+    when the interval lies above STRONG_DROP. A dataset-order or option-order test with
+    q <= ALPHA (its permutation p-value; a valid null) is memorization evidence.
+    """
+    if not attribution:
+        return [], [], False
+    drops: list[str] = []
+    strong = False
+    pooled: Mapping[str, Any] = (attribution.get("fresh") or {}).get("pooled") or {}
+    did: Mapping[str, Any] = pooled.get("did") or {}
+    est, low = _num(did.get("estimate")), _num(did.get("ci_low"))
+    if _significant(pooled) and est is not None and low is not None and est >= DROP_FLOOR and low > 0:
+        drops.append(
+            f"the drop on the public set exceeds the drop on the fresh set by {est:.1f} points "
+            f"[{low:.1f}, {_fmt_points(_num(did.get('ci_high')))}] ({_fmt_p(_num(pooled.get('q_value')))})"
+        )
+        strong = low >= STRONG_DROP
+    memo: list[str] = []
+    order: Mapping[str, Any] = attribution.get("order") or {}
+    for test in [*(order.get("dataset_order") or []), *(order.get("option_order") or [])]:
+        if _significant(test):
+            memo.append(
+                f"{test.get('name')}: the model prefers the published order "
+                f"({_fmt_p(_num(test.get('q_value')))}, permutation test over {test.get('n_units')} units)"
+            )
+    return drops, memo, strong
+
+
 def decide_verdict(
     families: Sequence[Mapping[str, Any]],
     signals: Mapping[str, Any],
     *,
     excess_drop: Mapping[str, Any] | None = None,
     calibrated: bool = False,
+    attribution: Mapping[str, Any] | None = None,
 ) -> tuple[str, list[str]]:
     """(verdict, evidence lines) from q-valued family rows and signal blocks."""
     drops = drop_evidence(families, excess_drop, calibrated)
@@ -153,6 +186,11 @@ def decide_verdict(
     if calibrated and excess_drop:
         low = _num(excess_drop.get("ci_low"))
         strong = low is not None and low >= STRONG_DROP
+    # Issue 14 (fresh sets, order tests): a fresh set calibrates the drop as references do.
+    fresh_drops, order_memo, fresh_strong = attribution_evidence(attribution)
+    fresh_given = bool(attribution and attribution.get("fresh"))
+    drops = fresh_drops if fresh_given and not calibrated else drops + fresh_drops
+    memo, strong = memo + order_memo, strong or fresh_strong
     if (drops and memo) or strong:
         verdict = "likely_overfit"
     elif drops or memo:
@@ -160,6 +198,6 @@ def decide_verdict(
     else:
         verdict = "clean"
     evidence = drops + memo
-    if not calibrated:
+    if not calibrated and not fresh_given:
         evidence.append("uncalibrated: no reference runs, so part of a drop may be variant difficulty")
     return verdict, evidence
