@@ -28,6 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         {"detector.stats"},
         {"detector.report", "detector.overlap"},
         {"detector.pipeline", "detector.selftest"},
+        {"detector.sweep"},
         {"detector.cli"},
     )
 )

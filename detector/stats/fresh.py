@@ -125,7 +125,7 @@ def compare_sets(
     gap = float(public.original.mean() - fresh.original.mean())
     did = float(public.drops.mean() - fresh.drops.mean())
     p_value = math.nan
-    if public.n >= 2 and fresh.n >= 2 and (public.drops.std() > 0 or fresh.drops.std() > 0):
+    if public.n >= 2 and fresh.n >= 2 and (public.drops.std() > 1e-12 or fresh.drops.std() > 1e-12):
         p_value = float(ttest_ind(public.drops, fresh.drops, equal_var=False, alternative="greater").pvalue)
     elif public.n >= 1 and fresh.n >= 1:  # no spread at all: the sign of the difference decides
         p_value = 0.0 if did > 0 else 1.0
