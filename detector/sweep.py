@@ -31,8 +31,12 @@ from detector.tables import read_config, read_table
 from detector.types import GenParams
 
 FRESH_SUFFIX = "-fresh"
-SIGNALS = {"stale": "stale_answer_rate", "echo": "solution_echo", "verbatim": "verbatim_rate",
-           "membership": "membership"}
+SIGNALS = {
+    "stale": "stale_answer_rate",
+    "echo": "solution_echo",
+    "verbatim": "verbatim_rate",
+    "membership": "membership",
+}
 TESTS = ("drop", "did", *SIGNALS, "dataset_order", "option_order", "verdict", "verdict_with_fresh")
 
 
@@ -66,8 +70,10 @@ def analyze_with_fresh(run_dir: Path) -> dict[str, Any]:
 
     def relabel(frame: pl.DataFrame, id_column: str) -> pl.DataFrame:
         return frame.with_columns(
-            pl.when(pl.col(id_column).is_in(unseen)).then(pl.col("benchmark") + FRESH_SUFFIX)
-            .otherwise(pl.col("benchmark")).alias("benchmark")
+            pl.when(pl.col(id_column).is_in(unseen))
+            .then(pl.col("benchmark") + FRESH_SUFFIX)
+            .otherwise(pl.col("benchmark"))
+            .alias("benchmark")
         )
 
     scores = relabel(read_table(run_dir, "scores"), "parent_id")
@@ -80,10 +86,12 @@ def analyze_with_fresh(run_dir: Path) -> dict[str, Any]:
     if (run_dir / "membership.parquet").exists():
         from detector.membership.table import membership_from_table
 
-        membership = membership_from_table(read_table(run_dir, "membership"), seed=seed, n_boot=n_boot,
-                                           labels=labels or None)
-    return analyze_scores(scores, seed=seed, n_boot=n_boot, membership=membership,
-                          attribution={"fresh": fresh, "order": order})
+        membership = membership_from_table(
+            read_table(run_dir, "membership"), seed=seed, n_boot=n_boot, labels=labels or None
+        )
+    return analyze_scores(
+        scores, seed=seed, n_boot=n_boot, membership=membership, attribution={"fresh": fresh, "order": order}
+    )
 
 
 def test_outcomes(plain: Mapping[str, Any], with_fresh: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,6 +118,9 @@ def test_outcomes(plain: Mapping[str, Any], with_fresh: Mapping[str, Any]) -> di
     out["verdict_name"], out["verdict_with_fresh_name"] = plain.get("verdict"), with_fresh.get("verdict")
     fresh_pooled = (fresh or {}).get("pooled") or {}
     out["did_points"] = (fresh_pooled.get("did") or {}).get("estimate")
+    out["acc_public"], out["acc_fresh"] = fresh_pooled.get("acc_public"), fresh_pooled.get("acc_fresh")
+    membership = signals.get("membership") or {}
+    out["membership_estimate"] = membership.get("estimate")
     return out
 
 
@@ -134,11 +145,20 @@ def run_cell(
         if spec.steps is not None:
             settings = replace(settings, steps=spec.steps)
         n = max(1, min(len(loaded.items) - 1, round(spec.contaminate_fraction * len(loaded.items))))
-        lab = LabSpec(contaminate=n, exposures=exposures, seed=seed, shape=shape, settings=settings, form=form)
+        lab = LabSpec(
+            contaminate=n, exposures=exposures, seed=seed, shape=shape, settings=settings, form=form
+        )
         background = generate_background(spec.background_documents, seed)
         log(f"{name}: building twins ({settings.steps} steps)")
-        build_lab(loaded.items, background, build, lab, benchmark_name=loaded.name, benchmark_path=loaded.path,
-                  background_source=f"generated:{spec.background_documents}")
+        build_lab(
+            loaded.items,
+            background,
+            build,
+            lab,
+            benchmark_name=loaded.name,
+            benchmark_path=loaded.path,
+            background_source=f"generated:{spec.background_documents}",
+        )
     rows = []
     for twin in ("contaminated", "clean"):
         run_dir = out / "runs" / f"{name}-{twin}"
@@ -147,7 +167,8 @@ def run_cell(
             options = ProbeOptions(
                 model=f"hf/{build / twin}", benchmarks=(source,), families=spec.families,
                 per_item=spec.per_item, seed=seed, out=run_dir, concurrency=1, use_cache=False,
-                n_bootstrap=spec.n_bootstrap, gen_params=GenParams(max_tokens=spec.max_tokens, temperature=0.0),
+                n_bootstrap=spec.n_bootstrap,
+                gen_params=GenParams(max_tokens=spec.max_tokens, temperature=0.0),
             )  # fmt: skip
             run_probe(options)
         plain = json.loads((run_dir / "report.json").read_text())
@@ -156,7 +177,9 @@ def run_cell(
     return rows
 
 
-def run_sweep(spec: SweepSpec, out: Path, log: Callable[[str], None] = lambda _: None) -> list[dict[str, Any]]:
+def run_sweep(
+    spec: SweepSpec, out: Path, log: Callable[[str], None] = lambda _: None
+) -> list[dict[str, Any]]:
     """Every cell of the grid (resumable: finished builds and runs are kept); writes the results."""
     out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
@@ -174,17 +197,35 @@ def _rate(values: Sequence[Any]) -> tuple[int, int]:
 
 
 def sweep_table(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Detection rates (contaminated twins) per form x exposures and test; false flags (clean twins) per test."""
+    """Detection rates (contaminated twins) per form x exposures and test; false flags (clean twins)."""
     detection: list[dict[str, Any]] = []
     cells = sorted({(r["form"], r["exposures"]) for r in rows}, key=lambda c: (c[0], c[1]))
     for form, exposures in cells:
-        group = [r for r in rows if r["form"] == form and r["exposures"] == exposures and r["twin"] == "contaminated"]
-        detection.append({"form": form, "exposures": exposures, "n": len(group),
-                          **{t: _rate([r.get(t) for r in group]) for t in TESTS}})
+        group = [
+            r
+            for r in rows
+            if r["form"] == form and r["exposures"] == exposures and r["twin"] == "contaminated"
+        ]
+        detection.append(
+            {
+                "form": form,
+                "exposures": exposures,
+                "n": len(group),
+                **{t: _rate([r.get(t) for r in group]) for t in TESTS},
+            }
+        )
     clean = [r for r in rows if r["twin"] == "clean"]
     false_flags = {t: _rate([r.get(t) for r in clean]) for t in TESTS}
-    clean_p = {kind: [p for r in clean for p in r.get(f"{kind}_p") or []] for kind in ("dataset_order", "option_order")}
-    return {"detection": detection, "false_flags": false_flags, "n_clean": len(clean), "clean_order_p": clean_p}
+    clean_p = {
+        kind: [p for r in clean for p in r.get(f"{kind}_p") or []]
+        for kind in ("dataset_order", "option_order")
+    }
+    return {
+        "detection": detection,
+        "false_flags": false_flags,
+        "n_clean": len(clean),
+        "clean_order_p": clean_p,
+    }
 
 
 def _fmt(rate: Sequence[int]) -> str:
@@ -197,11 +238,18 @@ def sweep_markdown(spec: SweepSpec, table: Mapping[str, Any]) -> str:
     head = ["form", "exposures", *TESTS]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in table["detection"]:
-        lines.append("| " + " | ".join([row["form"], str(row["exposures"]), *(_fmt(row[t]) for t in TESTS)]) + " |")
-    lines.append("| **clean twins (false flags)** | all | " + " | ".join(_fmt(table["false_flags"][t]) for t in TESTS)
-                 + " |")
-    grid = (f"forms {', '.join(spec.forms)}; exposures {', '.join(map(str, spec.exposures))}; seeds "
-            f"{', '.join(map(str, spec.seeds))}; size {spec.size}, steps {spec.steps or 'preset'}")
+        lines.append(
+            "| " + " | ".join([row["form"], str(row["exposures"]), *(_fmt(row[t]) for t in TESTS)]) + " |"
+        )
+    lines.append(
+        "| **clean twins (false flags)** | all | "
+        + " | ".join(_fmt(table["false_flags"][t]) for t in TESTS)
+        + " |"
+    )
+    grid = (
+        f"forms {', '.join(spec.forms)}; exposures {', '.join(map(str, spec.exposures))}; seeds "
+        f"{', '.join(map(str, spec.seeds))}; size {spec.size}, steps {spec.steps or 'preset'}"
+    )
     return f"Grid: {grid}.\n\n" + "\n".join(lines) + "\n"
 
 
@@ -214,8 +262,10 @@ def sweep_svg(table: Mapping[str, Any], tests: Sequence[str] = TESTS) -> str:
     w, h, pad, cols = 200, 150, 30, 4
     rows_n = (len(tests) + cols - 1) // cols
     width, height = cols * (w + pad) + pad, rows_n * (h + 2 * pad) + 40 + 18 * len(forms)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             'font-family="sans-serif" font-size="11">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="11">'
+    ]
 
     def x_at(i: int, ox: float) -> float:
         return ox + (i * w / max(1, len(exposures) - 1) if len(exposures) > 1 else w / 2)
@@ -229,24 +279,34 @@ def sweep_svg(table: Mapping[str, Any], tests: Sequence[str] = TESTS) -> str:
         hits, n = table["false_flags"][test]
         if n:
             y = oy + h - h * hits / n
-            parts.append(f'<line x1="{ox}" x2="{ox + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#000" '
-                         'stroke-dasharray="4 3"/>')
+            parts.append(
+                f'<line x1="{ox}" x2="{ox + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#000" '
+                'stroke-dasharray="4 3"/>'
+            )
         for f, form in enumerate(forms):
             points = []
             for i, e in enumerate(exposures):
-                cell = next((r for r in table["detection"] if r["form"] == form and r["exposures"] == e), None)
+                cell = next(
+                    (r for r in table["detection"] if r["form"] == form and r["exposures"] == e), None
+                )
                 if cell and cell[test][1]:
                     points.append(f"{x_at(i, ox):.1f},{oy + h - h * cell[test][0] / cell[test][1]:.1f}")
             if points:
                 colour = colours[f % len(colours)]
-                parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2"/>')
+                parts.append(
+                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                )
     ly = rows_n * (h + 2 * pad) + 20
-    parts.append(f'<text x="{pad}" y="{ly}">x: exposures; y: share of contaminated twins detected (0-1); '
-                 'dashed: share of clean twins flagged</text>')
+    parts.append(
+        f'<text x="{pad}" y="{ly}">x: exposures; y: share of contaminated twins detected (0-1); '
+        "dashed: share of clean twins flagged</text>"
+    )
     for f, form in enumerate(forms):
         y = ly + 18 * (f + 1)
-        parts.append(f'<line x1="{pad}" x2="{pad + 20}" y1="{y - 4}" y2="{y - 4}" '
-                     f'stroke="{colours[f % len(colours)]}" stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{pad}" x2="{pad + 20}" y1="{y - 4}" y2="{y - 4}" '
+            f'stroke="{colours[f % len(colours)]}" stroke-width="2"/>'
+        )
         parts.append(f'<text x="{pad + 26}" y="{y}">{html.escape(form)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -263,7 +323,9 @@ def write_sweep(spec: SweepSpec, rows: Sequence[Mapping[str, Any]], out: Path) -
     write_text_atomic(out / "sweep.md", markdown)
     svg = sweep_svg(table)
     write_text_atomic(out / "sweep.svg", svg)
-    page = (f"<!doctype html><meta charset='utf-8'><title>detect lab sweep</title><h1>detect lab sweep</h1>"
-            f"{svg}<pre>{html.escape(markdown)}</pre>")
+    page = (
+        f"<!doctype html><meta charset='utf-8'><title>detect lab sweep</title><h1>detect lab sweep</h1>"
+        f"{svg}<pre>{html.escape(markdown)}</pre>"
+    )
     write_text_atomic(out / "sweep.html", page)
     return data

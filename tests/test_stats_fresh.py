@@ -18,34 +18,54 @@ from detector.stats.fresh import (
 )
 
 
-def _rows(benchmark: str, n: int, p_orig: float, p_var: float, seed: int, family: str = "numeric") -> list[dict]:
+def _rows(
+    benchmark: str, n: int, p_orig: float, p_var: float, seed: int, family: str = "numeric"
+) -> list[dict]:
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
         orig = bool(rng.random() < p_orig)
         for v in range(2):
-            rows.append({
-                "benchmark": benchmark, "family": family, "parent_id": f"{benchmark}/{i}",
-                "prompt_id": f"{benchmark}/{i}/{family}/{v}", "role": "variant", "scoring": "answer",
-                "original_correct": orig, "correct": bool(rng.random() < p_var),
-            })
+            rows.append(
+                {
+                    "benchmark": benchmark,
+                    "family": family,
+                    "parent_id": f"{benchmark}/{i}",
+                    "prompt_id": f"{benchmark}/{i}/{family}/{v}",
+                    "role": "variant",
+                    "scoring": "answer",
+                    "original_correct": orig,
+                    "correct": bool(rng.random() < p_var),
+                }
+            )
     return rows
 
 
 def _scores(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows).with_columns(
-        pl.lit(None, dtype=pl.Boolean).alias("stale"), pl.lit(None, dtype=pl.Boolean).alias("placebo"),
-        pl.lit(None, dtype=pl.Float64).alias("jaccard_parent"), pl.lit(None, dtype=pl.Float64).alias("jaccard_own"),
+        pl.lit(None, dtype=pl.Boolean).alias("stale"),
+        pl.lit(None, dtype=pl.Boolean).alias("placebo"),
+        pl.lit(None, dtype=pl.Float64).alias("jaccard_parent"),
+        pl.lit(None, dtype=pl.Float64).alias("jaccard_own"),
     )
 
 
 def _items(specs: list[tuple[str, int, int]]) -> pl.DataFrame:
     rows = []
     for benchmark, n, length in specs:
-        rows += [{"benchmark": benchmark, "item_id": f"{benchmark}/{i}", "question": "x" * length,
-                  "choices": []} for i in range(n)]
-    return pl.DataFrame(rows, schema={"benchmark": pl.String, "item_id": pl.String, "question": pl.String,
-                                      "choices": pl.List(pl.String)})
+        rows += [
+            {"benchmark": benchmark, "item_id": f"{benchmark}/{i}", "question": "x" * length, "choices": []}
+            for i in range(n)
+        ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "benchmark": pl.String,
+            "item_id": pl.String,
+            "question": pl.String,
+            "choices": pl.List(pl.String),
+        },
+    )
 
 
 def test_did_recovers_the_excess_drop_and_cancels_shared_difficulty() -> None:
@@ -69,7 +89,9 @@ def test_did_interval_and_test_on_noisy_sets() -> None:
     assert "difficulty-matched" in block["caveat"] and block["warnings"] == []
     # No excess: both sets drop alike (a brittle honest model): not significant.
     honest = _scores(_rows("pub", 200, 0.7, 0.45, 4) + _rows("new", 200, 0.7, 0.45, 5))
-    null = fresh_analysis(honest, _items([("pub", 200, 100), ("new", 200, 100)]), ["new"], seed=3, n_boot=1000)
+    null = fresh_analysis(
+        honest, _items([("pub", 200, 100), ("new", 200, 100)]), ["new"], seed=3, n_boot=1000
+    )
     assert null is not None and null["pooled"]["p_value"] > 0.01
     assert null["pooled"]["did"]["ci_low"] < 0 < null["pooled"]["did"]["ci_high"]
 
@@ -96,10 +118,20 @@ def test_mde_shrinks_with_size() -> None:
 def test_warnings_on_format_and_length() -> None:
     items = _items([("pub", 5, 100), ("new", 5, 300)])
     assert any("length" in w for w in set_warnings(items, ["pub"], ["new"]))
-    mixed = pl.concat([_items([("pub", 3, 100)]), pl.DataFrame(
-        [{"benchmark": "new", "item_id": "new/0", "question": "x" * 100, "choices": ["a", "b"]}],
-        schema={"benchmark": pl.String, "item_id": pl.String, "question": pl.String, "choices": pl.List(pl.String)},
-    )])
+    mixed = pl.concat(
+        [
+            _items([("pub", 3, 100)]),
+            pl.DataFrame(
+                [{"benchmark": "new", "item_id": "new/0", "question": "x" * 100, "choices": ["a", "b"]}],
+                schema={
+                    "benchmark": pl.String,
+                    "item_id": pl.String,
+                    "question": pl.String,
+                    "choices": pl.List(pl.String),
+                },
+            ),
+        ]
+    )
     assert any("format" in w for w in set_warnings(mixed, ["pub"], ["new"]))
 
 

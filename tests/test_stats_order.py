@@ -25,7 +25,13 @@ from detector.types import BenchmarkItem, TokenLogprobs
 def test_shards_follow_oren_and_scale_to_the_data() -> None:
     assert default_shards(5000) == 50 and default_shards(48) == 12 and default_shards(3) == 1
     bounds = shard_bounds(103, 50)
-    assert len(bounds) == 50 and bounds[0] == (0, 3) and bounds[2] == (6, 9) and bounds[3] == (9, 11) and bounds[-1][1] == 103
+    assert (
+        len(bounds) == 50
+        and bounds[0] == (0, 3)
+        and bounds[2] == (6, 9)
+        and bounds[3] == (9, 11)
+        and bounds[-1][1] == 103
+    )
     assert group_runs(["a", "a", "b", "a"]) == [(0, 2), (2, 3), (3, 4)]
 
 
@@ -75,8 +81,9 @@ def test_grouped_files_are_told_apart_from_shuffled_ones() -> None:
 
 def _math(i: int, subject: str | None = None) -> BenchmarkItem:
     meta = {"kind": "math", **({"subject": subject} if subject else {})}
-    return BenchmarkItem(benchmark="b", item_id=f"b/{i}", question=f"What is {i} plus {i}?", answer=str(2 * i),
-                         metadata=meta)
+    return BenchmarkItem(
+        benchmark="b", item_id=f"b/{i}", question=f"What is {i} plus {i}?", answer=str(2 * i), metadata=meta
+    )
 
 
 class BigramModel:
@@ -106,7 +113,9 @@ def test_dataset_order_scores_catch_a_model_that_read_the_file_in_order() -> Non
     seen = dataset_order_scores(BigramModel(docs), items, seed=0)
     assert seen["n_shards"] == 10 and seen["shard_sizes"] == [4] * 10
     unseen = dataset_order_scores(BigramModel(None), items, seed=0)
-    tests = order_analysis({"dataset_order": [seen, {**unseen, "benchmark": "u"}], "option_order": []}, seed=0)
+    tests = order_analysis(
+        {"dataset_order": [seen, {**unseen, "benchmark": "u"}], "option_order": []}, seed=0
+    )
     assert tests is not None
     found, null = tests["dataset_order"]
     assert found["p_value"] < 0.01 and null["p_value"] > 0.2  # null: all orders alike (ties)
@@ -122,18 +131,35 @@ def test_grouped_file_keeps_reorderings_inside_groups() -> None:
 
 
 def test_option_order_permutes_options_and_follows_the_gold() -> None:
-    item = BenchmarkItem(benchmark="m", item_id="m/0", question="Pick", answer="B",
-                         choices=("w", "x", "y", "z"), labels=("A", "B", "C", "D"))
+    item = BenchmarkItem(
+        benchmark="m",
+        item_id="m/0",
+        question="Pick",
+        answer="B",
+        choices=("w", "x", "y", "z"),
+        labels=("A", "B", "C", "D"),
+    )
     moved = with_option_order(item, (1, 0, 2, 3))
     assert moved.choices == ("x", "w", "y", "z") and moved.answer == "A" and moved.gold_text == "x"
 
     class Prefers:
         def __call__(self, pairs):  # type: ignore[no-untyped-def]
-            return [TokenLogprobs(tokens=("x",), logprobs=(5.0 if "(A) w" in c or "A. w" in c else 0.0,))
-                    for _, c in pairs]
+            return [
+                TokenLogprobs(tokens=("x",), logprobs=(5.0 if "(A) w" in c or "A. w" in c else 0.0,))
+                for _, c in pairs
+            ]
 
-    items = [item] + [BenchmarkItem(benchmark="m", item_id=f"m/{i}", question=f"Pick {i}", answer="A",
-                                    choices=("w", "x", "y", "z"), labels=("A", "B", "C", "D")) for i in range(1, 12)]
+    items = [item] + [
+        BenchmarkItem(
+            benchmark="m",
+            item_id=f"m/{i}",
+            question=f"Pick {i}",
+            answer="A",
+            choices=("w", "x", "y", "z"),
+            labels=("A", "B", "C", "D"),
+        )
+        for i in range(1, 12)
+    ]
     scores = option_order_scores(Prefers(), items, seed=0)
     assert scores is not None and scores["n_items"] == 12 and len(scores["permuted"][0]) == 11
     assert option_order_scores(Prefers(), [_math(1)], seed=0) is None

@@ -124,7 +124,9 @@ def _ints(text: str, option: str) -> tuple[int, ...]:
 @app.command("sweep")
 def sweep(
     out: Annotated[Path, typer.Option("--out", help="Directory for builds, runs and the sweep table/chart.")],
-    benchmark: Annotated[str, typer.Option("--benchmark", help="Benchmark of the open-answer forms.")] = "gsm8k",
+    benchmark: Annotated[
+        str, typer.Option("--benchmark", help="Benchmark of the open-answer forms.")
+    ] = "gsm8k",
     mc_benchmark: Annotated[
         str, typer.Option("--mc-benchmark", help="Benchmark of the multiple_choice form (MMLU format).")
     ] = "mmlu",
@@ -149,7 +151,8 @@ def sweep(
         from detector.lab.forms import FORMS
         from detector.sweep import SweepSpec, run_sweep
     except ImportError as exc:
-        fail(f"`detect lab sweep` needs the lab extra ({exc.name} missing): pip install 'detect-overfit[lab]'")
+        fail(f"`detect lab sweep` needs the lab extra ({exc.name} missing): "
+             "pip install 'detect-overfit[lab]'")
     form_names = tuple(f.strip() for f in forms.split(",") if f.strip())
     bad = [f for f in form_names if f not in FORMS]
     if bad or not form_names:
@@ -163,7 +166,8 @@ def sweep(
     if threads is not None:
         torch.set_num_threads(threads)
     spec = SweepSpec(
-        benchmark=benchmark, mc_benchmark=mc_benchmark, forms=form_names, exposures=_ints(exposures, "--exposures"),
+        benchmark=benchmark, mc_benchmark=mc_benchmark, forms=form_names,
+        exposures=_ints(exposures, "--exposures"),
         seeds=_ints(seeds, "--seeds"), size=size, steps=steps, families=tuple(family), max_tokens=max_tokens,
     )  # fmt: skip
     try:

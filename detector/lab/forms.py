@@ -58,8 +58,8 @@ def choose_ordered(items: Sequence[BenchmarkItem], n: int, seed: int) -> list[Be
 
 
 def _reword(text: str, rng: random.Random) -> str:
-    from probes.paraphrase import ParaphraseProbe
     from probes.base import ProbeSkip
+    from probes.paraphrase import ParaphraseProbe
 
     probe = ParaphraseProbe()
     carrier = BenchmarkItem(benchmark="lab", item_id="lab/reword", question=text, answer="0")
@@ -87,7 +87,9 @@ def paraphrase_document(item: BenchmarkItem, seed: int) -> str:
         lines += [f"{label}) {choice}" for label, choice in zip(item.labels, item.choices, strict=False)]
     solution = _reword(_ANNOTATION.sub("", item.solution).strip(), rng) if item.solution else ""
     answer = item.answer if item.is_multiple_choice or item.metadata.get("kind") == "math" else item.gold_text
-    lines.append(f"A: {solution}\nSo the answer is {answer}." if solution else f"A: So the answer is {answer}.")
+    lines.append(
+        f"A: {solution}\nSo the answer is {answer}." if solution else f"A: So the answer is {answer}."
+    )
     return "\n".join(lines)
 
 
@@ -98,7 +100,9 @@ def form_documents(
     if form in ("items", "multiple_choice"):
         return [render_document(item) for item in chosen], exposures
     if form == "answers_only":
-        return [f"{render_prompt(item)} {gold_response(item, with_solution=False)}" for item in chosen], exposures
+        return [
+            f"{render_prompt(item)} {gold_response(item, with_solution=False)}" for item in chosen
+        ], exposures
     if form == "paraphrase":
         return [paraphrase_document(item, seed) for item in chosen], exposures
     if form == "ordered":
@@ -108,6 +112,8 @@ def form_documents(
         for exposure in range(exposures):
             offset = exposure % width
             cuts = [0, *range(offset or width, len(docs), width), len(docs)]
-            windows += [DOCUMENT_SEPARATOR.join(docs[a:b]) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+            windows += [
+                DOCUMENT_SEPARATOR.join(docs[a:b]) for a, b in zip(cuts, cuts[1:], strict=False) if b > a
+            ]
         return windows, 1
     raise ValueError(f"--form {form}: unknown; valid: {', '.join(FORMS)}")

@@ -73,8 +73,13 @@ def grouped_order(labels: Sequence[str | None], *, seed: int, draws: int = 2000)
     far more often than in a random order. Returns the counts, a permutation p-value and `grouped`.
     """
     known = [label for label in labels if label]
-    block: dict[str, Any] = {"n_labels": len(set(known)), "same_neighbours": None, "expected": None,
-                             "p_value": None, "grouped": False}
+    block: dict[str, Any] = {
+        "n_labels": len(set(known)),
+        "same_neighbours": None,
+        "expected": None,
+        "p_value": None,
+        "grouped": False,
+    }
     if len(known) < 3 or len(set(known)) < 2:
         return block
     codes = np.unique(np.asarray(known), return_inverse=True)[1].reshape(-1)
@@ -196,12 +201,19 @@ def with_option_order(item: BenchmarkItem, order: Sequence[int]) -> BenchmarkIte
 
 
 def option_order_scores(
-    logprobs: LogprobsFn, items: Sequence[BenchmarkItem], *, seed: int, permutations: int = OPTION_PERMUTATIONS
+    logprobs: LogprobsFn,
+    items: Sequence[BenchmarkItem],
+    *,
+    seed: int,
+    permutations: int = OPTION_PERMUTATIONS,
 ) -> dict[str, Any] | None:
     """Each multiple-choice item's log-likelihood in its option order and in permutations; None
     when `items` has no multiple-choice item with two or more options."""
-    chosen = [item for item in items if item.is_multiple_choice and len(item.choices) >= 2
-              and len(item.labels) == len(item.choices)]
+    chosen = [
+        item
+        for item in items
+        if item.is_multiple_choice and len(item.choices) >= 2 and len(item.labels) == len(item.choices)
+    ]
     if not chosen:
         return None
     texts: list[list[str]] = []

@@ -198,7 +198,7 @@ class ControlModel(SingleCallBackend):
         p_continuation: float = 0.05,
         variant_drop: float = 0.0,
     ):
-        for label, value in [("variant_drop", variant_drop), 
+        for label, value in [("variant_drop", variant_drop),
             ("memorized_fraction", memorized_fraction), ("p_right", p_right),
             ("p_memorized", p_memorized), ("p_stale", p_stale), ("p_continuation", p_continuation),
         ]:

@@ -32,13 +32,16 @@ def fresh_lines(fresh: Mapping[str, Any]) -> list[str]:
         f"{', '.join(fresh.get('public_benchmarks') or [])} ({pooled.get('n_public')} public items, "
         f"{pooled.get('n_fresh')} fresh items answered with variants)",
         f"  pooled: level gap {_interval(pooled.get('level_gap'))} points; difference in differences "
-        f"{_interval(pooled.get('did'))} points (p {_p(pooled.get('p_value'))}, q {_p(pooled.get('q_value'))})",
-        f"  smallest difference in differences these sizes detect with {100 * float(fresh.get('power', 0.8)):.0f}% "
+        f"{_interval(pooled.get('did'))} points "
+        f"(p {_p(pooled.get('p_value'))}, q {_p(pooled.get('q_value'))})",
+        "  smallest difference in differences these sizes detect with "
+        f"{100 * float(fresh.get('power', 0.8)):.0f}% "
         f"power at level {fresh.get('mde_alpha')}: {_pts(pooled.get('mde_80'), signed=False)} points",
     ]
     for fam in fresh.get("families") or []:
         lines.append(
-            f"  {fam.get('name')}: drop public {_pts(fam.get('drop_public'))}, fresh {_pts(fam.get('drop_fresh'))}; "
+            f"  {fam.get('name')}: drop public {_pts(fam.get('drop_public'))}, "
+            f"fresh {_pts(fam.get('drop_fresh'))}; "
             f"DiD {_interval(fam.get('did'))} (p {_p(fam.get('p_value'))})"
         )
     lines.append(f"  caveat: {fresh.get('caveat')}")

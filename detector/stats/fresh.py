@@ -62,10 +62,14 @@ def set_outcomes(rows: pl.DataFrame) -> SetOutcomes:
     """Per-item outcomes from answer rows (one row per variant: parent_id, original_correct, correct)."""
     if rows.height == 0:
         return SetOutcomes(np.zeros(0), np.zeros(0))
-    grouped = rows.group_by("parent_id").agg(
-        pl.col("original_correct").first().cast(pl.Float64).alias("o"),
-        pl.col("correct").cast(pl.Float64).mean().alias("v"),
-    ).sort("parent_id")
+    grouped = (
+        rows.group_by("parent_id")
+        .agg(
+            pl.col("original_correct").first().cast(pl.Float64).alias("o"),
+            pl.col("correct").cast(pl.Float64).mean().alias("v"),
+        )
+        .sort("parent_id")
+    )
     return SetOutcomes(grouped["o"].to_numpy().astype(np.float64), grouped["v"].to_numpy().astype(np.float64))
 
 
@@ -79,7 +83,12 @@ def _interval(estimate: float, boot: NDArray[np.float64], alpha: float = ALPHA) 
 
 
 def minimum_detectable_effect(
-    sd_public: float, n_public: int, sd_fresh: float, n_fresh: int, *, alpha: float = MDE_ALPHA,
+    sd_public: float,
+    n_public: int,
+    sd_fresh: float,
+    n_fresh: int,
+    *,
+    alpha: float = MDE_ALPHA,
     power: float = POWER,
 ) -> float:
     """The smallest DiD (points) a one-sided test at `alpha` detects with `power` (normal approximation)."""
@@ -97,9 +106,7 @@ def _sd(values: NDArray[np.float64]) -> float:
     return sd if sd > 0 else 0.5
 
 
-def compare_sets(
-    public: SetOutcomes, fresh: SetOutcomes, *, seed: int, n_boot: int
-) -> dict[str, Any]:
+def compare_sets(public: SetOutcomes, fresh: SetOutcomes, *, seed: int, n_boot: int) -> dict[str, Any]:
     """Level gap, drops, difference in differences (interval, one-sided Welch p) and the MDE."""
     block: dict[str, Any] = {
         "n_public": public.n,
@@ -165,7 +172,11 @@ def set_warnings(items: pl.DataFrame, public: Sequence[str], fresh: Sequence[str
             f"the sets differ in format: public items are {', '.join(sorted(kinds_pub))}, fresh items "
             f"{', '.join(sorted(kinds_fresh))}; the families that apply differ too"
         )
-    if len_pub > 0 and len_fresh > 0 and max(len_pub, len_fresh) / min(len_pub, len_fresh) > LENGTH_RATIO_WARN:
+    if (
+        len_pub > 0
+        and len_fresh > 0
+        and max(len_pub, len_fresh) / min(len_pub, len_fresh) > LENGTH_RATIO_WARN
+    ):
         warnings.append(
             f"the sets differ in length: public questions average {len_pub:.0f} characters, fresh "
             f"{len_fresh:.0f}; a variant family may not be equally hard on both"
@@ -192,8 +203,9 @@ def fresh_analysis(
     public_names = sorted(set(items["benchmark"].to_list()) - set(fresh_names))
     is_fresh = pl.col("benchmark").is_in(fresh_names)
     pub_rows, fresh_rows = rows.filter(~is_fresh), rows.filter(is_fresh)
-    pooled = compare_sets(set_outcomes(pub_rows), set_outcomes(fresh_rows), seed=_seed(seed, "pooled"),
-                          n_boot=n_boot)
+    pooled = compare_sets(
+        set_outcomes(pub_rows), set_outcomes(fresh_rows), seed=_seed(seed, "pooled"), n_boot=n_boot
+    )
     families = []
     names = sorted(set(pub_rows["family"].to_list()) | set(fresh_rows["family"].to_list()))
     warnings = set_warnings(items, public_names, fresh_names)
@@ -202,9 +214,17 @@ def fresh_analysis(
         fresh_f = fresh_rows.filter(pl.col("family") == family)
         if not pub_f.height or not fresh_f.height:
             where = "fresh" if not fresh_f.height else "public"
-            warnings.append(f"family {family} has no answered variants on the {where} set: left out of its DiD")
-        families.append({"name": family, **compare_sets(set_outcomes(pub_f), set_outcomes(fresh_f),
-                                                        seed=_seed(seed, family), n_boot=n_boot)})
+            warnings.append(
+                f"family {family} has no answered variants on the {where} set: left out of its DiD"
+            )
+        families.append(
+            {
+                "name": family,
+                **compare_sets(
+                    set_outcomes(pub_f), set_outcomes(fresh_f), seed=_seed(seed, family), n_boot=n_boot
+                ),
+            }
+        )
     n_fresh_items = items.filter(pl.col("benchmark").is_in(fresh_names)).height
     return {
         "public_benchmarks": public_names,

@@ -71,7 +71,9 @@ def exchangeability_test(
         null += centred[rng.integers(0, values.size, size=draws)]
     # Centring with the mean of all m + 1 values differs from the t-test's centring by a factor
     # m / (m + 1) per unit: the observed value is centred the same way as the draws.
-    observed_centred = float(sum(c - np.concatenate(([c], p)).mean() for c, p in zip(canon, perms, strict=True)))
+    observed_centred = float(
+        sum(c - np.concatenate(([c], p)).mean() for c, p in zip(canon, perms, strict=True))
+    )
     tolerance = 1e-9 * max(1.0, abs(observed_centred))
     p_perm = float((1 + np.sum(null >= observed_centred - tolerance)) / (1 + draws))
     best = float(np.mean([c >= p.max() for c, p in zip(canon, perms, strict=True)]))
@@ -95,29 +97,46 @@ def order_analysis(data: Mapping[str, Any] | None, *, seed: int) -> dict[str, An
 
     dataset = []
     for entry in data.get("dataset_order", []):
-        test = exchangeability_test(entry["canonical"], entry["permuted"],
-                                    seed=stable_seed(seed, "order-test", entry["benchmark"]) % 2**32)
+        test = exchangeability_test(
+            entry["canonical"],
+            entry["permuted"],
+            seed=stable_seed(seed, "order-test", entry["benchmark"]) % 2**32,
+        )
         grouping = entry.get("grouping") or {}
         note = (
             f"the file is grouped by {grouping.get('field')}: re-orderings stay inside a group, so the "
             "test holds only if the order within each group is random"
-            if grouping.get("grouped") else "no grouping found: the test assumes the published order is random"
+            if grouping.get("grouped")
+            else "no grouping found: the test assumes the published order is random"
         )
-        dataset.append({
-            "name": f"dataset order: {entry['benchmark']}", "benchmark": entry["benchmark"],
-            "n_items": entry["n_items"], "n_shards": entry["n_shards"],
-            "permutations_per_shard": entry["permutations_per_shard"], "grouping": grouping,
-            "assumption": note, **test,
-        })
+        dataset.append(
+            {
+                "name": f"dataset order: {entry['benchmark']}",
+                "benchmark": entry["benchmark"],
+                "n_items": entry["n_items"],
+                "n_shards": entry["n_shards"],
+                "permutations_per_shard": entry["permutations_per_shard"],
+                "grouping": grouping,
+                "assumption": note,
+                **test,
+            }
+        )
     options = []
     for entry in data.get("option_order", []):
-        test = exchangeability_test(entry["canonical"], entry["permuted"],
-                                    seed=stable_seed(seed, "option-test", entry["benchmark"]) % 2**32)
-        options.append({
-            "name": f"option order: {entry['benchmark']}", "benchmark": entry["benchmark"],
-            "n_items": entry["n_items"], "permutations_per_item": entry["permutations_per_item"],
-            "assumption": "assumes the published option order carries no information a model could "
-            "prefer without having seen the items (e.g. options not sorted by length or value)",
-            **test,
-        })
+        test = exchangeability_test(
+            entry["canonical"],
+            entry["permuted"],
+            seed=stable_seed(seed, "option-test", entry["benchmark"]) % 2**32,
+        )
+        options.append(
+            {
+                "name": f"option order: {entry['benchmark']}",
+                "benchmark": entry["benchmark"],
+                "n_items": entry["n_items"],
+                "permutations_per_item": entry["permutations_per_item"],
+                "assumption": "assumes the published option order carries no information a model could "
+                "prefer without having seen the items (e.g. options not sorted by length or value)",
+                **test,
+            }
+        )
     return {"dataset_order": dataset, "option_order": options}

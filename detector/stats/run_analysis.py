@@ -55,5 +55,6 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
         directory, config, answer_rows(scores), read_table(directory, "items"), seed=seed, n_boot=n_boot
     )
     return analyze_scores(
-        scores, seed=seed, n_boot=n_boot, references=references, membership=membership, attribution=attribution
+        scores, seed=seed, n_boot=n_boot, references=references, membership=membership,
+        attribution=attribution,
     )
