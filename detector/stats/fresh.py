@@ -162,7 +162,8 @@ def set_warnings(items: pl.DataFrame, public: Sequence[str], fresh: Sequence[str
     def profile(names: Sequence[str]) -> tuple[set[str], float]:
         rows = items.filter(pl.col("benchmark").is_in(list(names)))
         kinds = {"multiple_choice" if len(c or []) else "open" for c in rows["choices"].to_list()}
-        length = float(rows["question"].str.len_chars().mean() or 0.0) if rows.height else 0.0
+        mean = rows["question"].str.len_chars().mean() if rows.height else None
+        length = float(mean) if isinstance(mean, int | float) else 0.0
         return kinds, length
 
     kinds_pub, len_pub = profile(public)
