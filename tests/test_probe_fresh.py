@@ -78,7 +78,7 @@ def test_brittle_control_model_spec() -> None:
     from detector.models import load_model
 
     model = load_model("control/brittle:0.25")
-    assert getattr(model, "variant_drop") == 0.25
+    assert model.variant_drop == 0.25
     for bad in ("control/brittle:x", "control/brittle:0.9"):
         try:
             load_model(bad)
