@@ -197,13 +197,12 @@ def open_model(options: ProbeOptions) -> ModelAPI:
 
 
 def query(
-    options: ProbeOptions, plan: ProbePlan, model: ModelAPI, *, fresh_names: Sequence[str] = ()
-) -> tuple[list[Generation], pl.DataFrame | None, dict[str, Any] | None]:
+    options: ProbeOptions, plan: ProbePlan, model: ModelAPI
+) -> tuple[list[Generation], pl.DataFrame | None]:
     """Ask `model` every prompt of the plan through the runner (cache, retries, concurrency).
 
     When the model gives token log-probabilities, also score every original and variant text
-    for the likelihood (membership) signal and for the order tests (third value; not of the
-    `fresh_names` sets); else those are None. Closes the model.
+    for the likelihood (membership) signal; else the second value is None. Closes the model.
     """
     from detector.models import ResponseCache, Runner, default_cache_path, prepare_for_plan
 
@@ -217,12 +216,40 @@ def query(
             from detector.membership import membership_rows
 
             membership = membership_rows(runner.logprobs, plan.items, plan.variants)
-        order = None
-        if options.order_tests and runner.supports_logprobs():
-            from detector.membership.order import order_scores
+        return generations, membership
+    finally:
+        runner.close()
+        if cache is not None:
+            cache.close()
 
-            order = order_scores(runner.logprobs, plan.items, seed=options.seed, skip_benchmarks=fresh_names)
-        return generations, membership, order
+
+class _LeftOpen:
+    """A model whose `close` does nothing, so that one runner can be closed before the next uses it."""
+
+    def __init__(self, model: ModelAPI):
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def close(self) -> None:
+        return None
+
+
+def order_data(
+    options: ProbeOptions, plan: ProbePlan, model: ModelAPI, fresh_names: Sequence[str]
+) -> dict[str, Any] | None:
+    """The order tests' log-likelihoods (detector.membership.order) of the plan's public items,
+    for a model that gives prompt log-probabilities; None otherwise. Leaves the model open."""
+    if not options.order_tests or not model.supports_logprobs():
+        return None
+    from detector.membership.order import order_scores
+    from detector.models import ResponseCache, Runner, default_cache_path
+
+    cache = ResponseCache(default_cache_path()) if options.use_cache else None
+    runner = Runner(_LeftOpen(model), cache, concurrency=options.concurrency)  # type: ignore[arg-type]
+    try:
+        return order_scores(runner.logprobs, plan.items, seed=options.seed, skip_benchmarks=fresh_names)
     finally:
         runner.close()
         if cache is not None:
@@ -353,7 +380,12 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     except BaseException:
         model.close()
         raise
-    generations, membership, order = query(options, plan, model, fresh_names=fresh_names)
+    try:
+        order = order_data(options, plan, model, fresh_names)  # issue 14: order exchangeability
+    except BaseException:
+        model.close()
+        raise
+    generations, membership = query(options, plan, model)
     scores = score_rows(plan.rows, [g.text if g.error is None else None for g in generations])
     config = {
         "schema_version": CONFIG_SCHEMA_VERSION, "created_by": "detect probe", "model": options.model,
