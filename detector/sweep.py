@@ -177,15 +177,27 @@ def run_cell(
     return rows
 
 
+def cell_finished(out: Path, form: str, exposures: int, seed: int) -> bool:
+    """Whether both twins of a cell were built and probed already."""
+    name = _cell_name(form, exposures, seed)
+    runs = out / "runs"
+    return all((runs / f"{name}-{twin}" / "report.json").is_file() for twin in ("contaminated", "clean"))
+
+
 def run_sweep(
-    spec: SweepSpec, out: Path, log: Callable[[str], None] = lambda _: None
+    spec: SweepSpec, out: Path, log: Callable[[str], None] = lambda _: None, *, only_finished: bool = False
 ) -> list[dict[str, Any]]:
-    """Every cell of the grid (resumable: finished builds and runs are kept); writes the results."""
+    """Every cell of the grid (resumable: finished builds and runs are kept); writes the results.
+
+    `only_finished`: tabulate the cells already built and probed, build and probe nothing.
+    """
     out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     for seed in spec.seeds:
         for exposures in spec.exposures:
             for form in spec.forms:
+                if only_finished and not cell_finished(out, form, exposures, seed):
+                    continue
                 rows += run_cell(spec, out, form, exposures, seed, log)
                 write_sweep(spec, rows, out)
     return rows

@@ -140,6 +140,10 @@ def sweep(
     family: Annotated[list[str], typer.Option("--family", help="Probe families (default: all).")] = [],  # noqa: B006
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Tokens a twin may generate.")] = 160,
     threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
+    only_finished: Annotated[
+        bool,
+        typer.Option("--only-finished", help="Tabulate the cells already built and probed; build nothing."),
+    ] = False,
 ) -> None:
     """Build twins over a grid (form x exposures x seed), probe each with every test, and write
     sweep.json, sweep.md (detection per test and verdict; false flags on clean twins), sweep.svg
@@ -171,7 +175,7 @@ def sweep(
         seeds=_ints(seeds, "--seeds"), size=size, steps=steps, families=tuple(family), max_tokens=max_tokens,
     )  # fmt: skip
     try:
-        run_sweep(spec, out, log=typer.echo)
+        run_sweep(spec, out, log=typer.echo, only_finished=only_finished)
     except (ValueError, FileExistsError, FileNotFoundError) as exc:
         fail(str(exc))
     typer.echo((out / "sweep.md").read_text())
