@@ -55,6 +55,9 @@ def test_fresh_set_calibrates_an_honest_models_natural_drop(tmp_path: Path) -> N
     again = CliRunner().invoke(app, ["report", str(tmp_path / "with")])
     assert again.exit_code == 0, again.output
     assert json.loads((tmp_path / "with" / "report.json").read_text()) == report
+    page = CliRunner().invoke(app, ["report", str(tmp_path / "with"), "--html", str(tmp_path / "r.html")])
+    assert page.exit_code == 0, page.output
+    assert "Fresh sets and order tests" in (tmp_path / "r.html").read_text()
 
 
 def test_fresh_set_refuses_a_name_clash_and_warns_on_length(tmp_path: Path) -> None:
