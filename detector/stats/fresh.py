@@ -95,7 +95,7 @@ def minimum_detectable_effect(
     if n_public < 1 or n_fresh < 1:
         return math.nan
     se = math.sqrt(sd_public**2 / n_public + sd_fresh**2 / n_fresh)
-    return 100.0 * (norm.ppf(1 - alpha) + norm.ppf(power)) * se
+    return float(100.0 * (norm.ppf(1 - alpha) + norm.ppf(power)) * se)
 
 
 def _sd(values: NDArray[np.float64]) -> float:
