@@ -29,6 +29,7 @@ from detector.provenance import finish_provenance, start_provenance
 from detector.report import PublishedReport, publish_report, write_report
 from detector.scoring import score_rows
 from detector.stats import DEFAULT_BOOTSTRAP, LAB_FILE, analyze_run, answer_rows, check_variant_sets
+from detector.stats.attribution import ORDER_FILE
 from detector.tables import (
     RESPONSES_SCHEMA,
     frame,
@@ -69,6 +70,8 @@ class ProbeOptions:
     max_failed_fraction: float = DEFAULT_MAX_FAILED_FRACTION
     progress: bool = False
     n_bootstrap: int = DEFAULT_BOOTSTRAP
+    fresh: tuple[str, ...] = ()  # --fresh: sets the model cannot have seen (issue 14)
+    order_tests: bool = True  # the order exchangeability tests, for models with prompt log-probabilities
     gen_params: GenParams = field(default_factory=lambda: GenParams(max_tokens=512, temperature=0.0))
     variants: Path | None = None  # an external variant set (detector.external_variants), not families
     endpoint: str | None = None  # "chat" or "completions" for servers (default chat)
@@ -113,6 +116,7 @@ def default_run_dir(options: ProbeOptions) -> Path:
             options.shots,
             dataclasses.asdict(options.gen_params),
             *_answer_settings(options),
+            *([list(options.fresh)] if options.fresh else []),
         ]
         + ([str(options.variants)] if options.variants is not None else []),
         sort_keys=True,
@@ -173,6 +177,22 @@ def make_plan(
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, sort_keys=True))
+
+
+def check_fresh(public: Sequence[LoadedBenchmark], fresh: Sequence[LoadedBenchmark]) -> list[str]:
+    """The fresh sets' names. Raises: ValueError when a name or an item id is also a public one's."""
+    names = {b.name for b in public}
+    ids = {item.item_id for b in public for item in b.items}
+    for bench in fresh:
+        if bench.name in names:
+            raise ValueError(
+                f"--fresh {bench.path}: its benchmark name {bench.name!r} is also a --benchmark's; "
+                "rename the file so the two sets can be told apart"
+            )
+        clash = next((item.item_id for item in bench.items if item.item_id in ids), None)
+        if clash is not None:
+            raise ValueError(f"--fresh {bench.path}: item id {clash!r} is also a public item's")
+    return [b.name for b in fresh]
 
 
 def reference_rows(paths: Sequence[Path], variant_set_sha256: str) -> pl.DataFrame | None:
@@ -309,6 +329,39 @@ def stopped_reason(generations: Sequence[Generation]) -> str | None:
         if gen.error is not None and gen.error.startswith(STOPPED_PREFIX):
             return gen.error.removeprefix(STOPPED_PREFIX)
     return None
+class _LeftOpen:
+    """A model whose `close` does nothing, so that one runner can be closed before the next uses it."""
+
+    def __init__(self, model: ModelAPI):
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def close(self) -> None:
+        return None
+
+
+def order_data(
+    options: ProbeOptions, plan: ProbePlan, model: ModelAPI, fresh_names: Sequence[str]
+) -> dict[str, Any] | None:
+    """The order tests' log-likelihoods (detector.membership.order) of the plan's public items,
+    for a model that gives prompt log-probabilities; None otherwise. Leaves the model open."""
+    if not options.order_tests:
+        return None
+    from detector.membership.order import order_scores
+    from detector.models import ResponseCache, Runner, default_cache_path
+
+    cache = ResponseCache(default_cache_path()) if options.use_cache else None
+    runner = Runner(_LeftOpen(model), cache, concurrency=options.concurrency)  # type: ignore[arg-type]
+    try:
+        if not runner.supports_logprobs():  # asked once, cached with the answers
+            return None
+        return order_scores(runner.logprobs, plan.items, seed=options.seed, skip_benchmarks=fresh_names)
+    finally:
+        runner.close()
+        if cache is not None:
+            cache.close()
 
 
 def responses_frame(plan: ProbePlan, generations: Sequence[Generation]) -> pl.DataFrame:
@@ -367,7 +420,11 @@ def report_run(
 
 
 def publish_run(
-    run_dir: Path, config: dict[str, Any], tables: dict[str, pl.DataFrame], lab: Path | None = None
+    run_dir: Path,
+    config: dict[str, Any],
+    tables: dict[str, pl.DataFrame],
+    lab: Path | None = None,
+    order: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write config, tables, the lab's ground truth (`lab`, if any) and reports into a staging
     folder, then move them into `run_dir`.
@@ -384,6 +441,8 @@ def publish_run(
         write_json(config, staging / "config.json")
         if lab is not None:
             shutil.copyfile(lab, staging / LAB_FILE)
+        if order is not None:
+            write_json(order, staging / ORDER_FILE)
         report = write_report(staging, analyze_run(staging))
         if not run_dir.exists():
             os.rename(staging, run_dir)
@@ -393,6 +452,8 @@ def publish_run(
                 (run_dir / f"{optional}.parquet").unlink(missing_ok=True)
         if lab is None:
             (run_dir / LAB_FILE).unlink(missing_ok=True)
+        if order is None:
+            (run_dir / ORDER_FILE).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             os.replace(path, run_dir / path.name)
     finally:
@@ -462,6 +523,13 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
     loaded = load_sources(
         options.benchmarks, options.limit, seed=options.seed, format=options.format, fields=options.fields
     )  # cheap: before loading any weights
+    fresh_names: list[str] = []
+    if options.fresh:
+        fresh_loaded = load_sources(
+            options.fresh, options.limit, seed=options.seed, format=options.format, fields=options.fields
+        )
+        fresh_names = check_fresh(loaded, fresh_loaded)
+        loaded = [*loaded, *fresh_loaded]
     check_families(options.families)
     model = open_model(options)  # before the perturbation work, so a bad spec fails at once
     try:
@@ -476,6 +544,11 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         provenance = start_provenance(model, options.gen_params, options.command, model_options(options))
         plan, extra = make_plan(options, loaded, pools)
         references = reference_rows(options.references, plan.variant_set_sha256)
+    except BaseException:
+        model.close()
+        raise
+    try:
+        order = order_data(options, plan, model, fresh_names)  # issue 14: order exchangeability
     except BaseException:
         model.close()
         raise
@@ -498,6 +571,7 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         "n_items": len(plan.items), "n_variants": len(plan.variants), "skipped": plan.skipped,
         "gen_params": dataclasses.asdict(options.gen_params), "n_bootstrap": options.n_bootstrap,
         "max_failed_fraction": options.max_failed_fraction, "provenance": provenance,
+        **({"fresh_benchmarks": fresh_names} if fresh_names else {}),
     }  # fmt: skip
     config.update(extra["config"])  # --variants: the file and how its rows paired
     tables = {
@@ -508,6 +582,6 @@ def run_probe(options: ProbeOptions) -> ProbeResult:
         tables["references"] = references
     if membership is not None:
         tables["membership"] = membership
-    report = publish_run(run_dir, _jsonable(config), tables, lab_ground_truth(options.model))
+    report = publish_run(run_dir, _jsonable(config), tables, lab_ground_truth(options.model), order)
     n_failed = sum(1 for g in generations if g.error is not None)
     return ProbeResult(run_dir, report, len(generations), n_failed, stopped)

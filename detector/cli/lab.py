@@ -37,6 +37,10 @@ def build(
         float | None, typer.Option("--minutes", help="Pick the steps so the build takes about this long.")
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
+    form: Annotated[
+        str, typer.Option("--form", help="What the contaminated twin sees: items, multiple_choice, "
+                          "answers_only, paraphrase or ordered (detector/lab/forms.py).")
+    ] = "items",
 ) -> None:
     """Train a clean and a contaminated twin on the same background text for the same steps."""
     import math
@@ -88,7 +92,7 @@ def build(
     elif steps is not None:
         settings = replace(settings, steps=steps)
     n = contaminate if contaminate is not None else default_contaminate(len(loaded.items))
-    spec = LabSpec(contaminate=n, exposures=exposures, seed=seed, shape=shape, settings=settings)
+    spec = LabSpec(contaminate=n, exposures=exposures, seed=seed, shape=shape, settings=settings, form=form)
 
     with ExitStack() as bars:
         trackers: dict[str, Tracker] = {}
@@ -120,3 +124,73 @@ def build(
     )
     for command in probe_commands(out):
         typer.echo(f"  {command}")
+
+def _ints(text: str, option: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        fail(f"{option} {text}: expected comma-separated integers, e.g. 1,3,10,40")
+    if not values:
+        fail(f"{option}: give at least one value")
+    return values
+
+
+@app.command("sweep")
+def sweep(
+    out: Annotated[Path, typer.Option("--out", help="Directory for builds, runs and the sweep table/chart.")],
+    benchmark: Annotated[
+        str, typer.Option("--benchmark", help="Benchmark of the open-answer forms.")
+    ] = "gsm8k",
+    mc_benchmark: Annotated[
+        str, typer.Option("--mc-benchmark", help="Benchmark of the multiple_choice form (MMLU format).")
+    ] = "mmlu",
+    forms: Annotated[
+        str, typer.Option("--forms", help="Comma-separated forms (detector/lab/forms.py).")
+    ] = "items,multiple_choice,answers_only,paraphrase,ordered",
+    exposures: Annotated[str, typer.Option("--exposures", help="Comma-separated exposures.")] = "1,3,10,40",
+    seeds: Annotated[str, typer.Option("--seeds", help="Comma-separated seeds (3 or more).")] = "0,1,2",
+    size: Annotated[str, typer.Option("--size", help="Model preset: small or tiny.")] = "tiny",
+    steps: Annotated[int | None, typer.Option("--steps", help="Optimiser steps per twin.")] = None,
+    family: Annotated[list[str], typer.Option("--family", help="Probe families (default: all).")] = [],  # noqa: B006
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Tokens a twin may generate.")] = 160,
+    threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
+    only_finished: Annotated[
+        bool,
+        typer.Option("--only-finished", help="Tabulate the cells already built and probed; build nothing."),
+    ] = False,
+) -> None:
+    """Build twins over a grid (form x exposures x seed), probe each with every test, and write
+    sweep.json, sweep.md (detection per test and verdict; false flags on clean twins), sweep.svg
+    and sweep.html. Resumable: finished builds and runs under --out are kept."""
+    try:
+        import torch
+
+        from detector.lab import SIZES
+        from detector.lab.forms import FORMS
+        from detector.sweep import SweepSpec, run_sweep
+    except ImportError as exc:
+        fail(f"`detect lab sweep` needs the lab extra ({exc.name} missing): "
+             "pip install 'detect-overfit[lab]'")
+    form_names = tuple(f.strip() for f in forms.split(",") if f.strip())
+    bad = [f for f in form_names if f not in FORMS]
+    if bad or not form_names:
+        fail(f"--forms {forms}: unknown form {bad[0] if bad else '(none)'}; valid: {', '.join(FORMS)}")
+    if size not in SIZES:
+        fail(f"--size {size}: unknown; valid: {', '.join(SIZES)}")
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    spec = SweepSpec(
+        benchmark=benchmark, mc_benchmark=mc_benchmark, forms=form_names,
+        exposures=_ints(exposures, "--exposures"),
+        seeds=_ints(seeds, "--seeds"), size=size, steps=steps, families=tuple(family), max_tokens=max_tokens,
+    )  # fmt: skip
+    try:
+        run_sweep(spec, out, log=typer.echo, only_finished=only_finished)
+    except (ValueError, FileExistsError, FileNotFoundError) as exc:
+        fail(str(exc))
+    typer.echo((out / "sweep.md").read_text())
+    typer.echo(f"table: {out}/sweep.md; chart: {out}/sweep.svg, {out}/sweep.html; rows: {out}/sweep.json")

@@ -139,6 +139,13 @@ def probe(
     reference: list[Path] = typer.Option(
         [], "--reference", help="A run directory of another model on the same variant set (calibration; 5+)."
     ),
+    fresh: list[str] = typer.Option(
+        [],
+        "--fresh",
+        help="A set in the benchmark's format that the model cannot have seen (your own items, items "
+        "written after its cutoff). Repeatable. Perturbed and asked like the benchmark; the report "
+        "compares them: level gap, difference in differences, the smallest effect it can detect.",
+    ),
     fail_on: str | None = typer.Option(
         None,
         "--fail-on",
@@ -231,6 +238,8 @@ def probe(
         gen_params=params, endpoint=endpoint, system_prompt=system_prompt, model_args=tuple(model_arg),
         chat_template=chat_template, format=format, fields=tuple(field), command=("detect", *sys.argv[1:]),
     )  # fmt: skip
+    if fresh:
+        options = dataclasses.replace(options, fresh=tuple(fresh))
     if overlap is not None:
         from detector.overlap.join import read_overlap
 

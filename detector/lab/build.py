@@ -12,6 +12,7 @@ from pathlib import Path
 
 from detector.atomic_files import make_staging_dir
 from detector.lab.corpus import decontaminate, plan_twin_streams
+from detector.lab.forms import check_form, choose_ordered, form_documents
 from detector.lab.item_files import write_item_files
 from detector.lab.manifest import TWINS, LabManifest, write_manifest
 from detector.lab.tokenizer import train_tokenizer
@@ -43,6 +44,7 @@ class LabSpec:
     seed: int = 0
     shape: ModelShape = ModelShape()
     settings: TrainSettings = TrainSettings()
+    form: str = "items"  # what text the contaminated twin sees (detector.lab.forms)
 
     def __post_init__(self) -> None:
         """Raises: ValueError naming the option when a count is below 1 (the twin would see nothing)."""
@@ -132,7 +134,11 @@ def build_lab(
         raise FileExistsError(f"{out}: exists and is not empty; choose a new --out")
     started = time.perf_counter()
     cpu_started = time.process_time()
-    contaminated = choose_contaminated(items, spec.contaminate, spec.seed)
+    check_form(spec.form, items)
+    if spec.form == "ordered":
+        contaminated = choose_ordered(items, spec.contaminate, spec.seed)
+    else:
+        contaminated = choose_contaminated(items, spec.contaminate, spec.seed)
     chosen = {item.item_id for item in contaminated}
     unseen = [item for item in items if item.item_id not in chosen]
     kept, dropped = decontaminate(background, items)
@@ -143,11 +149,10 @@ def build_lab(
     eos_id = int(tokenizer.eos_token_id)
     backend = tokenizer.backend_tokenizer
     background_ids = [enc.ids for enc in backend.encode_batch(background_texts, add_special_tokens=False)]
-    item_ids = [enc.ids for enc in backend.encode_batch(
-        [render_document(item) for item in contaminated], add_special_tokens=False
-    )]
+    documents, doc_exposures = form_documents(spec.form, contaminated, spec.exposures, spec.seed)
+    item_ids = [enc.ids for enc in backend.encode_batch(documents, add_special_tokens=False)]
     streams = plan_twin_streams(
-        background_ids, item_ids, exposures=spec.exposures, total_tokens=spec.settings.total_tokens,
+        background_ids, item_ids, exposures=doc_exposures, total_tokens=spec.settings.total_tokens,
         eos_id=eos_id, seed=spec.seed,
     )
     tokenizer_s = time.perf_counter() - started
@@ -180,14 +185,18 @@ def build_lab(
             tokens_per_twin=spec.settings.total_tokens,
             details={
                 "twins": {twin: f"{twin}/" for twin in TWINS},
-                "text_format": "detect probe's prompt, a space, the worked solution, 'The answer is N.'",
+                "form": spec.form,
+                "text_format": (
+                    "detect probe's prompt, a space, the worked solution, 'The answer is N.'"
+                    if spec.form in ("items", "multiple_choice") else f"form {spec.form} (detector.lab.forms)"
+                ),
                 "background": {
                     "source": background_source,
                     "documents": len(kept),
                     "dropped_as_benchmark_duplicates": dropped,
                     "tokens": int(sum(len(ids) + 1 for ids in background_ids)),
                 },
-                "contamination_tokens": int(spec.exposures * sum(len(ids) + 1 for ids in item_ids)),
+                "contamination_tokens": int(doc_exposures * sum(len(ids) + 1 for ids in item_ids)),
                 "model": {
                     **asdict(spec.shape), "parameters": int(n_params), "architecture": "GPT2LMHeadModel"
                 },

@@ -23,9 +23,11 @@ PROVIDERS: Final[Mapping[str, str]] = {
     "vllm": "a vLLM server (default http://127.0.0.1:8000/v1)",
     "ollama": "an Ollama server (default http://127.0.0.1:11434/v1)",
     "hf": "a local Hugging Face transformers causal LM (pip install 'detect-overfit[hf]')",
-    "control": "simulated control models: control/clean, control/contaminated[:FRACTION]",
+    "control": "simulated control models: control/clean, control/contaminated[:FRACTION], "
+    "control/brittle[:DROP]",
 }
-CONTROL_NAMES: Final = ("clean", "contaminated")
+CONTROL_NAMES: Final = ("clean", "contaminated", "brittle")
+BRITTLE_DROP: Final = 0.2
 OPENAI_DEFAULT_URL: Final = "https://api.openai.com/v1"
 
 __all__ = [
@@ -75,8 +77,16 @@ def _load_control(spec: str, name: str, options: dict[str, Any]) -> ControlModel
     base, _, fraction_text = name.partition(":")
     if base not in CONTROL_NAMES:
         hint = did_you_mean(base, CONTROL_NAMES)
-        valid = "control/clean, control/contaminated[:F]"
+        valid = "control/clean, control/contaminated[:F], control/brittle[:DROP]"
         raise ValueError(f"unknown control model {spec!r}{hint} (valid: {valid})")
+    if base == "brittle":  # honest, with a natural drop on variants: nothing memorized
+        try:
+            drop = float(fraction_text) if fraction_text else BRITTLE_DROP
+        except ValueError:
+            raise ValueError(f"variant drop in {spec!r} is not a number") from None
+        if not 0.0 < drop <= 0.6:
+            raise ValueError(f"variant drop in {spec!r} must be in (0, 0.6]")
+        return ControlModel(spec, options.pop("answer_key", None), variant_drop=drop, **options)
     if base == "clean":
         if fraction_text:
             raise ValueError(f"control/clean takes no fraction: {spec!r}")

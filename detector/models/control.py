@@ -196,6 +196,8 @@ class ControlModel(SingleCallBackend):
     memorized continuation on its truncation probes. `p_stale`: chance of the parent's old
     answer on a memorized item's variant whose gold changed. `p_continuation`: chance that a
     model that memorized nothing reproduces a truncated text's exact continuation.
+    `variant_drop`: how much less often a variant is answered right than an original by an
+    honest but brittle model (`control/brittle:D`): a natural drop with nothing memorized.
     """
 
     cacheable = False
@@ -212,13 +214,16 @@ class ControlModel(SingleCallBackend):
         p_memorized: float = 0.95,
         p_stale: float = 0.9,
         p_continuation: float = 0.05,
+        variant_drop: float = 0.0,
     ):
-        for label, value in [
+        for label, value in [("variant_drop", variant_drop),
             ("memorized_fraction", memorized_fraction), ("p_right", p_right),
             ("p_memorized", p_memorized), ("p_stale", p_stale), ("p_continuation", p_continuation),
         ]:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"control model {label} must be in [0, 1], got {value}")
+        if variant_drop > p_right:
+            raise ValueError(f"control model variant_drop {variant_drop} exceeds p_right {p_right}")
         if (memorized_fraction > 0) != name.startswith("control/contaminated"):
             raise ValueError(
                 f"control model {name!r} with memorized_fraction={memorized_fraction}: a contaminated "
@@ -232,6 +237,7 @@ class ControlModel(SingleCallBackend):
         self.p_memorized = p_memorized
         self.p_stale = p_stale
         self.p_continuation = p_continuation
+        self.variant_drop = variant_drop
         self._memorized: dict[str, bool] = {}
 
     @property
@@ -275,7 +281,8 @@ class ControlModel(SingleCallBackend):
         if memorized and case.gold_changed and case.parent_gold:
             if rng.random() < self.p_stale:
                 return _render(case, case.parent_gold, rng)
-        return _render(case, case.gold if rng.random() < self.p_right else None, rng)
+        p = self.p_right if case.is_original else self.p_right - self.variant_drop
+        return _render(case, case.gold if rng.random() < p else None, rng)
 
 
 def _render(case: ControlCase, answer: str | None, rng: Draws) -> str:

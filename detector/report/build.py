@@ -139,6 +139,7 @@ def build_report(run_dir: str | Path, stats: Mapping[str, Any]) -> dict[str, Any
         "families": stats["families"],
         "signals": stats["signals"],
         "calibration": stats["calibration"],
+        **({"attribution": stats["attribution"]} if stats.get("attribution") else {}),
         "examples": select_examples(scores, items, variants, responses),
         "errors": {"n_requests": responses.height, "n_failed": n_failed, "top": top_errors(responses)},
         "versions": versions(),

@@ -196,6 +196,17 @@ def _signals(report: Mapping[str, Any]) -> str:
     return f'<section class="signals"><h2>Memorization signals</h2>{body}</section>'
 
 
+def _attribution(report: Mapping[str, Any]) -> str:
+    """Fresh sets and order tests (issue 14) as computed; nothing without them."""
+    from detector.report.attribution import attribution_lines
+
+    lines = attribution_lines(report)
+    if not lines:
+        return ""
+    text = _esc("\n".join(lines))
+    return f'<section class="attribution"><h2>Fresh sets and order tests</h2><pre>{text}</pre></section>'
+
+
 def _choices_list(options: list[str]) -> str:
     if not options:
         return ""
@@ -260,7 +271,6 @@ def render_html(report: Mapping[str, Any]) -> str:
         raise TypeError(f"report must be a mapping (the parsed report.json), not {type(report).__name__}")
     body = "".join(
         [_header(report), _evidence(report), _accuracy(report), html_section(report), _signals(report),
-         _examples(report),
-         _provenance(report)]
+         _attribution(report), _examples(report), _provenance(report)]
     )
     return page(f"Overfitting audit: {report.get('model') or MISSING}", body)

@@ -125,6 +125,16 @@ def _signals(report: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _attribution(report: Mapping[str, Any]) -> list[list[str]]:
+    """Fresh sets and order tests (issue 14), as computed; no section without them."""
+    from detector.report.attribution import attribution_lines
+
+    lines = attribution_lines(report)
+    if not lines:
+        return []
+    return [["## Fresh sets and order tests", "", fenced("\n".join(lines))]]
+
+
 def _examples(report: Mapping[str, Any]) -> list[str]:
     examples = [e for e in get_list(report, "examples") if isinstance(e, Mapping)]
     lines = ["## Examples: right on the original, wrong on the variant", ""]
@@ -176,6 +186,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         _accuracy(report),
         markdown_section(report, escape_inline),
         _signals(report),
+        *_attribution(report),
         _examples(report),
         _provenance(report),
     ]

@@ -94,6 +94,10 @@ def print_summary(report: Mapping[str, Any], run_dir: Path | None = None) -> Non
         signals.add_row(*[Text(str(row[index])) for index in keep])
     if signals.row_count:
         console.print(signals)
+    from detector.report.attribution import attribution_lines
+
+    for line in attribution_lines(report):  # fresh sets and order tests (issue 14)
+        console.print(line, markup=False, highlight=False)
     verdict = report.get("verdict")
     style = VERDICT_STYLE.get(str(verdict), "bold")
     console.print(

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from detector.stats.attribution import attribution_tests
 from detector.stats.calibration import ClusterOutcomes, calibrate_drop
 from detector.stats.memorization import (
     CHANCE_PRIORS,
@@ -173,6 +174,7 @@ def analyze_scores(
     failed_share: float | None = None,
     max_failed_share: float | None = None,
     min_parents: int | None = None,
+    attribution: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Overall and per-family drops, signals, q-values, calibration and the verdict.
 
@@ -180,6 +182,8 @@ def analyze_scores(
     memorization signals (with `membership`, from detector.membership.table, where the model
     gave token log-probabilities) form the evidence BH family. `failed_share` of requests over
     `max_failed_share`, or fewer than `min_parents` scored parents, make the run inconclusive.
+    `attribution` ({"fresh": ..., "order": ...}, detector.stats.attribution) joins the evidence
+    family: a fresh-set difference in differences as a calibrated drop, order tests as memorization.
     """
     from detector.stats.verdict import MIN_SCORED_PARENTS
 
@@ -201,6 +205,7 @@ def analyze_scores(
     signals = _signals(scores, seed, n_boot)
     signals["membership"] = membership
     tested = [s for s in signals.values() if s is not None]
+    tested += attribution_tests(attribution)
     q_values = benjamini_hochberg([math.nan if t.get("p_value") is None else t["p_value"] for t in tested])
     for target, q in zip(tested, q_values, strict=True):
         target["q_value"] = clean_number(float(q))
@@ -225,6 +230,7 @@ def analyze_scores(
         failed_share=failed_share,
         max_failed_share=max_failed_share,
         min_parents=MIN_SCORED_PARENTS if min_parents is None else min_parents,
+        attribution=attribution,
     )
     robustness = [] if calibrated else robustness_lines(families, overall)
     score_source = excess if calibrated and excess else overall
@@ -248,4 +254,5 @@ def analyze_scores(
         "families": families,
         "signals": signals,
         "calibration": calibration,
+        "attribution": attribution,
     }

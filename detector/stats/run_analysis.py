@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
-from detector.stats.analysis import analyze_scores
+from detector.stats.analysis import analyze_scores, answer_rows
+from detector.stats.attribution import attribution_blocks
 from detector.stats.paired import DEFAULT_BOOTSTRAP
 from detector.tables import read_config, read_table
 
@@ -53,8 +54,12 @@ def analyze_run(run_dir: str | Path) -> dict[str, Any]:
     responses = read_table(directory, "responses")
     n_failed = int(responses["error"].is_not_null().sum())
     max_failed = config.get("max_failed_fraction")
+    attribution = attribution_blocks(  # fresh sets and order tests
+        directory, config, answer_rows(scores), read_table(directory, "items"), seed=seed, n_boot=n_boot
+    )
     return analyze_scores(
         scores, seed=seed, n_boot=n_boot, references=references, membership=membership,
         failed_share=n_failed / responses.height if responses.height else None,
         max_failed_share=float(max_failed) if max_failed is not None else None,
+        attribution=attribution,
     )  # fmt: skip

@@ -199,6 +199,38 @@ def robustness_lines(families: Sequence[Mapping[str, Any]], overall: Mapping[str
     return lines
 
 
+def attribution_evidence(attribution: Mapping[str, Any] | None) -> tuple[list[str], list[str], bool]:
+    """Issue 14's evidence: (drop lines, memorization lines, strong) from the attribution blocks.
+
+    A fresh-set difference in differences (`attribution["fresh"]["pooled"]`) counts as a
+    calibrated excess drop: q <= ALPHA, at least DROP_FLOOR points, interval above zero; strong
+    when the interval lies above STRONG_DROP. A dataset-order or option-order test with
+    q <= ALPHA (its permutation p-value; a valid null) is memorization evidence.
+    """
+    if not attribution:
+        return [], [], False
+    drops: list[str] = []
+    strong = False
+    pooled: Mapping[str, Any] = (attribution.get("fresh") or {}).get("pooled") or {}
+    did: Mapping[str, Any] = pooled.get("did") or {}
+    est, low = _num(did.get("estimate")), _num(did.get("ci_low"))
+    if _significant(pooled) and est is not None and low is not None and est >= DROP_FLOOR and low > 0:
+        drops.append(
+            f"the drop on the public set exceeds the drop on the fresh set by {est:.1f} points "
+            f"[{low:.1f}, {_fmt_points(_num(did.get('ci_high')))}] ({_fmt_p(_num(pooled.get('q_value')))})"
+        )
+        strong = low >= STRONG_DROP
+    memo: list[str] = []
+    order: Mapping[str, Any] = attribution.get("order") or {}
+    for test in [*(order.get("dataset_order") or []), *(order.get("option_order") or [])]:
+        if _significant(test):
+            memo.append(
+                f"{test.get('name')}: the model prefers the published order "
+                f"({_fmt_p(_num(test.get('q_value')))}, permutation test over {test.get('n_units')} units)"
+            )
+    return drops, memo, strong
+
+
 def decide_verdict(
     signals: Mapping[str, Any],
     *,
@@ -207,11 +239,17 @@ def decide_verdict(
     failed_share: float | None = None,
     max_failed_share: float | None = None,
     min_parents: int = MIN_SCORED_PARENTS,
+    attribution: Mapping[str, Any] | None = None,
 ) -> tuple[str, list[str], list[str]]:
-    """(verdict, evidence lines, inconclusive reasons) from signal blocks and calibrated rows."""
+    """(verdict, evidence lines, inconclusive reasons) from signal blocks, calibrated rows and the
+    attribution blocks (a fresh-set difference in differences counts as a calibrated excess drop;
+    a significant order test as memorization)."""
     reasons = inconclusive_reasons(n_parents, failed_share, max_failed_share, min_parents)
     memo, memo_strong = memorization_evidence(signals)
     drops, drop_strong = calibrated_evidence(calibrated_rows)
+    fresh_drops, order_memo, fresh_strong = attribution_evidence(attribution)
+    drops, memo = drops + fresh_drops, memo + order_memo
+    drop_strong = drop_strong or fresh_strong
     evidence = drops + memo
     if reasons:
         return "inconclusive", evidence, reasons

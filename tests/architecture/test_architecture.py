@@ -32,6 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         {"detector.report"},
         {"detector.pipeline", "detector.selftest"},
         {"detector.interop"},
+        {"detector.sweep"},
         {"detector.cli"},
     )
 )

@@ -1,0 +1,53 @@
+"""`detect lab sweep` at the smallest lab settings: one cell, both twins probed with every test,
+the table, the chart, and the CLI tabulating finished cells without building."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import torch
+from typer.testing import CliRunner
+
+from detector.cli import app
+from detector.sweep import TESTS, SweepSpec, run_sweep, sweep_table
+
+
+def test_one_cell_sweep_writes_rows_table_and_chart(tmp_path: Path) -> None:
+    torch.set_num_threads(1)
+    spec = SweepSpec(forms=("ordered",), exposures=(1,), seeds=(0,), size="tiny", steps=12,
+                     families=("numeric",), max_tokens=4, n_bootstrap=50,
+                     background_documents=300)  # fmt: skip
+    rows = run_sweep(spec, tmp_path)
+    assert [(r["form"], r["twin"]) for r in rows] == [("ordered", "contaminated"), ("ordered", "clean")]
+    for row in rows:
+        assert set(TESTS) <= row.keys()
+        assert row["dataset_order"] is not None and len(row["dataset_order_p"]) == 1  # hf gives logprobs
+        assert row["option_order"] is None  # no multiple-choice items
+        assert row["did"] is not None  # the unseen items were the fresh set
+    manifest = json.loads((tmp_path / "builds" / "ordered-x1-s0" / "lab.json").read_text())
+    assert manifest["form"] == "ordered"
+    table = sweep_table(rows)
+    assert table["detection"][0]["n"] == 1 and table["n_clean"] == 1
+    markdown = (tmp_path / "sweep.md").read_text()
+    assert "| ordered | 1 |" in markdown and "clean twins (false flags)" in markdown
+    ET.fromstring((tmp_path / "sweep.svg").read_text())  # well-formed SVG
+    assert "<svg" in (tmp_path / "sweep.html").read_text()
+    # The CLI tabulates what is there without building anything new.
+    args = ["lab", "sweep", "--out", str(tmp_path), "--forms", "ordered,items", "--exposures", "1",
+            "--seeds", "0", "--size", "tiny", "--only-finished"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "builds" / "items-x1-s0").exists()
+    data = json.loads((tmp_path / "sweep.json").read_text())
+    assert len(data["rows"]) == 2
+
+
+def test_sweep_cli_refuses_bad_grids(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad_form = runner.invoke(app, ["lab", "sweep", "--out", str(tmp_path), "--forms", "items,bogus"])
+    assert bad_form.exit_code == 2 and "bogus" in bad_form.output
+    bad_exp = runner.invoke(app, ["lab", "sweep", "--out", str(tmp_path), "--exposures", "1,x"])
+    assert bad_exp.exit_code == 2 and "--exposures" in bad_exp.output
+    assert not any(tmp_path.iterdir())
