@@ -16,11 +16,16 @@ CODE_KIND = "code"
 
 
 def check_python(record: Record, field_name: str, source: str) -> None:
-    """Raises: BenchmarkFormatError when `source` is not Python that parses."""
+    """Raises: BenchmarkFormatError when `source` is not Python that parses (a lone surrogate, a
+    NUL byte and nesting too deep for the parser included)."""
     try:
         ast.parse(source)
     except SyntaxError as exc:
         raise record.error(field_name, f"not valid Python: {exc.msg} (line {exc.lineno})") from None
+    except UnicodeEncodeError:
+        raise record.error(field_name, "holds a lone surrogate (not valid UTF-8 text)") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes; nesting too deep
+        raise record.error(field_name, f"not valid Python: {type(exc).__name__}") from None
 
 
 def parse_humaneval(record: Record, benchmark: str, index: int) -> BenchmarkItem:

@@ -169,3 +169,22 @@ def test_an_undetected_format_names_its_fields_on_one_line(tmp_path: Path) -> No
     with pytest.raises(BenchmarkFormatError) as caught:
         load_benchmark(path)
     assert "\n" not in str(caught.value) and "What does it mean?" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("def f(x):\\r\\n    return '\\udfff'", "lone surrogate"),
+        ("def f(x):\\n    return 1\\u0000", "not valid Python"),
+    ],
+)
+def test_unreadable_code_is_one_line_naming_the_field(tmp_path: Path, code: str, message: str) -> None:
+    """Found by the fuzz campaign (seed 2): a lone surrogate in MBPP code reached ast.parse raw."""
+    path = tmp_path / "mbpp.jsonl"
+    path.write_text(
+        '{"task_id": 1, "text": "Write a function.", "code": "' + code + '", '
+        '"test_list": ["assert f(1) == 1"], "test_setup_code": ""}\n'
+    )
+    with pytest.raises(BenchmarkFormatError) as error:
+        load_benchmark(path, format="mbpp")
+    assert "code" in str(error.value) and message in str(error.value) and str(path) in str(error.value)
