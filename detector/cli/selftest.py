@@ -64,6 +64,7 @@ def selftest(
         plan_selftest,
         run_selftest,
     )
+    from detector.stats.verdict import VERDICTS
     from detector.types import BenchmarkFormatError
 
     console = wide_console()
@@ -91,20 +92,27 @@ def selftest(
             )  # fmt: skip
     except KeyboardInterrupt:  # not exit 1, which means "miscalibrated"
         fail("interrupted before all trials ran: no rates", EXIT_INTERRUPTED)
-    table = Table(title=f"share of {trials} trials flagged (suspicious or likely_overfit), by size")
+    table = Table(title=f"share of {trials} trials flagged (suspicious or likely_overfit)")
     table.add_column("model")
-    table.add_column("kind")
+    table.add_column("measures")
     for size in result.sizes:
         table.add_column(f"{size} items", justify="right")
     for spec in result.specs:
-        kind = "honest null: false flags" if spec.honest else "contaminated: power"
+        kind = "false flags" if spec.honest else "power"
         table.add_row(spec.name, kind, *(f"{result.flag_rates[spec.name][s]:.1%}" for s in result.sizes))
     console.print(table)
     console.print(
         f"thresholds: honest nulls <= {MAX_FALSE_FLAG_RATE:.0%} at every size; contaminated/strong:0.2 "
         f">= {MIN_DETECTION_RATE:.0%} at {result.detection_size} items"
     )
-    console.print(f"verdicts: {result.verdict_counts}", markup=False, highlight=False)
+    console.print("verdicts per size (no_evidence/suspicious/likely_overfit/inconclusive):")
+    width = max(len(spec.name) for spec in result.specs)
+    for spec in result.specs:
+        counts = result.verdict_counts[spec.name]
+        cells = "  ".join(
+            f"{size}: " + "/".join(str(counts[size].get(v, 0)) for v in VERDICTS) for size in result.sizes
+        )
+        console.print(f"  {spec.name:<{width}}  {cells}", markup=False, highlight=False)
     console.print(f"time: {result.seconds:.1f} s for {trials} trials")
     if not result.passed:
         for line in result.failures():

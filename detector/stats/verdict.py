@@ -186,7 +186,8 @@ def robustness_lines(families: Sequence[Mapping[str, Any]], overall: Mapping[str
         lines.append(
             f"accuracy on variants vs originals, all families pooled ({', '.join(names)}): "
             f"{-drop:+.1f} points [{_fmt_points(-(_num(overall.get('ci_high')) or 0.0))}, "
-            f"{_fmt_points(-(_num(overall.get('ci_low')) or 0.0))}]; {ROBUSTNESS_NOTE}"
+            f"{_fmt_points(-(_num(overall.get('ci_low')) or 0.0))}]; "
+            + (ROBUSTNESS_NOTE if drop > 0 else "the variants were not harder for this model")
         )
     for fam in sorted(families, key=lambda f: -(_num(f.get("drop")) or 0.0)):
         fam_drop = _num(fam.get("drop"))
