@@ -41,8 +41,11 @@ def test_an_unusable_cache_is_one_line_naming_it_and_exit_2(
     assert not (tmp_path / "run").exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root writes anywhere")
 def test_a_read_only_cache_folder_is_refused_at_once(tmp_path: Path) -> None:
+    if os.geteuid() == 0:  # root writes through file modes; sysfs refuses new files even to root
+        with pytest.raises(CacheUnavailableError, match="--no-cache"):
+            ResponseCache(Path("/sys/detect-read-only-cache/responses.sqlite"))
+        return
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o555)

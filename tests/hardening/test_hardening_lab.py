@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from detector.cli import app
+from tests.support.extras import require
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ def test_bad_counts_are_one_line_and_exit_2_before_any_work(tmp_path: Path, opti
 
 
 def test_the_library_refuses_a_spec_without_exposures() -> None:
-    pytest.importorskip("torch")
+    require("torch", "lab")
     from detector.lab.build import LabSpec
 
     with pytest.raises(ValueError, match="--exposures"):

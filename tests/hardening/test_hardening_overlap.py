@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import zstandard  # the dev extra
 from typer.testing import CliRunner
 
 from detector.cli import app
 from detector.overlap.corpus import CorpusFormatError, read_documents
-
-zstandard = pytest.importorskip("zstandard")
 
 
 def _lines(n: int, start: int = 0) -> bytes:

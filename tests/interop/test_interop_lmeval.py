@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 from detector.cli import app
 from detector.models import AnswerKey, ControlModel
 from detector.pipeline import ProbeOptions, load_sources, make_plan, run_probe
+from tests.support.extras import require
 from tests.support.lmeval_choice_server import ChoiceServer
 from tests.support.local_server import LocalServer
 
-pytest.importorskip("lm_eval", reason="the lmeval extra (pip install 'detect-overfit[lmeval]')")
+require("lm_eval", "lmeval")
 pytestmark = pytest.mark.slow  # lm_eval's own start-up takes 15-60 s
 
 

@@ -16,6 +16,7 @@ from detector.cli.probe import EXIT_INCONCLUSIVE
 from detector.external_variants import load_external_variants, pair_rows
 from detector.interop.hf_dataset import write_hf_dataset
 from detector.variants import VariantSet, make_variants, read_variants
+from tests.support.extras import require
 
 LIMIT = 12
 
@@ -195,7 +196,7 @@ def test_import_variants_writes_a_detect_variant_file(tmp_path):
 
 
 def test_hf_folder_loads_back_with_datasets_and_as_variants(tmp_path):
-    datasets = pytest.importorskip("datasets")
+    datasets = require("datasets", "lmeval")
     bench = load_benchmark("gsm8k")
     items = list(bench.items[:LIMIT])
     variant_set = make_variants(items, ["numeric", "entity"], 2, 3)
