@@ -222,15 +222,25 @@ def write_text(text: str, path: Path) -> None:
     write_text_atomic(path, text)
 
 
-def read_config(run_dir: Path) -> dict[str, Any]:
-    """The run's config.json. Raises: ValueError when it is missing or not a JSON object."""
-    path = run_dir / "config.json"
+def read_json_object(path: Path, folder_kind: str) -> dict[str, Any]:
+    """A JSON file that must hold one object, such as a run's config.json.
+
+    Raises: ValueError naming the file (and line) when it is missing, not JSON, or not an object;
+    `folder_kind` says what its folder should be ("a `detect probe` run directory").
+    """
     if not path.exists():
-        raise ValueError(f"{path}: missing (is {run_dir} a `detect probe` run directory?)")
+        raise ValueError(f"{path}: missing (is {path.parent} {folder_kind}?)")
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
-    if not isinstance(config, dict):
+    except RecursionError:
+        raise ValueError(f"{path}: not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object")
-    return config
+    return data
+
+
+def read_config(run_dir: Path) -> dict[str, Any]:
+    """The run's config.json. Raises: ValueError when it is missing or not a JSON object."""
+    return read_json_object(run_dir / "config.json", "a `detect probe` run directory")

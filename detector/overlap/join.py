@@ -17,21 +17,13 @@ import polars as pl
 
 from detector.atomic_files import write_text_atomic
 from detector.overlap.display import safe_location, sanitize_text
+from detector.tables import read_json_object
 
 OVERLAP_FILE = "overlap.json"
 CLASS_RANK = {"verbatim": 0, "near": 1}
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise ValueError(f"{path}: missing (is {path.parent} a `detect overlap` output directory?)")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object")
-    return data
+SCAN_FOLDER = "a `detect overlap` output directory"
 
 
 def best_matches(matches: pl.DataFrame) -> pl.DataFrame:
@@ -50,7 +42,7 @@ def read_overlap(overlap_dir: str | Path) -> dict[str, Any]:
     Raises: ValueError naming the file when matches.parquet or summary.json is missing or bad.
     """
     directory = Path(overlap_dir)
-    summary = _read_json(directory / "summary.json")
+    summary = read_json_object(directory / "summary.json", SCAN_FOLDER)
     path = directory / "matches.parquet"
     if not path.exists():
         raise ValueError(f"{path}: missing (is {directory} a `detect overlap` output directory?)")
@@ -91,7 +83,7 @@ def load_attached(run_dir: str | Path) -> dict[str, Any] | None:
     path = Path(run_dir) / OVERLAP_FILE
     if not path.exists():
         return None
-    data = _read_json(path)
+    data = read_json_object(path, "a `detect probe` run directory")
     if not isinstance(data.get("found"), list):
         raise ValueError(f"{path}: field 'found' missing or not a list")
     return data
