@@ -195,18 +195,28 @@ class HFModel:
         Context and continuation are tokenized separately and joined, so the continuation's
         tokens are exactly those scored. The context gets the tokenizer's special tokens (a BOS
         where the model was trained with one, as generation does); an empty context becomes the
-        BOS (or EOS) token.
+        BOS (or EOS) token. A pair longer than the model's positions keeps its continuation whole
+        and loses context from the left; a continuation that alone does not fit is an error row.
         """
         import torch
 
         tokenizer, model = self._load()
+        config = model.config
+        limit = getattr(config, "n_positions", None) or getattr(config, "max_position_embeddings", None)
         rows: list[tuple[list[int], list[int]]] = []
-        for context, continuation in pairs:
+        too_long: set[int] = set()
+        for index, (context, continuation) in enumerate(pairs):
             ctx = tokenizer(context)["input_ids"] if context else []
             cont = tokenizer(continuation, add_special_tokens=False)["input_ids"]
             if not ctx:
                 bos = tokenizer.bos_token_id
                 ctx = [bos if bos is not None else tokenizer.eos_token_id]
+            if limit and len(ctx) + len(cont) - 1 > limit:
+                if len(cont) >= limit:
+                    too_long.add(index)
+                    ctx, cont = ctx[-1:], []
+                else:
+                    ctx = ctx[len(ctx) + len(cont) - 1 - limit :]
             rows.append((ctx, cont))
         width = max(len(ctx) + len(cont) - 1 for ctx, cont in rows)
         width = max(width, 1)
@@ -225,6 +235,10 @@ class HFModel:
             var = (probs * (logp - mean.unsqueeze(-1)) ** 2).sum(-1)
         results = []
         for i, (ctx, cont) in enumerate(rows):
+            if i in too_long:
+                error = f"continuation longer than the model's {limit} positions"
+                results.append(TokenLogprobs(tokens=(), logprobs=(), error=error))
+                continue
             if not cont:
                 results.append(TokenLogprobs(tokens=(), logprobs=(), error="empty continuation"))
                 continue

@@ -146,3 +146,14 @@ def test_generation_stops_at_the_context_length(tiny_model_dir):
     assert gen.error is None and gen.text is not None
     [too_long] = Runner(model).generate(["eggs " * 400], GenParams(max_tokens=8))
     assert too_long.text is None and "fills the model's 128" in (too_long.error or "")
+
+
+def test_logprobs_of_a_pair_longer_than_the_positions_drop_context_from_the_left(tiny_model_dir):
+    """n_positions is 128: a long context loses its start and the continuation is scored whole
+    (the order tests join neighbouring items); a continuation that alone overflows is an error row."""
+    model = load_model(f"hf/{tiny_model_dir}")
+    continuation = " the hens lay eggs"
+    [long, overflow] = Runner(model).logprobs([("eggs " * 300, continuation), ("eggs", " hens" * 300)])
+    assert long.error is None and "".join(long.tokens).replace("Ġ", " ") == continuation
+    assert all(math.isfinite(x) and x <= 0 for x in long.logprobs)
+    assert overflow.tokens == () and "128 positions" in (overflow.error or "")
