@@ -28,7 +28,7 @@ from detector.stats.order import order_analysis
 from detector.stats.run_analysis import ground_truth_labels
 from detector.stats.verdict import ALPHA, DROP_FLOOR, FLAGGED, attribution_evidence, memorization_evidence
 from detector.tables import read_config, read_table
-from detector.types import GenParams
+from detector.types import GenParams, stable_seed
 
 FRESH_SUFFIX = "-fresh"
 SIGNALS = {
@@ -57,6 +57,7 @@ class SweepSpec:
     max_tokens: int = 160
     n_bootstrap: int = 1000
     background_documents: int = 3000
+    limit: int | None = None  # a seeded sample of this many items per benchmark, in a seeded order
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -138,6 +139,36 @@ def _cell_name(form: str, exposures: int, seed: int) -> str:
     return f"{form}-x{exposures}-s{seed}"
 
 
+def cell_benchmark(spec: SweepSpec, out: Path, source: str, seed: int) -> str:
+    """The benchmark a cell builds and probes on: `source` itself, or with `spec.limit` a seeded
+    sample of that many items in a seeded random order, written once per source and seed under
+    `out/benchmarks/` (JSONL the loaders read back as the same items).
+
+    Each seed then publishes its own random order, the null the dataset-order test assumes, so
+    the clean twins' order p-values over seeds check its level.
+    """
+    import random
+
+    from detector.atomic_files import write_text_atomic
+    from detector.benchmarks import load_benchmark
+    from detector.lab.item_files import item_record
+
+    if spec.limit is None:
+        return source
+    loaded = load_benchmark(source)
+    path = out / "benchmarks" / f"{loaded.name}-n{spec.limit}-s{seed}.jsonl"
+    if not path.is_file():
+        items = list(loaded.items)
+        if spec.limit < len(items):
+            items = random.Random(stable_seed(seed, "sweep-sample", loaded.name)).sample(items, spec.limit)
+        else:
+            random.Random(stable_seed(seed, "sweep-order", loaded.name)).shuffle(items)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = (json.dumps(item_record(item), ensure_ascii=False) for item in items)
+        write_text_atomic(path, "".join(f"{line}\n" for line in lines))
+    return str(path)
+
+
 def run_cell(
     spec: SweepSpec, out: Path, form: str, exposures: int, seed: int, log: Callable[[str], None]
 ) -> list[dict[str, Any]]:
@@ -148,7 +179,8 @@ def run_cell(
 
     name = _cell_name(form, exposures, seed)
     build = out / "builds" / name
-    source = spec.mc_benchmark if form == "multiple_choice" else spec.benchmark
+    published = spec.mc_benchmark if form == "multiple_choice" else spec.benchmark
+    source = cell_benchmark(spec, out, published, seed)
     loaded = load_benchmark(source)
     if not (build / "lab.json").is_file():
         shape, settings = SIZES[spec.size]

@@ -154,6 +154,16 @@ def sweep(
     family: Annotated[list[str], typer.Option("--family", help="Probe families (default: all).")] = [],  # noqa: B006
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Tokens a twin may generate.")] = 160,
     threads: Annotated[int | None, typer.Option("--threads", help="CPU threads for torch.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=4, help="A seeded sample of N items per benchmark, in a seeded order "
+                     "per seed (each seed publishes its own random order). Verdicts need 50+ items."),
+    ] = None,
+    contaminate_fraction: Annotated[
+        float,
+        typer.Option("--contaminate-fraction", min=0.01, max=0.99,
+                     help="Share of each benchmark the contaminated twin sees; the rest is its fresh set."),
+    ] = 0.5,
     only_finished: Annotated[
         bool,
         typer.Option("--only-finished", help="Tabulate the cells already built and probed; build nothing."),
@@ -187,6 +197,7 @@ def sweep(
         benchmark=benchmark, mc_benchmark=mc_benchmark, forms=form_names,
         exposures=_ints(exposures, "--exposures"),
         seeds=_ints(seeds, "--seeds"), size=size, steps=steps, families=tuple(family), max_tokens=max_tokens,
+        limit=limit, contaminate_fraction=contaminate_fraction,
     )  # fmt: skip
     try:
         run_sweep(spec, out, log=typer.echo, only_finished=only_finished)

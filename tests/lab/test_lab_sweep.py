@@ -51,3 +51,24 @@ def test_sweep_cli_refuses_bad_grids(tmp_path: Path) -> None:
     bad_exp = runner.invoke(app, ["lab", "sweep", "--out", str(tmp_path), "--exposures", "1,x"])
     assert bad_exp.exit_code == 2 and "--exposures" in bad_exp.output
     assert not any(tmp_path.iterdir())
+
+
+def test_limit_gives_each_seed_its_own_random_published_order(tmp_path: Path) -> None:
+    from detector.benchmarks import load_benchmark
+    from detector.sweep import cell_benchmark
+
+    spec = SweepSpec(limit=20)
+    assert cell_benchmark(SweepSpec(), tmp_path, "gsm8k", 0) == "gsm8k"  # no limit: the file itself
+    first = cell_benchmark(spec, tmp_path, "gsm8k", 0)
+    again = cell_benchmark(spec, tmp_path / "b", "gsm8k", 0)
+    other = cell_benchmark(spec, tmp_path, "gsm8k", 1)
+    assert Path(first).read_bytes() == Path(again).read_bytes()  # seeded: same bytes
+    full = {item.question: item for item in load_benchmark("gsm8k").items}
+    sample, sample_other = load_benchmark(first).items, load_benchmark(other).items
+    assert len(sample) == 20 and [i.question for i in sample] != [i.question for i in sample_other]
+    for item in sample:  # the same items, read back whole
+        assert item.answer == full[item.question].answer and item.solution == full[item.question].solution
+    positions = [list(full).index(item.question) for item in sample]
+    assert positions != sorted(positions)  # not in the published order
+    mc = load_benchmark(cell_benchmark(spec, tmp_path, "mmlu", 0)).items
+    assert len(mc) == 20 and all(item.is_multiple_choice for item in mc)
