@@ -38,6 +38,7 @@ SIGNALS = {
     "membership": "membership",
 }
 TESTS = ("drop", "did", *SIGNALS, "dataset_order", "option_order", "verdict", "verdict_with_fresh")
+VERDICTS = ("likely_overfit", "suspicious", "no_evidence", "inconclusive")
 
 
 @dataclass(frozen=True)
@@ -266,9 +267,11 @@ def sweep_table(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 "exposures": exposures,
                 "n": len(group),
                 **{t: _rate([r.get(t) for r in group]) for t in TESTS},
+                "verdicts": verdict_counts(group),
             }
         )
     clean = [r for r in rows if r["twin"] == "clean"]
+    clean_verdicts = verdict_counts(clean)
     false_flags = {t: _rate([r.get(t) for r in clean]) for t in TESTS}
     clean_p = {
         kind: [p for r in clean for p in r.get(f"{kind}_p") or []]
@@ -278,7 +281,35 @@ def sweep_table(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "detection": detection,
         "false_flags": false_flags,
         "n_clean": len(clean),
+        "clean_verdicts": clean_verdicts,
         "clean_order_p": clean_p,
+        "clean_order_level": {kind: null_level(values) for kind, values in clean_p.items()},
+    }
+
+
+def verdict_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """How many of `rows` got each verdict (the run's own, without a fresh set)."""
+    return {name: sum(1 for r in rows if r.get("verdict_name") == name) for name in VERDICTS}
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return "/".join(str(counts.get(name, 0)) for name in VERDICTS)
+
+
+def null_level(p_values: Sequence[float | None]) -> dict[str, Any] | None:
+    """How clean twins' p-values sit against the uniform law a valid test gives them: the share at
+    or below 0.01 and 0.05, the mean (0.5 when uniform) and a Kolmogorov-Smirnov test."""
+    from scipy.stats import kstest
+
+    values = [float(p) for p in p_values if p is not None]
+    if not values:
+        return None
+    return {
+        "n": len(values),
+        "at_most_0.01": sum(v <= 0.01 for v in values) / len(values),
+        "at_most_0.05": sum(v <= 0.05 for v in values) / len(values),
+        "mean": sum(values) / len(values),
+        "ks_p": float(kstest(values, "uniform").pvalue),
     }
 
 
@@ -289,17 +320,25 @@ def _fmt(rate: Sequence[int]) -> str:
 
 def sweep_markdown(spec: SweepSpec, table: Mapping[str, Any]) -> str:
     """The table as Markdown: detections / twins per cell and test, then false flags."""
-    head = ["form", "exposures", *TESTS]
+    head = ["form", "exposures", *TESTS, "L/S/N/I"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in table["detection"]:
-        lines.append(
-            "| " + " | ".join([row["form"], str(row["exposures"]), *(_fmt(row[t]) for t in TESTS)]) + " |"
-        )
+        cells = [row["form"], str(row["exposures"]), *(_fmt(row[t]) for t in TESTS), _counts(row["verdicts"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    flags = [_fmt(table["false_flags"][t]) for t in TESTS]
+    clean_counts = _counts(table["clean_verdicts"])
+    lines.append("| **clean twins (false flags)** | all | " + " | ".join(flags) + f" | {clean_counts} |")
     lines.append(
-        "| **clean twins (false flags)** | all | "
-        + " | ".join(_fmt(table["false_flags"][t]) for t in TESTS)
-        + " |"
+        "\nL/S/N/I: the runs' verdicts without a fresh set: likely_overfit / suspicious / no_evidence / "
+        "inconclusive."
     )
+    for kind, level in (table.get("clean_order_level") or {}).items():
+        if level:
+            lines.append(
+                f"\nClean twins' {kind.replace('_', '-')} p-values: {level['n']}, "
+                f"{level['at_most_0.01']:.0%} at or below 0.01, {level['at_most_0.05']:.0%} at or below "
+                f"0.05, mean {level['mean']:.2f}, uniform by Kolmogorov-Smirnov p = {level['ks_p']:.2f}."
+            )
     grid = (
         f"forms {', '.join(spec.forms)}; exposures {', '.join(map(str, spec.exposures))}; seeds "
         f"{', '.join(map(str, spec.seeds))}; size {spec.size}, steps {spec.steps or 'preset'}"

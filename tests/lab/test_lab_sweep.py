@@ -32,6 +32,8 @@ def test_one_cell_sweep_writes_rows_table_and_chart(tmp_path: Path) -> None:
     assert table["detection"][0]["n"] == 1 and table["n_clean"] == 1
     markdown = (tmp_path / "sweep.md").read_text()
     assert "| ordered | 1 |" in markdown and "clean twins (false flags)" in markdown
+    assert "L/S/N/I" in markdown and sum(table["clean_verdicts"].values()) == 1
+    assert table["clean_order_level"]["dataset_order"]["n"] == 1
     ET.fromstring((tmp_path / "sweep.svg").read_text())  # well-formed SVG
     assert "<svg" in (tmp_path / "sweep.html").read_text()
     # The CLI tabulates what is there without building anything new.
@@ -72,3 +74,13 @@ def test_limit_gives_each_seed_its_own_random_published_order(tmp_path: Path) ->
     assert positions != sorted(positions)  # not in the published order
     mc = load_benchmark(cell_benchmark(spec, tmp_path, "mmlu", 0)).items
     assert len(mc) == 20 and all(item.is_multiple_choice for item in mc)
+
+
+def test_null_level_tells_uniform_p_values_from_small_ones() -> None:
+    from detector.sweep import null_level
+
+    uniform = null_level([(k + 0.5) / 100 for k in range(100)])
+    assert uniform["at_most_0.05"] == 0.05 and abs(uniform["mean"] - 0.5) < 1e-9 and uniform["ks_p"] > 0.9
+    small = null_level([(k + 0.5) / 1000 for k in range(100)] + [None])
+    assert small["n"] == 100 and small["at_most_0.05"] == 0.5 and small["ks_p"] < 1e-6
+    assert null_level([None]) is None
