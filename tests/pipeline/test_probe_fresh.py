@@ -64,6 +64,22 @@ def test_fresh_set_calibrates_an_honest_models_natural_drop(tmp_path: Path) -> N
     assert "Fresh sets and order tests" in (tmp_path / "r.html").read_text()
 
 
+def test_honest_model_with_a_natural_drop_and_a_fresh_set_gets_a_verdict_and_is_not_flagged(
+    tmp_path: Path,
+) -> None:
+    # 48 public and 10 fresh items: enough scored parents for a verdict, not `inconclusive`.
+    fixtures = FIXTURE.parent
+    args = ["--model", "control/brittle:0.3", "--benchmark", str(fixtures / "gsm8k_test.jsonl"),
+            "--fresh", str(fixtures / "gsm8k_train.jsonl"), "--family", "numeric", "--family", "entity",
+            "--per-item", "2", "--out", str(tmp_path / "run")]  # fmt: skip
+    code, output = _probe(args)
+    assert code == 0, output
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    assert report["overall"]["drop"] > 10  # the natural drop is there
+    assert report["verdict"] == "no_evidence", report["evidence"]
+    assert report["attribution"]["fresh"]["pooled"]["n_fresh"] == 10
+
+
 def test_fresh_set_refuses_a_name_clash_and_warns_on_length(tmp_path: Path) -> None:
     public, _ = _split(tmp_path)
     code, output = _probe(["--model", "control/clean", "--benchmark", str(public), "--fresh", str(public),
