@@ -346,6 +346,34 @@ def sweep_markdown(spec: SweepSpec, table: Mapping[str, Any]) -> str:
     return f"Grid: {grid}.\n\n" + "\n".join(lines) + "\n"
 
 
+def compact_markdown(table: Mapping[str, Any], tests: Sequence[str] = TESTS) -> str:
+    """One row per form: each test's detections at every exposure, lowest first ("0 · 1 · 3 · 3"),
+    as counts when every cell holds the same number of twins, else as detections/twins."""
+    detection = table["detection"]
+    exposures = sorted({r["exposures"] for r in detection})
+    sizes = {r["n"] for r in detection}
+    same = len(sizes) == 1
+    lines = ["| form | " + " | ".join(tests) + " |", "|" + "---|" * (len(tests) + 1)]
+    for form in sorted({r["form"] for r in detection}):
+        cells = []
+        for test in tests:
+            parts = []
+            for e in exposures:
+                row = next((r for r in detection if r["form"] == form and r["exposures"] == e), None)
+                rate = row[test] if row else (0, 0)
+                parts.append("—" if rate[1] == 0 else (str(rate[0]) if same else _fmt(rate)))
+            cells.append("—" if set(parts) == {"—"} else " · ".join(parts))
+        lines.append(f"| {form} | " + " | ".join(cells) + " |")
+    clean = [_fmt(table["false_flags"][t]) for t in tests]
+    lines.append("| **clean twins flagged** | " + " | ".join(clean) + " |")
+    twins = f"of {sizes.pop()} contaminated twins each" if same else "detections/twins"
+    caption = (
+        f"Exposures {', '.join(map(str, exposures))} from left to right ({twins}); "
+        "last row: all clean twins."
+    )
+    return caption + "\n\n" + "\n".join(lines) + "\n"
+
+
 def sweep_svg(table: Mapping[str, Any], tests: Sequence[str] = TESTS) -> str:
     """Small multiples: per test, detection rate against exposures (one line per form), and the
     clean twins' false-flag rate as a dashed line."""
@@ -412,7 +440,7 @@ def write_sweep(spec: SweepSpec, rows: Sequence[Mapping[str, Any]], out: Path) -
     table = sweep_table(rows)
     data = {"spec": asdict(spec), "rows": list(rows), "table": table}
     write_text_atomic(out / "sweep.json", json.dumps(data, indent=1, default=str) + "\n")
-    markdown = sweep_markdown(spec, table)
+    markdown = sweep_markdown(spec, table) + "\n## Per form\n\n" + compact_markdown(table)
     write_text_atomic(out / "sweep.md", markdown)
     svg = sweep_svg(table)
     write_text_atomic(out / "sweep.svg", svg)

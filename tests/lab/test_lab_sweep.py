@@ -33,6 +33,8 @@ def test_one_cell_sweep_writes_rows_table_and_chart(tmp_path: Path) -> None:
     markdown = (tmp_path / "sweep.md").read_text()
     assert "| ordered | 1 |" in markdown and "clean twins (false flags)" in markdown
     assert "L/S/N/I" in markdown and sum(table["clean_verdicts"].values()) == 1
+    per_form = markdown.split("## Per form")[1]
+    assert "| ordered | " in per_form and "| **clean twins flagged** | 0/1 |" in per_form
     assert table["clean_order_level"]["dataset_order"]["n"] == 1
     ET.fromstring((tmp_path / "sweep.svg").read_text())  # well-formed SVG
     assert "<svg" in (tmp_path / "sweep.html").read_text()
