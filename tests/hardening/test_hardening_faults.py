@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from detector import pipeline
 from detector.cli import app
 from detector.models.cache import CacheUnavailableError, ResponseCache
 
@@ -83,7 +82,7 @@ def test_an_internal_value_error_is_not_reported_as_bad_input(
     def broken_scoring(*args: object, **kwargs: object) -> None:
         raise ValueError("a bug in scoring")
 
-    monkeypatch.setattr(pipeline, "score_rows", broken_scoring)
+    monkeypatch.setattr("detector.pipeline.run.score_rows", broken_scoring)
     monkeypatch.setenv("DETECT_CACHE_DIR", str(tmp_path / "cache"))
     result = CliRunner().invoke(app, [*PROBE, "--out", str(tmp_path / "run")])
     assert result.exit_code == 1
