@@ -13,7 +13,8 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C (click's own 'Ab
 # a path. A ValueError raised anywhere else (our scoring, polars, numpy) is a bug, not bad input.
 INPUT_CHECKING_MODULES = frozenset(
     {
-        "detector.pipeline", "detector.models", "detector.models.runner",
+        "detector.pipeline.inputs", "detector.pipeline.querying", "detector.pipeline.run",
+        "detector.pipeline.run_dir", "detector.models", "detector.models.runner",
         "detector.models.openai_compat", "detector.stats.verdict", "detector.stats.calibration",
         "detector.benchmarks.loading", "detector.benchmarks.generic", "detector.benchmarks.registry",
         "detector.benchmarks.hub", "detector.benchmarks.sources", "detector.benchmarks.records",

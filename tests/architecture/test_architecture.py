@@ -3,6 +3,7 @@ and follows the layers of docs/architecture.md."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from tests.support.import_graph import find_cycle, import_graph
@@ -38,6 +39,10 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
 )
 
 
+# Inside the run's package (one node above), lowest first: a module imports only modules before it.
+PIPELINE_MODULES = ("options", "run_dir", "inputs", "querying", "cost", "run")
+
+
 def _layer(node: str) -> int | None:
     return next((i for i, layer in enumerate(LAYERS) if node in layer), None)
 
@@ -55,6 +60,26 @@ def test_every_import_points_down_the_layers() -> None:
         for source, targets in import_graph(REPO).items()
         for target in targets
         if (s := _layer(source)) is not None and (t := _layer(target)) is not None and t >= s
+    ]
+    assert upward == []
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    return found | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+
+def test_the_run_modules_import_down_their_own_order() -> None:
+    folder = REPO / "detector" / "pipeline"
+    assert {p.stem for p in folder.glob("*.py")} == {"__init__", *PIPELINE_MODULES}
+    upward = [
+        f"{name} -> {module}"
+        for index, name in enumerate(PIPELINE_MODULES)
+        for module in sorted(_imports(folder / f"{name}.py"))
+        if module.split(".")[:2] == ["detector", "pipeline"]
+        # the front door (detector.pipeline itself) is never imported from inside
+        and module.removeprefix("detector.pipeline").lstrip(".") not in PIPELINE_MODULES[:index]
     ]
     assert upward == []
 

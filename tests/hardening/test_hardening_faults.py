@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from detector import pipeline
 from detector.cli import app
 from detector.models.cache import CacheUnavailableError, ResponseCache
 
@@ -83,7 +82,7 @@ def test_an_internal_value_error_is_not_reported_as_bad_input(
     def broken_scoring(*args: object, **kwargs: object) -> None:
         raise ValueError("a bug in scoring")
 
-    monkeypatch.setattr(pipeline, "score_rows", broken_scoring)
+    monkeypatch.setattr("detector.pipeline.run.score_rows", broken_scoring)
     monkeypatch.setenv("DETECT_CACHE_DIR", str(tmp_path / "cache"))
     result = CliRunner().invoke(app, [*PROBE, "--out", str(tmp_path / "run")])
     assert result.exit_code == 1
@@ -94,3 +93,38 @@ def test_an_internal_value_error_is_not_reported_as_bad_input(
 def test_bad_input_still_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*PROBE[:-1], "no-such-family", "--out", str(tmp_path / "run")])
     assert result.exit_code == 2 and "unknown probe family" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--system-prompt", "hi"], "--system-prompt applies to language models"),  # pipeline.querying
+        (["--fresh", "gsm8k"], "is also a --benchmark's"),  # pipeline.inputs
+    ],
+)
+def test_the_runs_own_input_checks_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, [*PROBE, *args, "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "run").exists()
+
+
+def test_an_out_that_is_a_file_exits_2(tmp_path: Path) -> None:  # pipeline.run
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(app, [*PROBE, "--out", str(tmp_path / "file")])
+    assert result.exit_code == 2 and "exists and is not a directory" in result.output
+
+
+def test_every_pipeline_module_that_checks_input_is_listed() -> None:
+    # A ValueError counts as bad input only where its module is listed: moving a check into a
+    # new module of the run must list that module too.
+    from detector.cli.errors import INPUT_CHECKING_MODULES
+
+    folder = Path(__file__).resolve().parents[2] / "detector" / "pipeline"
+    raising = {
+        f"detector.pipeline.{path.stem}"
+        for path in folder.glob("*.py")
+        if "raise ValueError" in path.read_text(encoding="utf-8")
+    }
+    assert raising == {"detector.pipeline.inputs", "detector.pipeline.querying", "detector.pipeline.run",
+                       "detector.pipeline.run_dir"}
+    assert raising <= INPUT_CHECKING_MODULES

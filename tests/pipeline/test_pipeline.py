@@ -169,8 +169,6 @@ def test_cli_fail_on_and_bad_input(tmp_path):
 
 
 def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
-    import detector.pipeline as pipeline
-
     def failing_query(options, plan, model):
         gens = [
             Generation(text=None, error="HTTP 500") if i % 2 else Generation(text="The answer is 1.")
@@ -178,7 +176,7 @@ def test_cli_too_many_failures_exit_code(tmp_path, monkeypatch):
         ]
         return gens, None
 
-    monkeypatch.setattr(pipeline, "query", failing_query)
+    monkeypatch.setattr("detector.pipeline.run.query", failing_query)
     result = CliRunner().invoke(
         app,
         [
@@ -225,7 +223,7 @@ def test_membership_table_feeds_the_report(tmp_path, monkeypatch):
         generations, _ = real_query(options, plan, model)
         return generations, membership_rows(fake_logprobs, plan.items, plan.variants)
 
-    monkeypatch.setattr(pipeline, "query", query_with_logprobs)
+    monkeypatch.setattr("detector.pipeline.run.query", query_with_logprobs)
     result = run_probe(
         ProbeOptions(
             model="control/clean", benchmarks=("gsm8k",), limit=6, out=tmp_path / "m", use_cache=False

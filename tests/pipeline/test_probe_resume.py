@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-import detector.pipeline as pipeline
 from detector.benchmarks import load_sources
 from detector.cli import app
 from detector.models import AnswerKey, ControlModel
@@ -62,7 +61,7 @@ def test_interrupted_probe_writes_no_run_directory(tmp_path, monkeypatch):
         model.close()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "query", interrupted_query)
+    monkeypatch.setattr("detector.pipeline.run.query", interrupted_query)
     out = tmp_path / "run"
     result = CliRunner().invoke(
         app, ["probe", "--model", "control/clean", "--benchmark", "gsm8k", "--limit", "4", "--out", str(out)]
@@ -77,7 +76,7 @@ def test_interrupt_while_publishing_leaves_no_half_written_directory(tmp_path, m
         assert (staging / "scores.parquet").exists()  # tables were being written when it stopped
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "write_report", interrupted_report)
+    monkeypatch.setattr("detector.pipeline.run_dir.write_report", interrupted_report)
     out = tmp_path / "run"
     options = ProbeOptions(model="control/clean", benchmarks=("gsm8k",), limit=4, out=out, use_cache=False)
     with pytest.raises(KeyboardInterrupt):
@@ -111,7 +110,7 @@ def test_bad_model_fails_in_one_line_before_any_work(tmp_path, monkeypatch, spec
     def no_plan(*args, **kwargs):
         raise AssertionError("variants were made before the model spec was checked")
 
-    monkeypatch.setattr(pipeline, "make_plan", no_plan)
+    monkeypatch.setattr("detector.pipeline.run.make_plan", no_plan)
     result = CliRunner().invoke(app, ["probe", "--model", spec, "--out", str(tmp_path / "run")])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()

@@ -11,7 +11,7 @@ from tests.support.report_samples import full_report
 
 def test_report_writes_html_and_md_from_report_json(tmp_path, monkeypatch):
     # a run directory with only report.json: no tables to rebuild from
-    monkeypatch.setattr(pipeline, "rebuild_report", lambda run_dir: False)
+    monkeypatch.setattr("detector.pipeline.run_dir.rebuild_report", lambda run_dir: False)
     run = tmp_path / "run"
     run.mkdir()
     report = full_report()
@@ -35,7 +35,7 @@ def test_report_rebuilds_from_tables_first(tmp_path, monkeypatch):
         (run_dir / "report.json").write_text(json.dumps(full_report(model="rebuilt")), encoding="utf-8")
         return True
 
-    monkeypatch.setattr(pipeline, "rebuild_report", fake_rebuild)
+    monkeypatch.setattr("detector.pipeline.run_dir.rebuild_report", fake_rebuild)
     result = CliRunner().invoke(app, ["report", str(run), "--md", str(tmp_path / "r.md")])
     assert result.exit_code == 0, result.output
     assert calls == [run]
@@ -51,7 +51,7 @@ def test_report_missing_dir_exits_2(tmp_path):
 
 
 def test_report_without_report_json_exits_2(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "rebuild_report", lambda run_dir: False)
+    monkeypatch.setattr("detector.pipeline.run_dir.rebuild_report", lambda run_dir: False)
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2
     assert "report.json: not found" in result.output

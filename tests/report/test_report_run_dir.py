@@ -65,7 +65,7 @@ def test_the_lab_ground_truth_travels_with_the_run(tmp_path, monkeypatch):
         generations, _ = real_query(options, plan, model)
         return generations, membership_rows(_fake_logprobs, plan.items, plan.variants)
 
-    monkeypatch.setattr(pipeline, "query", query_with_logprobs)
+    monkeypatch.setattr("detector.pipeline.run.query", query_with_logprobs)
     options = ProbeOptions(
         model="control/clean", benchmarks=("gsm8k",), limit=8, out=Path("run"), use_cache=False
     )
@@ -81,7 +81,7 @@ def test_the_lab_ground_truth_travels_with_the_run(tmp_path, monkeypatch):
     )  # fmt: skip
     write_manifest(manifest, build / "lab.json")
     assert lab_ground_truth("hf/build/contaminated") == Path("build") / "lab.json"
-    monkeypatch.setattr(pipeline, "lab_ground_truth", lambda spec: Path("build") / "lab.json")
+    monkeypatch.setattr("detector.pipeline.run.lab_ground_truth", lambda spec: Path("build") / "lab.json")
     second = run_probe(options)
     assert (tmp_path / "run" / "lab.json").read_bytes() == (build / "lab.json").read_bytes()
     auroc = second.report["signals"]["membership"]["auroc"]
@@ -93,7 +93,7 @@ def test_the_lab_ground_truth_travels_with_the_run(tmp_path, monkeypatch):
     assert json.loads((copy / "report.json").read_text())["signals"]["membership"]["auroc"] == auroc
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(pipeline, "lab_ground_truth", lambda spec: None)
+    monkeypatch.setattr("detector.pipeline.run.lab_ground_truth", lambda spec: None)
     run_probe(options)  # a rerun without ground truth does not keep a stale copy
     assert not (tmp_path / "run" / "lab.json").exists()
 
