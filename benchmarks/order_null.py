@@ -72,8 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=10, help="shuffle seeds per twin")
     parser.add_argument("--max-twins", type=int, default=6)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--tests", default="dataset_order,option_order", help="comma-separated: which tests")
     parser.add_argument("--out", type=Path, help="write every p-value and the summary as JSON")
     args = parser.parse_args(argv)
+    tests = [t for t in args.tests.split(",") if t]
+    if not tests or set(tests) - {"dataset_order", "option_order"}:
+        parser.error(f"--tests {args.tests}: choose from dataset_order, option_order")
 
     import torch
 
@@ -92,25 +96,23 @@ def main(argv: list[str] | None = None) -> int:
         for k in range(args.orders):
             seed = stable_seed(str(twin), k) % 1_000_000
             row = {"twin": str(twin), "seed": seed}
-            items = shuffled(open_items, seed, args.limit)
-            data = dataset_order_scores(runner.logprobs, items, seed=seed)
-            test = exchangeability_test(data["canonical"], data["permuted"], seed=seed)
-            row["dataset_order"] = test["p_value_permutation"]
-            options = option_order_scores(
-                runner.logprobs, shuffled_options(shuffled(mc_items, seed + 2, args.limit), seed), seed=seed
-            )
-            row["option_order"] = exchangeability_test(options["canonical"], options["permuted"], seed=seed)[
-                "p_value_permutation"
-            ]
+            if "dataset_order" in tests:
+                items = shuffled(open_items, seed, args.limit)
+                data = dataset_order_scores(runner.logprobs, items, seed=seed)
+                test = exchangeability_test(data["canonical"], data["permuted"], seed=seed)
+                row["dataset_order"] = test["p_value_permutation"]
+            if "option_order" in tests:
+                mc = shuffled_options(shuffled(mc_items, seed + 2, args.limit), seed)
+                data = option_order_scores(runner.logprobs, mc, seed=seed)
+                test = exchangeability_test(data["canonical"], data["permuted"], seed=seed)
+                row["option_order"] = test["p_value_permutation"]
             rows.append(row)
             print(json.dumps(row), f"({time.perf_counter() - started:.0f} s)", flush=True)
     result = {
         "twins": [str(t) for t in twins],
         "orders_per_twin": args.orders,
         "limit": args.limit,
-        "summary": {
-            name: summary(name, [r[name] for r in rows]) for name in ("dataset_order", "option_order")
-        },
+        "summary": {name: summary(name, [r[name] for r in rows]) for name in tests},
         "rows": rows,
     }
     if args.out:
