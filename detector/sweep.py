@@ -236,14 +236,17 @@ def run_sweep(
     """
     out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
-    for seed in spec.seeds:
-        for exposures in spec.exposures:
-            for form in spec.forms:
-                if only_finished and not cell_finished(out, form, exposures, seed):
-                    continue
-                rows += run_cell(spec, out, form, exposures, seed, log)
-                write_sweep(spec, rows, out)
+    for form, exposures, seed in grid_cells(spec):
+        if only_finished and not cell_finished(out, form, exposures, seed):
+            continue
+        rows += run_cell(spec, out, form, exposures, seed, log)
+        write_sweep(spec, rows, out)
     return rows
+
+
+def grid_cells(spec: SweepSpec) -> list[tuple[str, int, int]]:
+    """(form, exposures, seed) of every cell, in the order the sweep runs them: seed by seed."""
+    return [(form, x, seed) for seed in spec.seeds for x in spec.exposures for form in spec.forms]
 
 
 def _rate(values: Sequence[Any]) -> tuple[int, int]:
