@@ -32,10 +32,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="sweep folder (default: a fresh temporary one)")
     args = parser.parse_args()
     import torch
+    from transformers.utils import logging as transformers_logging
 
     from detector.sweep import SweepSpec, compact_markdown, grid_cells, run_cell, sweep_table, write_sweep
 
     torch.set_num_threads(args.threads)
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
     spec = SweepSpec(
         benchmark=str(DATA / "gsm8k" / "test.jsonl"), mc_benchmark=str(DATA / "mmlu"),
         exposures=tuple(int(x) for x in args.exposures.split(",")),
