@@ -31,6 +31,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, help="sweep folder (default: a fresh temporary one)")
     args = parser.parse_args()
+    if not (DATA / "gsm8k" / "test.jsonl").is_file() or not (DATA / "mmlu").is_dir():
+        sys.exit(f"needs the real GSM8K test set and MMLU subjects under {DATA}")
     import torch
     from transformers.utils import logging as transformers_logging
 
